@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Driver core: ioctl requests to register sequences (see esp_core.h).
+ */
+#include "esp_core.h"
+
+static u32 rd(struct esp_core *c, u32 off)
+{
+	c->reg_reads++;
+	return c->ops->read(c->ctx, off);
+}
+
+static void wr(struct esp_core *c, u32 off, u32 val)
+{
+	c->reg_writes++;
+	c->ops->write(c->ctx, off, val);
+}
+
+static u32 field(u32 word, u32 lsb, u32 mask)
+{
+	return (word >> lsb) & mask;
+}
+
+static u64 rd64(struct esp_core *c, u32 lo_off)
+{
+	u64 lo = rd(c, lo_off); /* reading the low word latches the high word */
+	u64 hi = rd(c, ESP_REG_CNT_HI_LATCH);
+
+	return (hi << 32) | lo;
+}
+
+static int slot_used(const struct esp_core *c, u32 h)
+{
+	return (c->slot_used[h / 64] >> (h % 64)) & 1;
+}
+
+static void slot_set(struct esp_core *c, u32 h, int used)
+{
+	if (used)
+		c->slot_used[h / 64] |= (u64)1 << (h % 64);
+	else
+		c->slot_used[h / 64] &= ~((u64)1 << (h % 64));
+}
+
+static int sa_error_to_errno(u32 err)
+{
+	switch (err) {
+	case ESP_SA_ERR_NONE:
+		return 0;
+	case ESP_SA_ERR_SLOT_IN_USE:
+		return -EBUSY;
+	case ESP_SA_ERR_SLOT_EMPTY:
+		return -ENOENT;
+	case ESP_SA_ERR_DUPLICATE:
+		return -EEXIST;
+	case ESP_SA_ERR_HASH_FULL:
+		return -ENOSPC;
+	default: /* BAD_HANDLE, BAD_PARAM, BAD_OP: the core checked first, so the card disagrees */
+		return -EINVAL;
+	}
+}
+
+/* Issues an SA command and waits for it; returns 0 or a negative errno. */
+static int sa_command(struct esp_core *c, u32 op, u32 handle)
+{
+	u32 status = 0, polls;
+
+	wr(c, ESP_REG_SA_CMD, (op << ESP_REG_SA_CMD_OP_LSB) | (handle << ESP_REG_SA_CMD_HANDLE_LSB));
+	for (polls = 0; polls < ESP_CORE_BUSY_POLLS; polls++) {
+		status = rd(c, ESP_REG_SA_STATUS);
+		if (!(status & (ESP_REG_SA_STATUS_BUSY_MASK << ESP_REG_SA_STATUS_BUSY_LSB)))
+			break;
+		esp_relax();
+	}
+	if (polls == ESP_CORE_BUSY_POLLS)
+		return -ETIMEDOUT;
+	return sa_error_to_errno(field(status, ESP_REG_SA_STATUS_ERROR_LSB, ESP_REG_SA_STATUS_ERROR_MASK));
+}
+
+/* Writes a staging word only when it differs from what SA_DATA already holds. */
+static void stage(struct esp_core *c, u32 word, u32 val)
+{
+	if (c->staged[word] != val) {
+		wr(c, ESP_REG_SA_DATA + 4 * word, val);
+		c->staged[word] = val;
+	}
+}
+
+static void stage_all_zero(struct esp_core *c)
+{
+	u32 w;
+
+	for (w = 0; w < ESP_SA_DATA_WORDS; w++) {
+		wr(c, ESP_REG_SA_DATA + 4 * w, 0);
+		c->staged[w] = 0;
+	}
+}
+
+static u32 be32_at(const u8 *p)
+{
+	return ((u32)p[0] << 24) | ((u32)p[1] << 16) | ((u32)p[2] << 8) | p[3];
+}
+
+static int all_zero(const void *p, unsigned int n)
+{
+	const u8 *b = (const u8 *)p;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (b[i])
+			return 0;
+	return 1;
+}
+
+int esp_core_check_sa(const struct esp_core *c, const struct esp_sa_params *p)
+{
+	unsigned int alen;
+
+	if (p->alg != ESP_ALG_AES_GCM_16)
+		return -EINVAL;
+	if (p->dir != ESP_DIR_OUT && p->dir != ESP_DIR_IN)
+		return -EINVAL;
+	if (p->mode != ESP_MODE_TUNNEL && p->mode != ESP_MODE_TRANSPORT)
+		return -EINVAL;
+	if (p->family != ESP_FAMILY_IPV4 && p->family != ESP_FAMILY_IPV6)
+		return -EINVAL;
+	if (p->key_len != 16 && p->key_len != 32)
+		return -EINVAL;
+	if (!all_zero(p->key + p->key_len, sizeof(p->key) - p->key_len))
+		return -EINVAL;
+	if (p->flags & ~ESP_SA_F_ALL)
+		return -EINVAL;
+	if (p->replay_window > c->info.max_window)
+		return -EINVAL;
+	alen = p->family == ESP_FAMILY_IPV4 ? 4 : 16;
+	if (!all_zero(p->src + alen, sizeof(p->src) - alen) || !all_zero(p->dst + alen, sizeof(p->dst) - alen))
+		return -EINVAL;
+	if (p->flags & ESP_SA_F_UDP_ENCAP) {
+		if (!p->encap_sport || !p->encap_dport)
+			return -EINVAL;
+	} else if (p->encap_sport || p->encap_dport) {
+		return -EINVAL;
+	}
+	if (!(p->flags & ESP_SA_F_ESN) && p->seq > 0xffffffffull)
+		return -EINVAL;
+	if (!all_zero(p->reserved, sizeof(p->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+static u32 sa_ctrl_word(const struct esp_sa_params *p)
+{
+	u32 w = 0;
+
+	w |= (u32)(p->dir == ESP_DIR_IN) << ESP_SA_W_CTRL_DIR_LSB;
+	w |= (u32)(p->mode == ESP_MODE_TRANSPORT) << ESP_SA_W_CTRL_TRANSPORT_LSB;
+	w |= (u32)(p->family == ESP_FAMILY_IPV6) << ESP_SA_W_CTRL_IPV6_LSB;
+	w |= (u32)!!(p->flags & ESP_SA_F_ESN) << ESP_SA_W_CTRL_ESN_LSB;
+	w |= (u32)!!(p->flags & ESP_SA_F_UDP_ENCAP) << ESP_SA_W_CTRL_UDP_ENCAP_LSB;
+	w |= (u32)(p->key_len == 32) << ESP_SA_W_CTRL_KEY256_LSB;
+	return w;
+}
+
+/*
+ * Puts an SA into SA_DATA. Every word the card reads is staged (unchanged ones
+ * are skipped through the shadow), so nothing of an earlier SA leaks in.
+ */
+static void stage_sa(struct esp_core *c, const struct esp_sa_params *p)
+{
+	u32 i;
+
+	stage(c, ESP_SA_W_CTRL, sa_ctrl_word(p));
+	stage(c, ESP_SA_W_SPI, p->spi);
+	stage(c, ESP_SA_W_REPLAY_WINDOW, p->replay_window);
+	stage(c, ESP_SA_W_SALT, be32_at(p->salt));
+	for (i = 0; i < ESP_SA_W_KEY_COUNT; i++)
+		stage(c, ESP_SA_W_KEY + i, be32_at(p->key + 4 * i));
+	for (i = 0; i < 4; i++) {
+		stage(c, ESP_SA_W_SRC_ADDR + i, be32_at(p->src + 4 * i));
+		stage(c, ESP_SA_W_DST_ADDR + i, be32_at(p->dst + 4 * i));
+	}
+	stage(c, ESP_SA_W_UDP_PORTS, ((u32)p->encap_sport << ESP_SA_W_UDP_PORTS_SPORT_LSB) |
+					     ((u32)p->encap_dport << ESP_SA_W_UDP_PORTS_DPORT_LSB));
+	stage(c, ESP_SA_W_SEQ_LO, (u32)p->seq);
+	stage(c, ESP_SA_W_SEQ_HI, (u32)(p->seq >> 32));
+	stage(c, ESP_SA_W_BYTE_SOFT_LO, (u32)p->byte_soft);
+	stage(c, ESP_SA_W_BYTE_SOFT_HI, (u32)(p->byte_soft >> 32));
+	stage(c, ESP_SA_W_BYTE_HARD_LO, (u32)p->byte_hard);
+	stage(c, ESP_SA_W_BYTE_HARD_HI, (u32)(p->byte_hard >> 32));
+	stage(c, ESP_SA_W_PKT_SOFT_LO, (u32)p->packet_soft);
+	stage(c, ESP_SA_W_PKT_SOFT_HI, (u32)(p->packet_soft >> 32));
+	stage(c, ESP_SA_W_PKT_HARD_LO, (u32)p->packet_hard);
+	stage(c, ESP_SA_W_PKT_HARD_HI, (u32)(p->packet_hard >> 32));
+}
+
+/* The key must not stay readable in the staging window after a command. */
+static void unstage_key(struct esp_core *c)
+{
+	u32 i;
+
+	for (i = 0; i < ESP_SA_W_KEY_COUNT; i++)
+		stage(c, ESP_SA_W_KEY + i, 0);
+	stage(c, ESP_SA_W_SALT, 0);
+}
+
+int esp_core_init(struct esp_core *c, const struct esp_hw_ops *ops, void *ctx)
+{
+	memset(c, 0, sizeof(*c));
+	c->ops = ops;
+	c->ctx = ctx;
+	esp_lock_init(&c->lock);
+	c->info.dev_id = rd(c, ESP_REG_DEV_ID);
+	if (c->info.dev_id != ESP_DEV_ID_VALUE)
+		return -ENODEV;
+	c->info.version = rd(c, ESP_REG_DEV_VERSION);
+	if (c->info.version != ESP_CONTRACT_VERSION)
+		return -ENODEV;
+	c->info.caps = rd(c, ESP_REG_DEV_CAPS);
+	c->info.sa_slots = rd(c, ESP_REG_DEV_SA_SLOTS);
+	c->info.max_window = rd(c, ESP_REG_DEV_MAX_WINDOW);
+	if (c->info.sa_slots == 0 || c->info.sa_slots > ESP_N_SA)
+		return -ENODEV;
+	/* Start from a known card: empty table, zero counters, empty staging. */
+	wr(c, ESP_REG_DEV_CONTROL, 1u << ESP_REG_DEV_CONTROL_SOFT_RESET_LSB);
+	stage_all_zero(c);
+	c->events_lost_hw = 0;
+	return 0;
+}
+
+void esp_core_destroy(struct esp_core *c)
+{
+	esp_lock(&c->lock);
+	unstage_key(c);
+	esp_unlock(&c->lock);
+	esp_lock_destroy(&c->lock);
+}
+
+int esp_core_dev_info(struct esp_core *c, struct esp_dev_info *out)
+{
+	*out = c->info;
+	return 0;
+}
+
+int esp_core_sa_add(struct esp_core *c, struct esp_sa_params *p)
+{
+	u32 h;
+	int ret = esp_core_check_sa(c, p);
+
+	if (ret)
+		return ret;
+	esp_lock(&c->lock);
+	for (h = 0; h < c->info.sa_slots && slot_used(c, h); h++)
+		;
+	if (h == c->info.sa_slots) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	stage_sa(c, p);
+	ret = sa_command(c, ESP_SA_OP_WRITE, h);
+	unstage_key(c);
+	if (!ret) {
+		slot_set(c, h, 1);
+		p->handle = h;
+	}
+out:
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_sa_update(struct esp_core *c, const struct esp_sa_params *p)
+{
+	int ret = esp_core_check_sa(c, p);
+
+	if (ret)
+		return ret;
+	if (p->handle >= c->info.sa_slots)
+		return -EINVAL;
+	esp_lock(&c->lock);
+	if (!slot_used(c, p->handle)) {
+		ret = -ENOENT;
+	} else {
+		stage_sa(c, p);
+		ret = sa_command(c, ESP_SA_OP_UPDATE, p->handle);
+		unstage_key(c);
+	}
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_sa_del(struct esp_core *c, u32 handle)
+{
+	int ret;
+
+	if (handle >= c->info.sa_slots)
+		return -EINVAL;
+	esp_lock(&c->lock);
+	if (!slot_used(c, handle)) {
+		ret = -ENOENT;
+	} else {
+		ret = sa_command(c, ESP_SA_OP_DELETE, handle);
+		if (!ret)
+			slot_set(c, handle, 0);
+	}
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_sa_get(struct esp_core *c, struct esp_sa_state *st)
+{
+	u32 handle = st->handle, w[ESP_SA_READ_WORDS], i, state, ctrl;
+	int ret;
+
+	if (handle >= c->info.sa_slots)
+		return -EINVAL;
+	esp_lock(&c->lock);
+	if (!slot_used(c, handle)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = sa_command(c, ESP_SA_OP_READ, handle);
+	if (ret)
+		goto out;
+	for (i = 0; i < ESP_SA_READ_WORDS; i++)
+		w[i] = rd(c, ESP_REG_SA_READ + 4 * i);
+	memset(st, 0, sizeof(*st));
+	st->handle = handle;
+	state = w[ESP_SA_R_STATE];
+	st->state = (field(state, ESP_SA_R_STATE_VALID_LSB, 1) ? ESP_SA_S_VALID : 0) |
+		    (field(state, ESP_SA_R_STATE_DISABLED_LSB, 1) ? ESP_SA_S_DISABLED : 0) |
+		    (field(state, ESP_SA_R_STATE_SOFT_BYTES_LSB, 1) ? ESP_SA_S_SOFT_BYTES : 0) |
+		    (field(state, ESP_SA_R_STATE_SOFT_PACKETS_LSB, 1) ? ESP_SA_S_SOFT_PACKETS : 0);
+	ctrl = field(state, ESP_SA_R_STATE_CTRL_LSB, ESP_SA_R_STATE_CTRL_MASK);
+	st->dir = field(ctrl, ESP_SA_W_CTRL_DIR_LSB, 1) ? ESP_DIR_IN : ESP_DIR_OUT;
+	st->mode = field(ctrl, ESP_SA_W_CTRL_TRANSPORT_LSB, 1) ? ESP_MODE_TRANSPORT : ESP_MODE_TUNNEL;
+	st->family = field(ctrl, ESP_SA_W_CTRL_IPV6_LSB, 1) ? ESP_FAMILY_IPV6 : ESP_FAMILY_IPV4;
+	st->key_len = field(ctrl, ESP_SA_W_CTRL_KEY256_LSB, 1) ? 32 : 16;
+	st->flags = (field(ctrl, ESP_SA_W_CTRL_ESN_LSB, 1) ? ESP_SA_F_ESN : 0) |
+		    (field(ctrl, ESP_SA_W_CTRL_UDP_ENCAP_LSB, 1) ? ESP_SA_F_UDP_ENCAP : 0);
+	st->spi = w[ESP_SA_R_SPI];
+	st->replay_window = w[ESP_SA_R_REPLAY_WINDOW];
+	st->seq = ((u64)w[ESP_SA_R_SEQ_HI] << 32) | w[ESP_SA_R_SEQ_LO];
+	st->packets = ((u64)w[ESP_SA_R_PKTS_HI] << 32) | w[ESP_SA_R_PKTS_LO];
+	st->bytes = ((u64)w[ESP_SA_R_BYTES_HI] << 32) | w[ESP_SA_R_BYTES_LO];
+	for (i = 0; i < ESP_NUM_DROP_CODES; i++)
+		st->drops[i] = ((u64)w[ESP_SA_R_DROPS + 2 * i + 1] << 32) | w[ESP_SA_R_DROPS + 2 * i];
+out:
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_sa_flush(struct esp_core *c)
+{
+	int ret;
+
+	esp_lock(&c->lock);
+	ret = sa_command(c, ESP_SA_OP_FLUSH, 0);
+	if (!ret)
+		memset(c->slot_used, 0, sizeof(c->slot_used));
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_stats(struct esp_core *c, struct esp_stats *out)
+{
+	u32 i;
+
+	memset(out, 0, sizeof(*out));
+	esp_lock(&c->lock);
+	out->packets_in = rd64(c, ESP_REG_CNT_PKTS_IN);
+	out->packets_out = rd64(c, ESP_REG_CNT_PKTS_OUT);
+	out->bytes_in = rd64(c, ESP_REG_CNT_BYTES_IN);
+	out->bytes_out = rd64(c, ESP_REG_CNT_BYTES_OUT);
+	for (i = 1; i < ESP_NUM_DROP_CODES; i++)
+		out->drops[i] = rd64(c, ESP_REG_CNT_DROPS + 4 * i);
+	c->events_lost_hw = rd(c, ESP_REG_EVT_OVERFLOW);
+	out->events_lost = c->events_lost_hw;
+	esp_unlock(&c->lock);
+	return 0;
+}
+
+int esp_core_poll_events(struct esp_core *c)
+{
+	int n = 0;
+	u32 pending, word;
+
+	esp_lock(&c->lock);
+	pending = rd(c, ESP_REG_EVT_COUNT);
+	while (pending--) {
+		struct esp_event *e;
+
+		word = rd(c, ESP_REG_EVT_POP);
+		if (field(word, ESP_EVTW_TYPE_LSB, ESP_EVTW_TYPE_MASK) == ESP_EVT_NONE)
+			break;
+		e = &c->events[c->events_next % ESP_CORE_EVENT_RING];
+		e->type = field(word, ESP_EVTW_TYPE_LSB, ESP_EVTW_TYPE_MASK);
+		e->handle = field(word, ESP_EVTW_HANDLE_LSB, ESP_EVTW_HANDLE_MASK);
+		e->seqno = c->events_next++;
+		/* A hard expiry or exhaustion leaves the slot allocated: the SA is stopped, not gone. */
+		n++;
+	}
+	esp_unlock(&c->lock);
+	return n;
+}
+
+int esp_core_read_events(struct esp_core *c, u64 *cursor, struct esp_event *out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	esp_lock(&c->lock);
+	if (c->events_next > ESP_CORE_EVENT_RING && *cursor < c->events_next - ESP_CORE_EVENT_RING)
+		*cursor = c->events_next - ESP_CORE_EVENT_RING;
+	while (n < max && *cursor < c->events_next) {
+		out[n++] = c->events[*cursor % ESP_CORE_EVENT_RING];
+		(*cursor)++;
+	}
+	esp_unlock(&c->lock);
+	return (int)n;
+}
+
+long esp_core_ioctl(struct esp_core *c, unsigned int cmd, void *arg)
+{
+	switch (cmd) {
+	case ESP_IOC_DEV_INFO:
+		return esp_core_dev_info(c, (struct esp_dev_info *)arg);
+	case ESP_IOC_SA_ADD:
+		return esp_core_sa_add(c, (struct esp_sa_params *)arg);
+	case ESP_IOC_SA_UPDATE:
+		return esp_core_sa_update(c, (const struct esp_sa_params *)arg);
+	case ESP_IOC_SA_DEL:
+		return esp_core_sa_del(c, *(const u32 *)arg);
+	case ESP_IOC_SA_GET:
+		return esp_core_sa_get(c, (struct esp_sa_state *)arg);
+	case ESP_IOC_SA_FLUSH:
+		return esp_core_sa_flush(c);
+	case ESP_IOC_STATS:
+		return esp_core_stats(c, (struct esp_stats *)arg);
+	default:
+		return -ENOTTY;
+	}
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Driver core of the ESP offload card: validates the ioctl ABI's requests and
+ * turns them into register operations on the contract's register map
+ * (driver/include/esp_contract.h) through an accessor, readl/writel in the
+ * kernel and a simulated card in user space.
+ *
+ * Every function returns 0 or a negative errno. A request that fails changes
+ * no state, in the core or on the card.
+ */
+#ifndef ESP_CORE_H
+#define ESP_CORE_H
+
+#include "esp_compat.h"
+#include "esp_contract.h"
+#include "uapi/esp_ioctl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct esp_hw_ops {
+	u32 (*read)(void *ctx, u32 offset);
+	void (*write)(void *ctx, u32 offset, u32 value);
+};
+
+/* Events kept for readers; a reader that falls further behind loses the oldest. */
+#define ESP_CORE_EVENT_RING 1024u
+
+/* How many SA_STATUS polls a command may take before the card is declared hung. */
+#define ESP_CORE_BUSY_POLLS 100000u
+
+struct esp_core {
+	const struct esp_hw_ops *ops;
+	void *ctx;
+	esp_lock_t lock;               /* serialises register sequences */
+	struct esp_dev_info info;
+	u64 slot_used[ESP_N_SA / 64];  /* handles given out */
+	u32 staged[ESP_SA_DATA_WORDS]; /* what SA_DATA holds now: unchanged words are not rewritten */
+	struct esp_event events[ESP_CORE_EVENT_RING];
+	u64 events_next;               /* seqno the next event gets */
+	u64 events_lost_hw;            /* EVT_OVERFLOW last read */
+	u64 reg_writes;                /* control-port writes issued (for the benchmark) */
+	u64 reg_reads;
+};
+
+int esp_core_init(struct esp_core *c, const struct esp_hw_ops *ops, void *ctx);
+void esp_core_destroy(struct esp_core *c);
+
+int esp_core_dev_info(struct esp_core *c, struct esp_dev_info *out);
+int esp_core_sa_add(struct esp_core *c, struct esp_sa_params *p); /* sets p->handle */
+int esp_core_sa_update(struct esp_core *c, const struct esp_sa_params *p);
+int esp_core_sa_del(struct esp_core *c, u32 handle);
+int esp_core_sa_get(struct esp_core *c, struct esp_sa_state *st);
+int esp_core_sa_flush(struct esp_core *c);
+int esp_core_stats(struct esp_core *c, struct esp_stats *out);
+
+/* Checks an SA request without touching the card (also used by user tools). */
+int esp_core_check_sa(const struct esp_core *c, const struct esp_sa_params *p);
+
+/* Moves pending card events into the ring; returns how many arrived. */
+int esp_core_poll_events(struct esp_core *c);
+
+/*
+ * Copies up to max events with seqno >= *cursor into out and advances *cursor.
+ * Returns the count; events a slow reader missed are skipped.
+ */
+int esp_core_read_events(struct esp_core *c, u64 *cursor, struct esp_event *out, unsigned int max);
+
+/* Dispatches an ioctl whose argument is already in kernel (or local) memory. */
+long esp_core_ioctl(struct esp_core *c, unsigned int cmd, void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ESP_CORE_H */
