@@ -1,0 +1,138 @@
+// tb_common.h: helpers shared by the crypto RTL testbenches: byte <-> Verilator port
+// packing in the block convention (byte 0 in the top bits), OpenSSL EVP references, a
+// seeded RNG, and a failure counter so every bench ends with a nonzero exit on any mismatch.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "verilated.h"
+
+namespace tbc {
+
+using Bytes = std::vector<std::uint8_t>;
+
+inline int g_failures = 0;
+
+inline void check(bool ok, const std::string& what) {
+  if (!ok) {
+    if (g_failures < 20) std::fprintf(stderr, "FAIL: %s\n", what.c_str());
+    ++g_failures;
+  }
+}
+
+inline std::string hex(const Bytes& b) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (auto v : b) {
+    s += digits[v >> 4];
+    s += digits[v & 15];
+  }
+  return s;
+}
+
+inline Bytes unhex(const std::string& s) {
+  if (s.size() % 2 != 0) throw std::invalid_argument("odd hex length");
+  Bytes out(s.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(std::stoul(s.substr(2 * i, 2), nullptr, 16));
+  return out;
+}
+
+// Writes n bytes into a port of nbytes_port bytes, byte i at bits [8*(nbytes_port-i)-1 -: 8];
+// missing bytes are zero.
+template <std::size_t W>
+void put_be(VlWide<W>& port, const std::uint8_t* p, std::size_t n, std::size_t nbytes_port) {
+  for (std::size_t w = 0; w < W; ++w) port[w] = 0;
+  for (std::size_t i = 0; i < n && i < nbytes_port; ++i) {
+    std::size_t bit = 8 * (nbytes_port - 1 - i);
+    port[bit / 32] |= static_cast<EData>(p[i]) << (bit % 32);
+  }
+}
+
+template <std::size_t W>
+Bytes get_be(const VlWide<W>& port, std::size_t n, std::size_t nbytes_port) {
+  Bytes out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t bit = 8 * (nbytes_port - 1 - i);
+    out[i] = static_cast<std::uint8_t>(port[bit / 32] >> (bit % 32));
+  }
+  return out;
+}
+
+inline Bytes random_bytes(std::mt19937_64& rng, std::size_t n) {
+  Bytes b(n);
+  for (auto& v : b) v = static_cast<std::uint8_t>(rng());
+  return b;
+}
+
+// Single-block AES (ECB) through EVP, the reference for the pipeline.
+inline Bytes aes_ecb_block(const Bytes& key, const Bytes& pt) {
+  const EVP_CIPHER* c = key.size() == 32 ? EVP_aes_256_ecb() : EVP_aes_128_ecb();
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  Bytes out(32);
+  int len = 0;
+  bool ok = ctx && EVP_EncryptInit_ex(ctx, c, nullptr, key.data(), nullptr) == 1 &&
+            EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
+            EVP_EncryptUpdate(ctx, out.data(), &len, pt.data(), 16) == 1 && len == 16;
+  EVP_CIPHER_CTX_free(ctx);
+  if (!ok) throw std::runtime_error("EVP AES-ECB failed");
+  out.resize(16);
+  return out;
+}
+
+struct GcmResult {
+  Bytes text;
+  Bytes tag;
+};
+
+// AES-GCM encryption with a 96-bit IV through EVP.
+inline GcmResult gcm_encrypt(const Bytes& key, const Bytes& iv, const Bytes& aad, const Bytes& pt) {
+  const EVP_CIPHER* c = key.size() == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm();
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  GcmResult r;
+  r.text.resize(pt.size() + 16);
+  r.tag.resize(16);
+  int len = 0;
+  int total = 0;
+  bool ok = ctx && EVP_EncryptInit_ex(ctx, c, nullptr, nullptr, nullptr) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) == 1 &&
+            EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), iv.data()) == 1;
+  if (ok && !aad.empty()) ok = EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) == 1;
+  if (ok && !pt.empty()) {
+    ok = EVP_EncryptUpdate(ctx, r.text.data(), &len, pt.data(), static_cast<int>(pt.size())) == 1;
+    total = len;
+  }
+  if (ok) ok = EVP_EncryptFinal_ex(ctx, r.text.data() + total, &len) == 1;
+  total += len;
+  if (ok) ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, r.tag.data()) == 1;
+  EVP_CIPHER_CTX_free(ctx);
+  if (!ok) throw std::runtime_error("EVP AES-GCM failed");
+  r.text.resize(static_cast<std::size_t>(total));
+  return r;
+}
+
+// Wall-clock stopwatch for the cycles/s figure.
+struct Stopwatch {
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+};
+
+inline int finish(const char* name) {
+  if (g_failures) {
+    std::fprintf(stderr, "%s: %d failure(s)\n", name, g_failures);
+    return 1;
+  }
+  std::printf("%s: all checks passed\n", name);
+  return 0;
+}
+
+}  // namespace tbc
