@@ -13,3 +13,4 @@ function(esp_crypto_testbench name top)
 endfunction()
 
 esp_crypto_testbench(tb_aes_enc_pipeline aes_enc_pipeline ${ESP_RTL_AES_SOURCES})
+esp_crypto_testbench(tb_ghash_accum ghash_accum ${ESP_RTL_GHASH_SOURCES})
