@@ -1,0 +1,23 @@
+# tests/rtl/control.cmake: lint and Verilator tests of the control plane and the harness.
+if(NOT ESP_WITH_RTL OR NOT COMMAND esp_verilate_model)
+  return()
+endif()
+set(ESP_SIM_CTRL_DIR ${CMAKE_SOURCE_DIR}/sim/ctrl)
+
+add_test(NAME rtl_control_lint
+         COMMAND verilator --lint-only -Wall ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_CTRL_SOURCES}
+                 --top-module esp_ctrl)
+set_tests_properties(rtl_control_lint PROPERTIES LABELS rtl)
+
+# A Catch2 testbench: sim/ctrl/<name>.cpp over the Verilated <top>.
+function(esp_ctrl_testbench name top)
+  add_executable(${name} ${ESP_SIM_CTRL_DIR}/${name}.cpp)
+  target_link_libraries(${name} PRIVATE catch_main esp_contract)
+  target_include_directories(${name} PRIVATE ${ESP_SIM_CTRL_DIR})
+  esp_verilate_model(${name} TOP ${top} ${ARGN})
+  catch_discover_tests(${name} PROPERTIES LABELS rtl)
+endfunction()
+
+esp_ctrl_testbench(tb_axis_harness tb_axis_fifo SOURCES ${ESP_SIM_CTRL_DIR}/tb_axis_fifo.sv)
+esp_ctrl_testbench(tb_replay esp_replay_window
+                   SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_REPLAY_SOURCES} ARGS -GNSA=8)
