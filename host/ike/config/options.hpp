@@ -1,0 +1,16 @@
+// The option tables of each block this parser understands.
+#pragma once
+
+#include <span>
+
+#include "config/model.hpp"
+#include "config/option_table.hpp"
+
+namespace ike::config {
+
+std::span<const OptionSpec<Phase1>> phase1_options();   // config vpn ipsec phase1-interface
+std::span<const OptionSpec<Phase2>> phase2_options();   // config vpn ipsec phase2-interface
+std::span<const OptionSpec<FirewallAddress>> address_options(bool v6); // config firewall address[6]
+std::span<const OptionSpec<Config>> iked_options();     // config system iked
+
+} // namespace ike::config
