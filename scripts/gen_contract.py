@@ -36,10 +36,14 @@ def gen_c(c):
     for x in c["drop_codes"]:
         d(f"ESP_DROP_{x['name']}", f"{x['value']}u")
     d("ESP_DROP_COUNT", f"{len(c['drop_codes'])}u")
+    o.append("/* Names by code, as an initializer: static const char *const n[] = ESP_DROP_NAMES_INIT; */")
+    d("ESP_DROP_NAMES_INIT", "{" + ", ".join(f'"{x["name"]}"' for x in sorted(c["drop_codes"], key=lambda x: x["value"])) + "}")
     o.append("")
     o.append("/* Event types and event word */")
     for x in c["events"]:
         d(f"ESP_EVT_{x['name']}", f"{x['value']}u")
+    d("ESP_EVT_COUNT", f"{len(c['events'])}u")
+    d("ESP_EVT_NAMES_INIT", "{" + ", ".join(f'"{x["name"]}"' for x in sorted(c["events"], key=lambda x: x["value"])) + "}")
     for f in c["event_word"]:
         d(f"ESP_EVTW_{f['name']}_LSB", f"{f['lsb']}u")
         d(f"ESP_EVTW_{f['name']}_MASK", f"0x{mask(f['width']):X}u")

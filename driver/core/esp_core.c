@@ -148,6 +148,16 @@ int esp_core_check_sa(const struct esp_core *c, const struct esp_sa_params *p)
 	return 0;
 }
 
+static void remember_endpoints(struct esp_core *c, u32 h, const struct esp_sa_params *p)
+{
+	struct esp_sa_endpoints *e = &c->endpoints[h];
+
+	memcpy(e->src, p->src, sizeof(e->src));
+	memcpy(e->dst, p->dst, sizeof(e->dst));
+	e->sport = p->encap_sport;
+	e->dport = p->encap_dport;
+}
+
 static u32 sa_ctrl_word(const struct esp_sa_params *p)
 {
 	u32 w = 0;
@@ -260,6 +270,7 @@ int esp_core_sa_add(struct esp_core *c, struct esp_sa_params *p)
 	unstage_key(c);
 	if (!ret) {
 		slot_set(c, h, 1);
+		remember_endpoints(c, h, p);
 		p->handle = h;
 	}
 out:
@@ -282,6 +293,8 @@ int esp_core_sa_update(struct esp_core *c, const struct esp_sa_params *p)
 		stage_sa(c, p);
 		ret = sa_command(c, ESP_SA_OP_UPDATE, p->handle);
 		unstage_key(c);
+		if (!ret)
+			remember_endpoints(c, p->handle, p);
 	}
 	esp_unlock(&c->lock);
 	return ret;
@@ -343,6 +356,10 @@ int esp_core_sa_get(struct esp_core *c, struct esp_sa_state *st)
 	st->bytes = ((u64)w[ESP_SA_R_BYTES_HI] << 32) | w[ESP_SA_R_BYTES_LO];
 	for (i = 0; i < ESP_NUM_DROP_CODES; i++)
 		st->drops[i] = ((u64)w[ESP_SA_R_DROPS + 2 * i + 1] << 32) | w[ESP_SA_R_DROPS + 2 * i];
+	memcpy(st->src, c->endpoints[handle].src, sizeof(st->src));
+	memcpy(st->dst, c->endpoints[handle].dst, sizeof(st->dst));
+	st->encap_sport = c->endpoints[handle].sport;
+	st->encap_dport = c->endpoints[handle].dport;
 out:
 	esp_unlock(&c->lock);
 	return ret;

@@ -30,12 +30,21 @@ struct esp_hw_ops {
 /* How many SA_STATUS polls a command may take before the card is declared hung. */
 #define ESP_CORE_BUSY_POLLS 100000u
 
+/* What the card does not read back but `sa get` reports: endpoints, as installed. */
+struct esp_sa_endpoints {
+	u8 src[16];
+	u8 dst[16];
+	u16 sport;
+	u16 dport;
+};
+
 struct esp_core {
 	const struct esp_hw_ops *ops;
 	void *ctx;
 	esp_lock_t lock;               /* serialises register sequences */
 	struct esp_dev_info info;
 	u64 slot_used[ESP_N_SA / 64];  /* handles given out */
+	struct esp_sa_endpoints endpoints[ESP_N_SA];
 	u32 staged[ESP_SA_DATA_WORDS]; /* what SA_DATA holds now: unchanged words are not rewritten */
 	struct esp_event events[ESP_CORE_EVENT_RING];
 	u64 events_next;               /* seqno the next event gets */

@@ -32,6 +32,8 @@
 #define ESP_DROP_SA_DISABLED                     6u
 #define ESP_DROP_SEQ_EXHAUSTED                   7u
 #define ESP_DROP_COUNT                           8u
+/* Names by code, as an initializer: static const char *const n[] = ESP_DROP_NAMES_INIT; */
+#define ESP_DROP_NAMES_INIT                      {"OK", "NO_SA", "REPLAY", "AUTH_FAIL", "MALFORMED", "BAD_PADDING", "SA_DISABLED", "SEQ_EXHAUSTED"}
 
 /* Event types and event word */
 #define ESP_EVT_NONE                             0u
@@ -41,6 +43,8 @@
 #define ESP_EVT_HARD_PACKETS                     4u
 #define ESP_EVT_SEQ_EXHAUSTED                    5u
 #define ESP_EVT_SA_DELETED                       6u
+#define ESP_EVT_COUNT                            7u
+#define ESP_EVT_NAMES_INIT                       {"NONE", "SOFT_BYTES", "SOFT_PACKETS", "HARD_BYTES", "HARD_PACKETS", "SEQ_EXHAUSTED", "SA_DELETED"}
 #define ESP_EVTW_HANDLE_LSB                      0u
 #define ESP_EVTW_HANDLE_MASK                     0xFFFFu
 #define ESP_EVTW_TYPE_LSB                        24u

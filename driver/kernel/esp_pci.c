@@ -81,7 +81,7 @@ static int esp_open(struct inode *inode, struct file *filp)
 	if (!ef)
 		return -ENOMEM;
 	ef->ed = ed;
-	ef->cursor = ed->core.events_next; /* a new reader sees events from now on */
+	ef->cursor = 0; /* a new reader starts at the oldest event the core still holds */
 	filp->private_data = ef;
 	return nonseekable_open(inode, filp);
 }

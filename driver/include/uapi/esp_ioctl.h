@@ -98,7 +98,11 @@ struct esp_sa_state {
 	__u64 packets;       /* processed OK (lifetime counter) */
 	__u64 bytes;         /* inner bytes processed OK (lifetime counter) */
 	__u64 drops[ESP_NUM_DROP_CODES]; /* by drop code; [0] unused */
-	__u32 reserved[4];
+	__u8 src[16];        /* outer addresses and ports as installed */
+	__u8 dst[16];
+	__u16 encap_sport;
+	__u16 encap_dport;
+	__u32 reserved[3];
 };
 
 struct esp_stats {

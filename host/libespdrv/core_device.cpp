@@ -1,0 +1,147 @@
+#include "core_device.h"
+
+#include <cstring>
+#include <thread>
+
+#include <openssl/crypto.h>
+
+#include "packet_engine.h"
+
+namespace espdrv {
+
+PacketResult Device::inject(bool, uint16_t, std::span<const uint8_t>)
+{
+    throw Error(ENOTSUP, "this device has no simulated data path");
+}
+
+void Device::load_xclbin(const std::string& path)
+{
+    throw Error(ENOTSUP, "dev load " + path + ": only xrt: devices take a bitstream");
+}
+
+CoreCard::CoreCard(std::unique_ptr<esp::PacketEngine> engine) : engine_(std::move(engine))
+{
+    ops_.read = &CoreCard::reg_read;
+    ops_.write = &CoreCard::reg_write;
+    int ret = esp_core_init(&core_, &ops_, this);
+    if (ret)
+        throw Error(-ret, "card did not identify as an ESP offload card");
+}
+
+CoreCard::~CoreCard() { esp_core_destroy(&core_); }
+
+uint32_t CoreCard::reg_read(void* ctx, uint32_t off)
+{
+    auto* card = static_cast<CoreCard*>(ctx);
+    std::lock_guard g(card->engine_lock_);
+    return card->engine_->read_reg(off);
+}
+
+void CoreCard::reg_write(void* ctx, uint32_t off, uint32_t val)
+{
+    auto* card = static_cast<CoreCard*>(ctx);
+    std::lock_guard g(card->engine_lock_);
+    card->engine_->write_reg(off, val);
+}
+
+long CoreCard::ioctl(unsigned int cmd, void* arg)
+{
+    long ret = esp_core_ioctl(&core_, cmd, arg);
+    esp_core_poll_events(&core_); // a command (DELETE) may have raised an event
+    return ret;
+}
+
+PacketResult CoreCard::inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet)
+{
+    PacketResult out;
+    {
+        std::lock_guard g(engine_lock_);
+        auto r = engine_->process(inbound, sa_handle, packet);
+        out.bytes = std::move(r.bytes);
+        out.result = r.result;
+        out.sa = r.sa;
+    }
+    esp_core_poll_events(&core_); // lifetimes and exhaustion raise events on the data path
+    return out;
+}
+
+uint64_t CoreCard::cycles()
+{
+    std::lock_guard g(engine_lock_);
+    return engine_->cycles();
+}
+
+// A new reader starts at the oldest event the core still holds, as /dev/espN does.
+CoreDevice::CoreDevice(std::shared_ptr<CoreCard> card) : card_(std::move(card)), cursor_(0) {}
+
+void CoreDevice::call(unsigned int cmd, void* arg, const char* what)
+{
+    long ret = card_->ioctl(cmd, arg);
+    if (ret)
+        throw Error(static_cast<int>(-ret), what);
+}
+
+esp_dev_info CoreDevice::info()
+{
+    esp_dev_info i{};
+    call(ESP_IOC_DEV_INFO, &i, "dev info");
+    return i;
+}
+
+uint32_t CoreDevice::sa_add(esp_sa_params params)
+{
+    call(ESP_IOC_SA_ADD, &params, "sa add");
+    uint32_t h = params.handle;
+    OPENSSL_cleanse(&params, sizeof params); // the key passed through here
+    return h;
+}
+
+void CoreDevice::sa_update(const esp_sa_params& params)
+{
+    esp_sa_params copy = params;
+    call(ESP_IOC_SA_UPDATE, &copy, "sa update");
+    OPENSSL_cleanse(&copy, sizeof copy);
+}
+
+void CoreDevice::sa_del(uint32_t handle) { call(ESP_IOC_SA_DEL, &handle, "sa del"); }
+
+esp_sa_state CoreDevice::sa_get(uint32_t handle)
+{
+    esp_sa_state st{};
+    st.handle = handle;
+    call(ESP_IOC_SA_GET, &st, "sa get");
+    return st;
+}
+
+void CoreDevice::sa_flush() { call(ESP_IOC_SA_FLUSH, nullptr, "sa flush"); }
+
+esp_stats CoreDevice::stats()
+{
+    esp_stats s{};
+    call(ESP_IOC_STATS, &s, "stats");
+    return s;
+}
+
+std::vector<esp_event> CoreDevice::read_events(std::chrono::milliseconds timeout)
+{
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<esp_event> out(64);
+    for (;;) {
+        esp_core_poll_events(&card_->core());
+        int n = esp_core_read_events(&card_->core(), &cursor_, out.data(), static_cast<unsigned>(out.size()));
+        if (n > 0 || std::chrono::steady_clock::now() >= deadline) {
+            out.resize(static_cast<size_t>(n));
+            return out;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+PacketResult CoreDevice::inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet)
+{
+    return card_->inject(inbound, sa_handle, packet);
+}
+
+uint64_t CoreDevice::register_writes() const { return card_->core().reg_writes; }
+
+} // namespace espdrv

@@ -1,0 +1,66 @@
+// A Device that runs the driver core (driver/core, the kernel's own C) over a
+// card reached through register reads and writes: the in-process HLS model
+// (`model:`) and, inside `espsim serve`, the simulated card.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "device.h"
+#include "esp_core.h"
+
+namespace esp {
+class PacketEngine;
+}
+
+namespace espdrv {
+
+// Shared by every client of one card: the core, the engine, one lock for the data path.
+class CoreCard {
+public:
+    explicit CoreCard(std::unique_ptr<esp::PacketEngine> engine);
+    ~CoreCard();
+    CoreCard(const CoreCard&) = delete;
+    CoreCard& operator=(const CoreCard&) = delete;
+
+    esp_core& core() { return core_; }
+    // Runs one ioctl through the core; returns 0 or a negative errno.
+    long ioctl(unsigned int cmd, void* arg);
+    PacketResult inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet);
+    uint64_t cycles();
+    esp::PacketEngine& engine() { return *engine_; }
+
+private:
+    static uint32_t reg_read(void* ctx, uint32_t off);
+    static void reg_write(void* ctx, uint32_t off, uint32_t val);
+
+    std::unique_ptr<esp::PacketEngine> engine_;
+    std::mutex engine_lock_; // the engine is one card: register access and packets take turns
+    esp_hw_ops ops_{};
+    esp_core core_{};
+};
+
+// A Device (one opener) on a CoreCard.
+class CoreDevice : public Device {
+public:
+    explicit CoreDevice(std::shared_ptr<CoreCard> card);
+
+    esp_dev_info info() override;
+    uint32_t sa_add(esp_sa_params params) override;
+    void sa_update(const esp_sa_params& params) override;
+    void sa_del(uint32_t handle) override;
+    esp_sa_state sa_get(uint32_t handle) override;
+    void sa_flush() override;
+    esp_stats stats() override;
+    std::vector<esp_event> read_events(std::chrono::milliseconds timeout) override;
+    PacketResult inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet) override;
+    uint64_t register_writes() const override;
+
+private:
+    void call(unsigned int cmd, void* arg, const char* what);
+
+    std::shared_ptr<CoreCard> card_;
+    uint64_t cursor_;
+};
+
+} // namespace espdrv

@@ -1,0 +1,67 @@
+// libespdrv: one interface to an ESP offload card, whatever carries it.
+//
+// A device string picks the backend:
+//   /dev/espN   the kernel module's char device (real ioctls)
+//   sim:PATH    a simulated card served by `espsim serve --socket PATH`
+//   model:      the HLS model in this process, through the driver core
+//   xrt:N       an Alveo card through XRT (built only where XRT is installed)
+// Every backend speaks the ioctl ABI of driver/include/uapi/esp_ioctl.h, so
+// the same requests get the same answers everywhere.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "uapi/esp_ioctl.h"
+
+namespace espdrv {
+
+// A refused request: errno and what was asked.
+class Error : public std::system_error {
+public:
+    Error(int err, const std::string& what) : std::system_error(err, std::generic_category(), what) {}
+    int errnum() const { return code().value(); }
+};
+
+// What became of a packet pushed through a card's data path.
+struct PacketResult {
+    std::vector<uint8_t> bytes; // output packet, empty for a drop
+    uint8_t result = 0;         // ESP_DROP_* code
+    uint16_t sa = 0xffff;       // SA that handled it
+};
+
+class Device {
+public:
+    virtual ~Device() = default;
+
+    virtual esp_dev_info info() = 0;
+    virtual uint32_t sa_add(esp_sa_params params) = 0; // returns the handle
+    virtual void sa_update(const esp_sa_params& params) = 0;
+    virtual void sa_del(uint32_t handle) = 0;
+    virtual esp_sa_state sa_get(uint32_t handle) = 0;
+    virtual void sa_flush() = 0;
+    virtual esp_stats stats() = 0;
+    // Events since this Device was opened; waits up to timeout for the first.
+    virtual std::vector<esp_event> read_events(std::chrono::milliseconds timeout) = 0;
+
+    // Data path, where the backend has one (simulated cards); ENOTSUP elsewhere.
+    virtual PacketResult inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet);
+
+    // Loads a bitstream (XRT cards); ENOTSUP elsewhere.
+    virtual void load_xclbin(const std::string& path);
+
+    // Control-port traffic so far (driver-core backends; 0 where unknown).
+    virtual uint64_t register_writes() const { return 0; }
+};
+
+// Opens a device from its string; throws Error (EINVAL for a bad string, or the open's errno).
+std::unique_ptr<Device> open_device(std::string_view spec);
+
+} // namespace espdrv

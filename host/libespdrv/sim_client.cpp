@@ -1,0 +1,153 @@
+#include "sim_client.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include <openssl/crypto.h>
+
+#include "sim_io.h"
+#include "sim_protocol.h"
+
+namespace espdrv {
+namespace {
+
+class SimDevice : public Device {
+public:
+    explicit SimDevice(const std::string& path)
+    {
+        sockaddr_un addr{};
+        if (path.size() >= sizeof(addr.sun_path))
+            throw Error(ENAMETOOLONG, "sim socket " + path);
+        addr.sun_family = AF_UNIX;
+        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd_ < 0)
+            throw Error(errno, "socket");
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
+            int e = errno;
+            ::close(fd_);
+            throw Error(e, "connect to simulated card " + path);
+        }
+    }
+    ~SimDevice() override { ::close(fd_); }
+    SimDevice(const SimDevice&) = delete;
+    SimDevice& operator=(const SimDevice&) = delete;
+
+    esp_dev_info info() override
+    {
+        esp_dev_info i{};
+        ioctl(ESP_IOC_DEV_INFO, &i, sizeof i, "dev info");
+        return i;
+    }
+    uint32_t sa_add(esp_sa_params p) override
+    {
+        ioctl(ESP_IOC_SA_ADD, &p, sizeof p, "sa add");
+        uint32_t h = p.handle;
+        OPENSSL_cleanse(&p, sizeof p);
+        return h;
+    }
+    void sa_update(const esp_sa_params& p) override
+    {
+        esp_sa_params copy = p;
+        ioctl(ESP_IOC_SA_UPDATE, &copy, sizeof copy, "sa update");
+        OPENSSL_cleanse(&copy, sizeof copy);
+    }
+    void sa_del(uint32_t h) override { ioctl(ESP_IOC_SA_DEL, &h, sizeof h, "sa del"); }
+    esp_sa_state sa_get(uint32_t h) override
+    {
+        esp_sa_state st{};
+        st.handle = h;
+        ioctl(ESP_IOC_SA_GET, &st, sizeof st, "sa get");
+        return st;
+    }
+    void sa_flush() override { ioctl(ESP_IOC_SA_FLUSH, nullptr, 0, "sa flush"); }
+    esp_stats stats() override
+    {
+        esp_stats s{};
+        ioctl(ESP_IOC_STATS, &s, sizeof s, "stats");
+        return s;
+    }
+    std::vector<esp_event> read_events(std::chrono::milliseconds timeout) override
+    {
+        std::vector<uint8_t> req;
+        sim::put(req, static_cast<uint32_t>(timeout.count()));
+        sim::put(req, sim::kMaxEventsPerRead);
+        auto body = exchange(sim::kEvents, req);
+        size_t pos = 0;
+        uint32_t n = 0;
+        std::vector<esp_event> out;
+        if (!sim::get(body, pos, n))
+            throw Error(EPROTO, "events reply");
+        out.resize(n);
+        for (auto& e : out)
+            if (!sim::get(body, pos, e))
+                throw Error(EPROTO, "events reply");
+        return out;
+    }
+    PacketResult inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet) override
+    {
+        std::vector<uint8_t> req;
+        sim::put(req, static_cast<uint8_t>(inbound));
+        sim::put(req, uint8_t{0});
+        sim::put(req, sa_handle);
+        req.insert(req.end(), packet.begin(), packet.end());
+        auto body = exchange(sim::kInject, req);
+        PacketResult r;
+        size_t pos = 0;
+        uint8_t pad8 = 0;
+        uint32_t pad32 = 0;
+        if (!sim::get(body, pos, r.result) || !sim::get(body, pos, pad8) || !sim::get(body, pos, r.sa) ||
+            !sim::get(body, pos, pad32) || !sim::get(body, pos, cycles_))
+            throw Error(EPROTO, "inject reply");
+        r.bytes.assign(body.begin() + static_cast<long>(pos), body.end());
+        return r;
+    }
+
+private:
+    std::vector<uint8_t> exchange(uint32_t kind, const std::vector<uint8_t>& req)
+    {
+        std::lock_guard g(lock_);
+        if (!sim::send_frame(fd_, kind, req))
+            throw Error(EPIPE, "simulated card went away");
+        auto reply = sim::recv_frame(fd_);
+        if (!reply || reply->first != kind)
+            throw Error(EPROTO, "simulated card: bad reply");
+        return std::move(reply->second);
+    }
+
+    void ioctl(uint32_t cmd, void* arg, size_t size, const char* what)
+    {
+        std::vector<uint8_t> req;
+        sim::put(req, cmd);
+        const auto* p = static_cast<const uint8_t*>(arg);
+        req.insert(req.end(), p, p + size);
+        auto body = exchange(sim::kIoctl, req);
+        OPENSSL_cleanse(req.data(), req.size());
+        size_t pos = 0;
+        int32_t status = 0;
+        if (!sim::get(body, pos, status) || body.size() - pos != size)
+            throw Error(EPROTO, "ioctl reply");
+        if (status)
+            throw Error(-status, what);
+        if (size)
+            std::memcpy(arg, body.data() + pos, size);
+    }
+
+    int fd_ = -1;
+    std::mutex lock_;
+    uint64_t cycles_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<Device> open_sim_device(const std::string& socket_path)
+{
+    return std::make_unique<SimDevice>(socket_path);
+}
+
+} // namespace espdrv
