@@ -1,0 +1,158 @@
+// MODP groups: RFC 2409 (1, 2), RFC 3526 (5, 14-18), RFC 5114 (22-24).
+// Every group is handed to OpenSSL as explicit p, q, g so the peer value
+// is checked against the prime-order subgroup (y^q = 1, RFC 6989).
+#include <openssl/core_names.h>
+
+#include "dh_internal.hpp"
+
+namespace ike::crypto::detail {
+namespace {
+
+struct ModpParams {
+    Bn p, q, g;
+};
+
+// RFC 5114 groups come from OpenSSL's named groups of the same name.
+bool load_named(const char* name, ModpParams& out) {
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(name), 0),
+        OSSL_PARAM_construct_end(),
+    };
+    Pkey pk = pkey_from_params("DH", EVP_PKEY_KEY_PARAMETERS, params);
+    if (!pk) return false;
+    BIGNUM *p = nullptr, *q = nullptr, *g = nullptr;
+    const bool ok = EVP_PKEY_get_bn_param(pk.get(), OSSL_PKEY_PARAM_FFC_P, &p) == 1 &&
+                    EVP_PKEY_get_bn_param(pk.get(), OSSL_PKEY_PARAM_FFC_Q, &q) == 1 &&
+                    EVP_PKEY_get_bn_param(pk.get(), OSSL_PKEY_PARAM_FFC_G, &g) == 1;
+    out.p.reset(p);
+    out.q.reset(q);
+    out.g.reset(g);
+    return ok;
+}
+
+// Safe primes with generator 2: q = (p - 1) / 2.
+bool load_safe_prime(BIGNUM* p, ModpParams& out) {
+    out.p.reset(p);
+    out.q.reset(p ? BN_dup(p) : nullptr);
+    out.g.reset(BN_new());
+    return out.p && out.q && out.g && BN_sub_word(out.q.get(), 1) == 1 &&
+           BN_rshift1(out.q.get(), out.q.get()) == 1 && BN_set_word(out.g.get(), 2) == 1;
+}
+
+bool load_params(uint16_t group, ModpParams& out) {
+    switch (group) {
+    case 1: return load_safe_prime(BN_get_rfc2409_prime_768(nullptr), out);
+    case 2: return load_safe_prime(BN_get_rfc2409_prime_1024(nullptr), out);
+    case 5: return load_safe_prime(BN_get_rfc3526_prime_1536(nullptr), out);
+    case 14: return load_safe_prime(BN_get_rfc3526_prime_2048(nullptr), out);
+    case 15: return load_safe_prime(BN_get_rfc3526_prime_3072(nullptr), out);
+    case 16: return load_safe_prime(BN_get_rfc3526_prime_4096(nullptr), out);
+    case 17: return load_safe_prime(BN_get_rfc3526_prime_6144(nullptr), out);
+    case 18: return load_safe_prime(BN_get_rfc3526_prime_8192(nullptr), out);
+    case 22: return load_named("dh_1024_160", out);
+    case 23: return load_named("dh_2048_224", out);
+    case 24: return load_named("dh_2048_256", out);
+    default: return false;
+    }
+}
+
+// p, q, g plus optional public and private values as OSSL_PARAMs.
+Params build_params(const ModpParams& mp, const BIGNUM* pub, const BIGNUM* priv) {
+    ParamBld bld(OSSL_PARAM_BLD_new());
+    if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_P, mp.p.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_Q, mp.q.get()) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_G, mp.g.get()) != 1)
+        return nullptr;
+    if (pub && OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, pub) != 1) return nullptr;
+    if (priv && OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1) return nullptr;
+    return Params(OSSL_PARAM_BLD_to_param(bld.get()));
+}
+
+class ModpGroup final : public DhGroup {
+public:
+    ModpGroup(uint16_t group, ModpParams mp, Pkey key, std::size_t size)
+        : group_(group), mp_(std::move(mp)), key_(std::move(key)), size_(size) {}
+
+    uint16_t group() const override { return group_; }
+
+    std::vector<uint8_t> public_value() const override {
+        BIGNUM* pub = nullptr;
+        if (EVP_PKEY_get_bn_param(key_.get(), OSSL_PKEY_PARAM_PUB_KEY, &pub) != 1) return {};
+        Bn owned(pub);
+        return bn_to_padded(pub, size_);
+    }
+
+    std::optional<secure_bytes> shared_secret(std::span<const uint8_t> peer) const override {
+        if (peer.size() != size_) return std::nullopt;
+        Bn y(BN_bin2bn(peer.data(), static_cast<int>(peer.size()), nullptr));
+        Bn p_minus_1(BN_dup(mp_.p.get()));
+        if (!y || !p_minus_1 || BN_sub_word(p_minus_1.get(), 1) != 1) return std::nullopt;
+        // 1 < y < p - 1 (RFC 7296 / SP 800-56A); OpenSSL adds y^q = 1.
+        if (BN_cmp(y.get(), BN_value_one()) <= 0 || BN_cmp(y.get(), p_minus_1.get()) >= 0) return std::nullopt;
+        Params params = build_params(mp_, y.get(), nullptr);
+        if (!params) return std::nullopt;
+        Pkey peer_key = pkey_from_params("DH", EVP_PKEY_PUBLIC_KEY, params.get());
+        if (!peer_key) return std::nullopt;
+        auto secret = derive(key_.get(), peer_key.get(), true);
+        if (!secret || secret->size() != size_) return std::nullopt;
+        return secret;
+    }
+
+private:
+    uint16_t group_;
+    ModpParams mp_;
+    Pkey key_;
+    std::size_t size_;
+};
+
+Pkey generate(const ModpParams& mp) {
+    Params params = build_params(mp, nullptr, nullptr);
+    if (!params) return nullptr;
+    Pkey domain = pkey_from_params("DH", EVP_PKEY_KEY_PARAMETERS, params.get());
+    if (!domain) return nullptr;
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, domain.get(), nullptr));
+    EVP_PKEY* key = nullptr;
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &key) != 1) return nullptr;
+    return Pkey(key);
+}
+
+Pkey from_private(const ModpParams& mp, std::span<const uint8_t> priv_bytes) {
+    if (priv_bytes.empty() || priv_bytes.size() > 1024) return nullptr;
+    Bn x(BN_bin2bn(priv_bytes.data(), static_cast<int>(priv_bytes.size()), nullptr));
+    Bn y(BN_new());
+    BnCtx bnctx(BN_CTX_new());
+    if (!x || !y || !bnctx || BN_is_zero(x.get()) || BN_cmp(x.get(), mp.q.get()) >= 0) return nullptr;
+    BN_set_flags(x.get(), BN_FLG_CONSTTIME);
+    if (BN_mod_exp(y.get(), mp.g.get(), x.get(), mp.p.get(), bnctx.get()) != 1) return nullptr;
+    Params params = build_params(mp, y.get(), x.get());
+    return params ? pkey_from_params("DH", EVP_PKEY_KEYPAIR, params.get()) : nullptr;
+}
+
+} // namespace
+
+bool is_modp(uint16_t group) { return modp_bytes(group) != 0; }
+
+std::size_t modp_bytes(uint16_t group) {
+    switch (group) {
+    case 1: return 96;
+    case 2: case 22: return 128;
+    case 5: return 192;
+    case 14: case 23: case 24: return 256;
+    case 15: return 384;
+    case 16: return 512;
+    case 17: return 768;
+    case 18: return 1024;
+    default: return 0;
+    }
+}
+
+std::unique_ptr<DhGroup> make_modp(uint16_t group, std::span<const uint8_t> fixed_priv, bool fixed) {
+    ModpParams mp;
+    if (!load_params(group, mp)) return nullptr;
+    if (static_cast<std::size_t>(BN_num_bytes(mp.p.get())) != modp_bytes(group)) return nullptr;
+    Pkey key = fixed ? from_private(mp, fixed_priv) : generate(mp);
+    if (!key) return nullptr;
+    return std::make_unique<ModpGroup>(group, std::move(mp), std::move(key), modp_bytes(group));
+}
+
+} // namespace ike::crypto::detail
