@@ -1,0 +1,112 @@
+// The IKE daemon's protocol core, independent of sockets and clocks: it is
+// fed datagrams and timer ticks and answers through a Transport. It owns the
+// IKE SAs, runs each SA's task queue (one exchange in flight per direction),
+// retransmits, dispatches requests to the responder side of each exchange,
+// installs Child SAs (accelerator offload, key export) and serves control.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gateway_config.hpp"
+#include "ike_sa.hpp"
+#include "key_export.hpp"
+#include "sa_offload.hpp"
+
+namespace ike::sa {
+
+struct TunnelInfo {
+    std::string name, gateway;
+    bool up = false;
+    uint32_t spi_in = 0, spi_out = 0;
+    std::string proposal;
+    std::string ts_local, ts_remote;
+    std::string path; // "offload handles in/out" or "host"
+    bool transport = false, esn = false, udp_encap = false;
+    uint32_t ike_uid = 0;
+};
+
+struct GatewayInfo {
+    std::string name;
+    uint32_t uid = 0;
+    std::string state, role, local, remote, proposal;
+    uint64_t spi_i = 0, spi_r = 0;
+    size_t children = 0;
+    bool nat_here = false, nat_there = false;
+};
+
+struct EngineStats {
+    uint64_t rx = 0, tx = 0, retransmits = 0, dropped = 0, auth_failures = 0;
+};
+
+class Engine {
+public:
+    Engine(GatewayConfig cfg, Transport& transport, SaOffload* offload = nullptr, const KeyExport* keys = nullptr);
+    ~Engine();
+
+    void start(TimePoint now);                 // brings up auto-negotiate tunnels
+    void on_datagram(const Datagram& d, TimePoint now);
+    void on_timer(TimePoint now);              // retransmits, retries; call every ~100 ms
+    std::optional<TimePoint> next_deadline() const;
+
+    // Control: phase2 names; false when unknown or nothing to do.
+    bool initiate(const std::string& child, TimePoint now);
+    bool terminate_child(const std::string& child, TimePoint now);
+    bool terminate_ike(const std::string& peer, TimePoint now);
+    void reload(GatewayConfig cfg, TimePoint now);
+
+    std::vector<TunnelInfo> tunnels() const;
+    std::vector<GatewayInfo> gateways() const;
+    const EngineStats& stats() const { return stats_; }
+    const std::map<uint64_t, std::unique_ptr<IkeSa>>& sas() const { return sas_; }
+    IkeSa* find_established(const std::string& peer);
+
+    // --- used by the tasks ---
+    TimePoint now() const { return now_; }
+    uint32_t alloc_child_spi();
+    // Runs ChildSa through offload and key export, logs it, keeps it.
+    void install_child(IkeSa& sa, ChildSa child);
+    void remove_child(IkeSa& sa, uint32_t spi_in, const char* why);
+    void established(IkeSa& sa);
+    void kill(IkeSa& sa, const char* why); // removes at the end of the current event
+    void queue_task(IkeSa& sa, std::unique_ptr<Task> t);
+    // Remembers child configs that should come up and have no SA yet.
+    void child_failed(const std::string& child);
+    const GatewayConfig& config() const { return cfg_; }
+    std::shared_ptr<const PeerCfg> peer(const std::string& name) const;
+    const ChildCfg* child_cfg(const PeerCfg& p, const std::string& name) const;
+    IdPl own_id(const IkeSa& sa) const;
+    bool peer_id_ok(const IkeSa& sa, const IdPl& id) const;
+    void float_to_natt(IkeSa& sa);
+    void send_plain_error(const Datagram& req, const Header& h, uint16_t notify, const Bytes& data);
+
+private:
+    void handle_request(IkeSa& sa, const Header& h, const Datagram& d);
+    void handle_response(IkeSa& sa, const Header& h, const Datagram& d);
+    void handle_init_request(const Header& h, const Datagram& d);
+    void send_request(IkeSa& sa);
+    void send_response(IkeSa& sa, const Header& req, const Payloads& p);
+    void transmit(const IkeSa& sa, const Bytes& bytes);
+    void run_queue(IkeSa& sa);
+    void reap();
+    IkeSa& new_sa(std::shared_ptr<const PeerCfg> cfg, bool initiator);
+    void start_ike(std::shared_ptr<const PeerCfg> cfg, const std::string& first_child);
+
+    GatewayConfig cfg_;
+    std::vector<std::shared_ptr<const PeerCfg>> peers_;
+    Transport& transport_;
+    SaOffload* offload_;
+    const KeyExport* keys_;
+    std::map<uint64_t, std::unique_ptr<IkeSa>> sas_; // by our SPI
+    std::map<std::string, TimePoint> retry_at_;       // auto-negotiate children that are down
+    std::set<std::string> held_down_;                 // taken down by the administrator
+    TimePoint now_{};
+    uint32_t next_uid_ = 1, next_child_uid_ = 1;
+    EngineStats stats_;
+};
+
+} // namespace ike::sa

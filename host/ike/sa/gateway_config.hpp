@@ -1,0 +1,88 @@
+// The configuration as the protocol logic uses it: one PeerCfg per FortiOS
+// phase1-interface, one ChildCfg per phase2-interface, with proposals
+// already expanded into IKEv2 transforms. Built from the ike_config model
+// (config_adapter) or directly by tests.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto.hpp"
+#include "datagram.hpp"
+#include "retransmit.hpp"
+#include "traffic_selector.hpp"
+#include "wire.hpp"
+
+namespace ike::sa {
+
+// One cipher suite: the encryption transform with its key size, and for
+// non-AEAD suites the integrity transform; IKE suites also carry the PRF.
+struct Suite {
+    uint16_t encr = ENCR_AES_GCM_16;
+    uint16_t key_bits = 128;
+    uint16_t integ = AUTH_NONE;
+    uint16_t prf = PRF_HMAC_SHA2_256; // IKE only
+    bool operator==(const Suite&) const = default;
+};
+
+// FortiOS proposal keywords: "aes128gcm", "aes256-sha256" (phase2) and
+// "aes256gcm-prfsha384", "aes128-sha256" (phase1). nullopt if unknown.
+std::optional<Suite> parse_esp_suite(const std::string& word);
+std::optional<Suite> parse_ike_suite(const std::string& word);
+
+struct ChildCfg {
+    std::string name;
+    std::vector<Suite> suites;
+    bool pfs = false;
+    std::vector<uint16_t> dh_groups; // for PFS in CREATE_CHILD_SA
+    bool esn = true;                 // replay enable: offer EXT_SEQ first
+    bool auto_negotiate = false;
+    bool transport = false;
+    std::vector<Ts> local_ts, remote_ts;
+    uint32_t lifetime_s = 43200;
+};
+
+struct PeerCfg {
+    std::string name;
+    bool dynamic = false; // dial-up: accept any remote address
+    std::optional<boost::asio::ip::address> remote_addr;
+    std::optional<boost::asio::ip::address> local_addr;
+    uint16_t remote_port = 500;
+    Secret psk;
+    std::vector<Suite> suites;
+    std::vector<uint16_t> dh_groups;
+    std::string local_id, peer_id; // empty: own address / accept any
+    std::vector<ChildCfg> children;
+};
+
+struct GatewayConfig {
+    std::vector<PeerCfg> peers;
+    RetransmitPolicy retransmit;
+    Millis auto_retry{5000}; // FortiOS auto-negotiate: retry every 5 s
+    uint16_t ike_port = 500, natt_port = 4500;
+};
+
+// Proposals offered on the wire.
+std::vector<Proposal> ike_proposals(const PeerCfg& p, const Bytes& spi = {});
+std::vector<Proposal> esp_proposals(const ChildCfg& c, uint32_t spi, bool with_dh);
+
+// The outcome of proposal selection: one transform of each type.
+struct Selected {
+    uint8_t num = 1;
+    uint8_t protocol = PROTO_IKE;
+    Bytes spi;
+    uint16_t encr = 0, key_bits = 0, prf = 0, integ = AUTH_NONE, dh = 0;
+    bool esn = false;
+    Proposal to_proposal() const;
+    std::string str() const;
+};
+
+// Responder choice (RFC 7296 §2.7): the first of the peer's proposals that one
+// of ours accepts; within it, per transform type, our most preferred value.
+std::optional<Selected> select_proposal(const std::vector<Proposal>& offered, const std::vector<Proposal>& ours);
+// Initiator check of the responder's single proposal against what we offered.
+std::optional<Selected> accept_proposal(const std::vector<Proposal>& response, const std::vector<Proposal>& ours);
+
+} // namespace ike::sa

@@ -1,0 +1,85 @@
+// The IKE SA: SPIs, negotiated algorithms, derived keys, message-ID state
+// (window size 1 each way), the task queue of exchanges it still has to
+// initiate, and its Child SAs.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "child_sa.hpp"
+#include "crypto.hpp"
+#include "datagram.hpp"
+#include "gateway_config.hpp"
+#include "retransmit.hpp"
+
+namespace ike::sa {
+
+class Engine;
+class IkeSa;
+
+// One exchange this SA initiates (strongSwan's task): builds the request,
+// then digests the response.
+class Task {
+public:
+    enum class Result { done, retry, failed };
+    virtual ~Task() = default;
+    virtual const char* name() const = 0;
+    virtual uint8_t exchange() const = 0;
+    virtual Payloads build(Engine& e, IkeSa& sa) = 0;
+    virtual Result process(Engine& e, IkeSa& sa, const Payloads& response) = 0;
+    // Called when the exchange is abandoned (no response, SA deleted).
+    virtual void abandon(Engine&, IkeSa&) {}
+    // The phase2 this task brings up, if any (avoids duplicate requests).
+    virtual std::string child() const { return {}; }
+};
+
+enum class IkeState { connecting, established, deleting, dead };
+const char* state_name(IkeState s);
+
+class IkeSa {
+public:
+    uint32_t uid = 0;
+    std::shared_ptr<const PeerCfg> cfg;
+    bool initiator = false; // original initiator of this IKE SA
+    uint64_t spi_i = 0, spi_r = 0;
+    Endpoint local, remote;
+    IkeState state = IkeState::connecting;
+    Selected proposal;
+    std::unique_ptr<DhKey> dh;
+    Bytes ni, nr, cookie;
+    Bytes init_request, init_response; // the IKE_SA_INIT messages, signed in AUTH
+    Secret sk_d, sk_pi, sk_pr, sk_ai, sk_ar, sk_ei, sk_er;
+    std::optional<SkCipher> sk_out, sk_in;
+    bool nat_here = false, nat_there = false; // a NAT in front of us / of the peer
+    bool peer_natt = false;                    // peer sent NAT_DETECTION notifies
+
+    uint32_t next_mid_out = 0;  // our next request
+    uint32_t next_mid_in = 0;   // peer's next request
+    std::optional<Bytes> last_response; // answer to next_mid_in - 1
+    Outstanding outstanding;
+    std::unique_ptr<Task> active;
+    std::deque<std::unique_ptr<Task>> queue;
+
+    std::vector<ChildSa> children;
+    TimePoint created{}, established_at{};
+    std::string peer_id_text;
+
+    uint64_t local_spi() const { return initiator ? spi_i : spi_r; }
+    std::string label() const; // "name[uid]" for logs
+    ChildSa* child_by_spi_in(uint32_t spi);
+    ChildSa* child_by_spi_out(uint32_t spi);
+
+    // SKEYSEED and SK_* from the DH secret and nonces (RFC 7296 §2.14).
+    void derive_keys(const Secret& shared);
+    // AUTH for PSK (RFC 7296 §2.15); `ours` selects our octets or the peer's.
+    Bytes psk_auth(bool ours, const IdPl& id) const;
+    // NAT_DETECTION hash of SPIs, address and port (RFC 7296 §2.23).
+    static Bytes nat_hash(uint64_t spi_i, uint64_t spi_r, const Endpoint& ep);
+    // KEYMAT for a Child SA (§2.17): i->r then r->i, encryption then integrity.
+    void child_keys(ChildSa& c, const Secret* shared, const Bytes& nonce_i, const Bytes& nonce_r) const;
+};
+
+} // namespace ike::sa

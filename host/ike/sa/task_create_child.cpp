@@ -1,0 +1,136 @@
+// CREATE_CHILD_SA for an additional Child SA or a Child SA rekey (RFC 7296
+// §1.3.1, §1.3.3), with a PFS KE exchange when the phase2 has pfs enable.
+#include "log.hpp"
+#include "tasks.hpp"
+
+namespace ike::sa {
+namespace {
+
+class ChildCreateTask : public Task {
+public:
+    explicit ChildCreateTask(std::string child) : child_(std::move(child)) {}
+    const char* name() const override { return "CHILD_CREATE"; }
+    std::string child() const override { return child_; }
+    uint8_t exchange() const override { return CREATE_CHILD_SA; }
+
+    Payloads build(Engine& e, IkeSa& sa) override {
+        const ChildCfg* c = e.child_cfg(*sa.cfg, child_);
+        if (!c) throw std::runtime_error("phase2 " + child_ + " vanished");
+        if (!spi_) spi_ = e.alloc_child_spi();
+        Payloads p;
+        add_child_request(p, *c, spi_, true);
+        ni_ = random_bytes(32);
+        p.nonce = ni_;
+        if (c->pfs && !c->dh_groups.empty()) {
+            if (group_ == 0) group_ = c->dh_groups.front();
+            dh_ = DhKey::generate(group_);
+            if (!dh_) throw std::runtime_error("cannot generate DH group " + std::to_string(group_));
+            p.ke = KePl{group_, dh_->public_value()};
+        }
+        return p;
+    }
+
+    Result process(Engine& e, IkeSa& sa, const Payloads& r) override {
+        const ChildCfg* c = e.child_cfg(*sa.cfg, child_);
+        if (!c) return Result::failed;
+        if (const Notify* ke = r.find(N_INVALID_KE_PAYLOAD)) {
+            uint16_t want = ke->data.size() == 2 ? static_cast<uint16_t>(ke->data[0] << 8 | ke->data[1]) : 0;
+            bool allowed = std::find(c->dh_groups.begin(), c->dh_groups.end(), want) != c->dh_groups.end();
+            if (retried_ || !allowed) {
+                IKE_LOG(error) << sa.label() << " CHILD_SA " << child_ << ": peer wants DH group " << want;
+                abandon(e, sa);
+                return Result::failed;
+            }
+            retried_ = true;
+            group_ = want;
+            return Result::retry;
+        }
+        ChildSa child;
+        if (!accept_child(*c, spi_, r, true, child) || !r.nonce) {
+            abandon(e, sa);
+            return Result::done; // a failed Child SA leaves the IKE SA alone
+        }
+        std::optional<Secret> shared;
+        if (child.proposal.dh) {
+            if (!dh_ || !r.ke || r.ke->group != child.proposal.dh || !(shared = dh_->derive(r.ke->data))) {
+                IKE_LOG(error) << sa.label() << " CHILD_SA " << child_ << ": bad KE in the response";
+                abandon(e, sa);
+                return Result::done;
+            }
+        }
+        sa.child_keys(child, shared ? &*shared : nullptr, ni_, *r.nonce);
+        e.install_child(sa, std::move(child));
+        return Result::done;
+    }
+
+    void abandon(Engine& e, IkeSa&) override { e.child_failed(child_); }
+
+private:
+    std::string child_;
+    uint32_t spi_ = 0;
+    uint16_t group_ = 0;
+    bool retried_ = false;
+    Bytes ni_;
+    std::unique_ptr<DhKey> dh_;
+};
+
+} // namespace
+
+std::unique_ptr<Task> make_child_create_task(std::string child) {
+    return std::make_unique<ChildCreateTask>(std::move(child));
+}
+
+Payloads respond_create_child(Engine& e, IkeSa& sa, const Payloads& req) {
+    Payloads resp;
+    if (req.sa && !req.sa->empty() && req.sa->front().protocol == PROTO_IKE) {
+        // IKE SA rekeying is not implemented: refuse, the old SA stays usable.
+        IKE_LOG(warn) << sa.label() << " peer asked to rekey the IKE SA; refused";
+        resp.add(N_NO_PROPOSAL_CHOSEN);
+        return resp;
+    }
+    if (!req.nonce) {
+        resp.add(N_INVALID_SYNTAX);
+        return resp;
+    }
+    std::string only;
+    const ChildSa* old = nullptr;
+    if (const Notify* rk = req.find(N_REKEY_SA); rk && rk->spi.size() == 4) {
+        uint32_t spi = uint32_t(rk->spi[0]) << 24 | uint32_t(rk->spi[1]) << 16 | uint32_t(rk->spi[2]) << 8 | rk->spi[3];
+        old = sa.child_by_spi_out(spi);
+        if (!old) {
+            resp.add(N_CHILD_SA_NOT_FOUND, {}, PROTO_ESP, rk->spi);
+            return resp;
+        }
+        only = old->name;
+    }
+    Payloads draft;
+    auto child = respond_child(e, sa, req, draft, true, only);
+    if (!child) return draft;
+    std::optional<Secret> shared;
+    std::unique_ptr<DhKey> dh;
+    if (child->proposal.dh) {
+        if (!req.ke || req.ke->group != child->proposal.dh) {
+            uint16_t g = child->proposal.dh;
+            resp.add(N_INVALID_KE_PAYLOAD, {static_cast<uint8_t>(g >> 8), static_cast<uint8_t>(g)});
+            return resp;
+        }
+        dh = DhKey::generate(child->proposal.dh);
+        if (!dh || !(shared = dh->derive(req.ke->data))) {
+            resp.add(N_INVALID_SYNTAX);
+            return resp;
+        }
+        draft.ke = KePl{child->proposal.dh, dh->public_value()};
+    }
+    Bytes nr = random_bytes(32);
+    draft.nonce = nr;
+    sa.child_keys(*child, shared ? &*shared : nullptr, *req.nonce, nr);
+    if (old) {
+        for (auto& c : sa.children)
+            if (c.spi_in == old->spi_in) c.state = ChildState::rekeyed;
+        IKE_LOG(info) << sa.label() << " CHILD_SA " << child->name << " rekeyed by the peer";
+    }
+    e.install_child(sa, std::move(*child));
+    return draft;
+}
+
+} // namespace ike::sa
