@@ -134,8 +134,11 @@ std::vector<Line> split_lines(std::string_view text, Reporter& report) {
         size_t nl = text.find('\n', start);
         size_t end = nl == std::string_view::npos ? text.size() : nl;
         ++number;
+        size_t errors_before = report.error_count();
         Line line = LineLexer(text.substr(start, end - start), number, report).run();
-        if (!line.words.empty())
+        // A line with a lexical error is dropped whole: its words are not
+        // trustworthy, and a half-read `set` would only add a second error.
+        if (!line.words.empty() && report.error_count() == errors_before)
             lines.push_back(std::move(line));
         start = end + 1;
     }

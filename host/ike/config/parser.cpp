@@ -1,5 +1,6 @@
 #include "config/parser.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -226,6 +227,10 @@ ParseResult parse_config(std::string_view text, const std::string& file_name) {
     Parser(lines, result.config, report).run();
     validate(result.config, report);
     result.diagnostics = report.take();
+    // File order reads best; errors found at one place keep their order.
+    std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+    });
     return result;
 }
 

@@ -121,20 +121,24 @@ std::optional<TrafficSelector> resolve_side(const Config& config, const Phase2& 
     return std::nullopt;
 }
 
+// Whether an addr-type reads the selector option with this suffix.
+bool type_uses(AddrType t, std::string_view suffix) {
+    using enum AddrType;
+    if (suffix == "subnet") return t == subnet;
+    if (suffix == "subnet6") return t == subnet6;
+    if (suffix == "start-ip") return t == range || t == ip;
+    if (suffix == "end-ip") return t == range;
+    if (suffix == "start-ip6") return t == range6 || t == ip6;
+    if (suffix == "end-ip6") return t == range6;
+    if (suffix == "name") return t == name;
+    return suffix == "name6" && t == name6;
+}
+
 // Options of a side that its addr-type does not use: likely a mistake.
 void warn_unused(const Phase2& p, const SelectorSpec& s, std::string_view side, Reporter& report) {
-    static const std::pair<const char*, std::initializer_list<AddrType>> users[] = {
-        {"subnet", {AddrType::subnet}},          {"subnet6", {AddrType::subnet6}},
-        {"start-ip", {AddrType::range, AddrType::ip}}, {"end-ip", {AddrType::range}},
-        {"start-ip6", {AddrType::range6, AddrType::ip6}}, {"end-ip6", {AddrType::range6}},
-        {"name", {AddrType::name}},              {"name6", {AddrType::name6}},
-    };
-    for (const auto& [suffix, types] : users) {
+    for (const char* suffix : {"subnet", "subnet6", "start-ip", "end-ip", "start-ip6", "end-ip6", "name", "name6"}) {
         std::string option = opt(side, suffix);
-        bool used = false;
-        for (AddrType t : types)
-            used = used || t == s.type;
-        if (!used && p.origin.is_set(option))
+        if (!type_uses(s.type, suffix) && p.origin.is_set(option))
             report.warning(p.origin.where(option), option + " is ignored: " + opt(side, "addr-type") + " is " +
                                                        std::string(to_string(s.type)));
     }

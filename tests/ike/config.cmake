@@ -1,0 +1,32 @@
+# Tests of the configuration language (ike_config), the control socket
+# (ike_control) and the ikectl binary. Paths from CMAKE_CURRENT_LIST_DIR so the
+# file can be included from elsewhere.
+set(IKE_CONFIG_TESTS_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+add_executable(ike_config_tests
+  ${IKE_CONFIG_TESTS_DIR}/config_parse_test.cpp
+  ${IKE_CONFIG_TESTS_DIR}/config_errors_test.cpp
+  ${IKE_CONFIG_TESTS_DIR}/config_selectors_test.cpp
+  ${IKE_CONFIG_TESTS_DIR}/config_fuzz_test.cpp)
+target_link_libraries(ike_config_tests PRIVATE catch_main ike_config)
+target_compile_definitions(ike_config_tests PRIVATE
+  IKE_EXAMPLES_DIR="${CMAKE_CURRENT_LIST_DIR}/../../examples/iked")
+catch_discover_tests(ike_config_tests TEST_PREFIX "")
+
+if(TARGET ike_control)
+  add_executable(ike_control_tests
+    ${IKE_CONFIG_TESTS_DIR}/control_json_test.cpp
+    ${IKE_CONFIG_TESTS_DIR}/control_socket_test.cpp)
+  target_link_libraries(ike_control_tests PRIVATE catch_main ike_control)
+  catch_discover_tests(ike_control_tests TEST_PREFIX "")
+endif()
+
+if(TARGET ikectl)
+  add_executable(ike_ikectl_tests ${IKE_CONFIG_TESTS_DIR}/control_ikectl_test.cpp)
+  target_link_libraries(ike_ikectl_tests PRIVATE catch_main ike_control)
+  target_compile_definitions(ike_ikectl_tests PRIVATE
+    IKECTL_PATH="$<TARGET_FILE:ikectl>"
+    IKE_EXAMPLES_DIR="${CMAKE_CURRENT_LIST_DIR}/../../examples/iked")
+  add_dependencies(ike_ikectl_tests ikectl)
+  catch_discover_tests(ike_ikectl_tests TEST_PREFIX "")
+endif()
