@@ -14,3 +14,4 @@ endfunction()
 
 esp_crypto_testbench(tb_aes_enc_pipeline aes_enc_pipeline ${ESP_RTL_AES_SOURCES})
 esp_crypto_testbench(tb_ghash_accum ghash_accum ${ESP_RTL_GHASH_SOURCES})
+esp_crypto_testbench(tb_gcm_core gcm_core ${ESP_RTL_GCM_SOURCES})
