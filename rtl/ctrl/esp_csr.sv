@@ -12,7 +12,6 @@ module esp_csr
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  /* verilator lint_off UNUSEDSIGNAL */  // 32-bit registers: address bits 1:0 are ignored
   input  logic [11:0] s_axil_awaddr,
   input  logic        s_axil_awvalid,
   output logic        s_axil_awready,
@@ -24,7 +23,6 @@ module esp_csr
   output logic        s_axil_bvalid,
   input  logic        s_axil_bready,
   input  logic [11:0] s_axil_araddr,
-  /* verilator lint_on UNUSEDSIGNAL */
   input  logic        s_axil_arvalid,
   output logic        s_axil_arready,
   output logic [31:0] s_axil_rdata,
@@ -65,10 +63,14 @@ module esp_csr
     for (int b = 0; b < 4; b++) merge[8*b +: 8] = strb[b] ? nw[8*b +: 8] : old[8*b +: 8];
   endfunction
 
-  assign cmd_valid  = wr_fire && wa == REG_SA_CMD;
+  // Unaligned addresses reach no register (reads return 0), as in the HLS model.
+  logic w_ok, r_ok;
+  assign w_ok = s_axil_awaddr[1:0] == 2'b00;
+  assign r_ok = s_axil_araddr[1:0] == 2'b00;
+  assign cmd_valid  = wr_fire && w_ok && wa == REG_SA_CMD;
   assign cmd_handle = s_axil_wdata[REG_SA_CMD_HANDLE_LSB +: 16];
   assign cmd_op     = s_axil_wdata[REG_SA_CMD_OP_LSB +: 4];
-  assign soft_reset = wr_fire && wa == REG_DEV_CONTROL && s_axil_wstrb[0]
+  assign soft_reset = wr_fire && w_ok && wa == REG_DEV_CONTROL && s_axil_wstrb[0]
                       && s_axil_wdata[REG_DEV_CONTROL_SOFT_RESET_LSB];
 
   always_ff @(posedge clk) begin
@@ -78,8 +80,11 @@ module esp_csr
       staging       <= '0;
     end else begin
       if (s_axil_bready) s_axil_bvalid <= 1'b0;
-      if (wr_fire) begin
-        s_axil_bvalid <= 1'b1;
+      if (wr_fire) s_axil_bvalid <= 1'b1;
+      if (soft_reset) begin            // SOFT_RESET returns the whole card to power-on state
+        irq_enable <= 1'b0;
+        staging    <= '0;
+      end else if (wr_fire && w_ok) begin
         if (wa == REG_IRQ_ENABLE && s_axil_wstrb[0]) irq_enable <= s_axil_wdata[0];
         if (wa >= REG_SA_DATA && wa < REG_SA_DATA + 12'(4 * SA_DATA_WORDS) && !busy)
           staging[32 * 32'(wa[6:2]) +: 32] <= merge(staging[32 * 32'(wa[6:2]) +: 32], s_axil_wdata, s_axil_wstrb);
@@ -97,14 +102,15 @@ module esp_csr
   assign s_axil_arready = !s_axil_rvalid || s_axil_rready;
   assign s_axil_rresp   = 2'b00;
   assign ra             = {s_axil_araddr[11:2], 2'b00};
-  assign evt_pop        = rd_fire && ra == REG_EVT_POP;
-  assign is_cnt         = ra >= REG_CNT_PKTS_IN && ra < REG_CNT_HI_LATCH;
+  assign evt_pop        = rd_fire && r_ok && ra == REG_EVT_POP;
+  assign is_cnt         = r_ok && ra >= REG_CNT_PKTS_IN && ra < REG_CNT_HI_LATCH;
   assign cidx           = ra[5:2];
   assign irq            = irq_enable && evt_count != 0;
 
   always_comb begin
     rd = 32'd0;
-    if (ra >= REG_SA_DATA && ra < REG_SA_DATA + 12'(4 * SA_DATA_WORDS))
+    if (!r_ok) rd = 32'd0;
+    else if (ra >= REG_SA_DATA && ra < REG_SA_DATA + 12'(4 * SA_DATA_WORDS))
       rd = staging[32 * 32'(ra[6:2]) +: 32];
     else if (ra >= REG_SA_READ && ra < REG_SA_READ + 12'(4 * SA_READ_WORDS))
       rd = sa_read[32 * 32'(ra[6:2]) +: 32];
@@ -133,6 +139,7 @@ module esp_csr
       s_axil_rvalid <= 1'b0;
       hi_latch      <= '0;
     end else begin
+      if (soft_reset) hi_latch <= '0;
       if (s_axil_rready) s_axil_rvalid <= 1'b0;
       if (rd_fire) begin
         s_axil_rvalid <= 1'b1;

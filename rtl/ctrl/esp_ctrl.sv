@@ -2,7 +2,7 @@
 // engine and inbound hash, counters with lifetime limits, event queue and the
 // anti-replay windows. The datapath talks to it through four ports:
 //   lk_*  inbound lookup by (SPI, destination, family)      3 cycles
-//   sf_*  SA fetch at packet start (snapshot, outbound seq)  2 cycles
+//   sf_*  SA fetch (snapshot; outbound: allocate the seq)   2 cycles
 //   rp_*  replay check (pre-ICV) / update (post-ICV)         2 cycles, one op per 2 cycles
 //   pd_*  packet result: global and per-SA counters, lifetime, events
 module esp_ctrl
@@ -48,6 +48,7 @@ module esp_ctrl
   input  logic        sf_valid,
   input  logic [15:0] sf_handle,
   input  logic        sf_dir,
+  input  logic        sf_alloc,
   output logic        sf_done,
   output logic [3:0]  sf_result,
   output logic [15:0] sf_handle_out,
@@ -103,7 +104,7 @@ module esp_ctrl
   esp_sa_table #(.NSA(NSA), .LOG2(LOG2), .WAYS(WAYS)) u_table (
     .clk, .rst_n, .cmd_valid, .cmd_handle, .cmd_op, .staging, .soft_reset, .busy, .error, .sa_read,
     .lk_valid, .lk_spi, .lk_dst, .lk_ipv6, .lk_done, .lk_hit, .lk_handle,
-    .sf_valid, .sf_handle, .sf_dir, .sf_done, .sf_result, .sf_handle_out, .sf_gen, .sf_cfg, .sf_seq,
+    .sf_valid, .sf_handle, .sf_dir, .sf_alloc, .sf_done, .sf_result, .sf_handle_out, .sf_gen, .sf_cfg, .sf_seq,
     .gq_handle(pd_handle), .gq_gen(pd_gen), .gq_ok,
     .dis_valid, .dis_handle,
     .ev_valid(tab_ev_valid), .ev_word(tab_ev_word),

@@ -38,6 +38,7 @@ module esp_sa_table
   input  logic            sf_valid,
   input  logic [15:0]     sf_handle,
   input  logic            sf_dir,
+  input  logic            sf_alloc,      // outbound: take the next sequence number (packet is well-formed)
   output logic            sf_done,
   output logic [3:0]      sf_result,     // OK, NO_SA, SA_DISABLED or SEQ_EXHAUSTED
   output logic [15:0]     sf_handle_out,
@@ -115,7 +116,11 @@ module esp_sa_table
              || (word(staging, SA_W_REPLAY_WINDOW) > MAX_REPLAY_WINDOW)
              || (!s_esn && word(staging, SA_W_SEQ_HI) != 0)
              || (s_udp && (word(staging, SA_W_UDP_PORTS) & 32'h0000ffff) == 0)
-             || (s_udp && (word(staging, SA_W_UDP_PORTS) & 32'hffff0000) == 0);
+             || (s_udp && (word(staging, SA_W_UDP_PORTS) & 32'hffff0000) == 0)
+             || (!s_udp && word(staging, SA_W_UDP_PORTS) != 0);
+    if (!s_ctrl[SA_W_CTRL_KEY256_LSB])
+      for (int i = 4; i < 8; i++)
+        if (word(staging, SA_W_KEY + i) != 0) bad_param = 1'b1;
     if (!s_ipv6)
       for (int i = 1; i < 4; i++)
         if (word(staging, SA_W_SRC_ADDR + i) != 0 || word(staging, SA_W_DST_ADDR + i) != 0)
@@ -293,7 +298,7 @@ module esp_sa_table
   assign rp_rb_handle    = h_q;
 
   // ---------------------------------------------------------------- fetch port
-  logic          f_valid, f_inrange, f_valid_sa, f_dis, f_dir, f_fresh;
+  logic          f_valid, f_inrange, f_valid_sa, f_dis, f_dir, f_fresh, f_alloc;
   logic [HW-1:0] f_h;
   logic [15:0]   f_h16;
   logic [7:0]    f_gen;
@@ -313,6 +318,7 @@ module esp_sa_table
     f_h        <= sf_handle[HW-1:0];
     f_inrange  <= 32'(sf_handle) < NSA;
     f_dir      <= sf_dir;
+    f_alloc    <= sf_alloc;
     f_cfg      <= cfg[sf_handle[HW-1:0]];
     f_valid_sa <= valid[sf_handle[HW-1:0]];
     f_dis      <= disabled[sf_handle[HW-1:0]];
@@ -332,12 +338,13 @@ module esp_sa_table
     fetch_write = 1'b0; fetch_exhaust = 1'b0;
     if (!f_inrange || !f_valid_sa || f_cfg[SA_W_CTRL_DIR_LSB] != f_dir) f_res = DROP_NO_SA;
     else if (f_dis || (lx_valid && lx_h == f_h)) f_res = DROP_SA_DISABLED;
-    else if (f_out && (f_esn ? (f_cur == '1) : (f_cur[31:0] == '1))) begin
+    else if (!f_out || !f_alloc) f_res = DROP_OK;
+    else if (f_esn ? (f_cur == '1) : (f_cur[31:0] == '1)) begin
       f_res = DROP_SEQ_EXHAUSTED;
       fetch_exhaust = f_valid && f_same_gen;
     end else begin
       f_res = DROP_OK;
-      fetch_write = f_valid && f_out && f_same_gen;
+      fetch_write = f_valid && f_same_gen;
     end
   end
 

@@ -21,3 +21,8 @@ endfunction()
 esp_ctrl_testbench(tb_axis_harness tb_axis_fifo SOURCES ${ESP_SIM_CTRL_DIR}/tb_axis_fifo.sv)
 esp_ctrl_testbench(tb_replay esp_replay_window
                    SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_REPLAY_SOURCES} ARGS -GNSA=8)
+# The control plane at contract sizes, compared with the HLS model of the card.
+if(TARGET esp_hls_model)
+  esp_ctrl_testbench(tb_ctrl esp_ctrl SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_CTRL_SOURCES})
+  target_link_libraries(tb_ctrl PRIVATE esp_hls_model)
+endif()
