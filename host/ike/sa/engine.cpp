@@ -344,7 +344,7 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
             p.udp_encap = child.udp_encap;
             p.key_len = static_cast<uint8_t>(child.proposal.key_bits / 8);
             p.spi = inbound ? child.spi_in : child.spi_out;
-            p.replay_window = inbound && child.cfg.esn ? 64 : 0;
+            p.replay_window = inbound ? child.cfg.replay_window : 0;
             const Bytes& km = (inbound ? child.encr_in : child.encr_out).bytes();
             std::memcpy(p.key, km.data(), p.key_len);
             std::memcpy(p.salt, km.data() + p.key_len, 4);

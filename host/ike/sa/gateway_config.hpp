@@ -38,6 +38,7 @@ struct ChildCfg {
     bool pfs = false;
     std::vector<uint16_t> dh_groups; // for PFS in CREATE_CHILD_SA
     bool esn = true;                 // replay enable: offer EXT_SEQ first
+    uint32_t replay_window = 64;     // for the accelerator's inbound SA; 0: off
     bool auto_negotiate = false;
     bool transport = false;
     std::vector<Ts> local_ts, remote_ts;

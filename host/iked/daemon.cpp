@@ -1,0 +1,107 @@
+#include "daemon.hpp"
+
+#include <utility> // before Asio: Boost 1.74 uses std::exchange without it
+#include <boost/asio.hpp>
+#include <iostream>
+
+#include "config/parser.hpp"
+#include "config_adapter.hpp"
+#include "sa/engine.hpp"
+#include "sa/log.hpp"
+#include "udp_io.hpp"
+#ifdef IKED_HAVE_ESPDRV
+#include "espdrv_offload.hpp"
+#endif
+
+namespace iked {
+
+using namespace ike::sa;
+
+namespace {
+
+// Parses and converts; prints diagnostics. nullopt on errors.
+std::optional<GatewayConfig> load(const Options& o, std::string* control_socket) {
+    auto r = ike::config::load_config_file(o.config);
+    for (const auto& d : r.diagnostics) std::cerr << d.to_string() << "\n";
+    if (!r.ok()) return std::nullopt;
+    std::vector<std::string> notes;
+    GatewayConfig g = to_gateway_config(r.config, notes);
+    for (const auto& n : notes) IKE_LOG(warn) << n;
+    g.ike_port = o.ike_port;
+    g.natt_port = o.natt_port;
+    for (auto& p : g.peers)
+        if (p.remote_port == 500) p.remote_port = o.ike_port; // test setups move both ends
+    if (control_socket) *control_socket = o.socket.empty() ? r.config.control_socket : o.socket;
+    return g;
+}
+
+} // namespace
+
+int run_daemon(const Options& o) {
+    std::string control_path;
+    auto cfg = load(o, &control_path);
+    if (!cfg) return 2;
+    std::unique_ptr<SaOffload> offload;
+    if (!o.device.empty()) {
+#ifdef IKED_HAVE_ESPDRV
+        offload = open_offload(o.device);
+#else
+        throw std::runtime_error("built without libespdrv: --device unavailable");
+#endif
+    }
+    KeyExport keys(o.export_keys);
+    boost::asio::io_context io;
+    std::unique_ptr<Engine> engine;
+    UdpIo udp(
+        io, o.ike_port, o.natt_port,
+        [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); },
+        [&](Datagram&& d) { IKE_LOG(debug) << "ESP datagram from " << d.remote.str() << " (host path: dropped)"; });
+    engine = std::make_unique<Engine>(std::move(*cfg), udp, offload.get(), &keys);
+
+    boost::asio::steady_timer tick(io);
+    std::function<void()> arm = [&] {
+        tick.expires_after(std::chrono::milliseconds(100));
+        tick.async_wait([&](const boost::system::error_code& ec) {
+            if (ec) return;
+            engine->on_timer(Clock::now());
+            arm();
+        });
+    };
+    arm();
+
+    bool stopping = false;
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    std::function<void()> wait_signal = [&] {
+        signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            if (sig == SIGHUP) {
+                IKE_LOG(info) << "SIGHUP: reloading " << o.config;
+                if (auto c = load(o, nullptr)) engine->reload(std::move(*c), Clock::now());
+                wait_signal();
+                return;
+            }
+            if (stopping) {
+                io.stop();
+                return;
+            }
+            stopping = true;
+            IKE_LOG(info) << "stopping: deleting IKE SAs";
+            for (const auto& g : engine->gateways()) engine->terminate_ike(g.name, Clock::now());
+            // Give the deletes a moment to be answered, then leave.
+            auto grace = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(500));
+            grace->async_wait([&io, grace](const boost::system::error_code&) { io.stop(); });
+            wait_signal();
+        });
+    };
+    wait_signal();
+
+    IKE_LOG(info) << "iked started: " << engine->tunnels().size() << " tunnel(s), IKE on UDP " << o.ike_port << "/"
+                  << o.natt_port << (offload ? ", offload " + offload->name() : ", host path only");
+    engine->start(Clock::now());
+    io.run();
+    engine.reset();
+    IKE_LOG(info) << "iked stopped";
+    return 0;
+}
+
+} // namespace iked

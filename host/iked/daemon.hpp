@@ -1,0 +1,18 @@
+// The daemon's event loop: sockets, timer, signals, control socket.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace iked {
+
+struct Options {
+    std::string config, device, export_keys, socket;
+    uint16_t ike_port = 500, natt_port = 4500;
+};
+
+// Loads the configuration and runs until SIGINT/SIGTERM; SIGHUP reloads.
+// Returns the process exit code (2: configuration error).
+int run_daemon(const Options& o);
+
+} // namespace iked
