@@ -253,7 +253,7 @@ bool SpecParser::selector() {
 bool SpecParser::limit() {
   std::string kind;
   if (!value("limit", kind)) return false;
-  std::uint64_t* slot = nullptr;
+  decltype(&spec_.params.byte_soft) slot = nullptr;  // __u64 of the uapi header
   auto& p = spec_.params;
   if (kind == "byte-soft") slot = &p.byte_soft;
   else if (kind == "byte-hard") slot = &p.byte_hard;
@@ -262,7 +262,10 @@ bool SpecParser::limit() {
   else
     return fail("limit: '" + kind + "' is not supported (byte-soft, byte-hard, packet-soft, packet-hard)");
   const std::string key = "limit " + kind;
-  return once(key) && number(key, ~std::uint64_t{0}, *slot);
+  std::uint64_t v = 0;
+  if (!once(key) || !number(key, ~std::uint64_t{0}, v)) return false;
+  *slot = v;
+  return true;
 }
 
 bool SpecParser::keyword(const std::string& key) {

@@ -8,17 +8,8 @@
 #ifndef UAPI_ESP_IOCTL_H
 #define UAPI_ESP_IOCTL_H
 
-#ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/ioctl.h>
-#else
-#include <stdint.h>
-#include <sys/ioctl.h>
-typedef uint8_t __u8;
-typedef uint16_t __u16;
-typedef uint32_t __u32;
-typedef uint64_t __u64;
-#endif
 
 #define ESP_IOCTL_MAGIC 'E'
 
