@@ -66,7 +66,8 @@ module gcm_core #(
     logic [127:0]      data;
     logic [USER_W-1:0] user;
   } slot_meta_t;
-  localparam int META_W = $bits(slot_meta_t);
+  // $bits(slot_meta_t), spelled out for yosys 0.23; a mismatch is a Verilator WIDTH error.
+  localparam int META_W = 4 + 1 + 5 + 128 + USER_W;
 
   // ---------------------------------------------------------------- front end
   typedef enum logic [1:0] {PH_H, PH_BODY, PH_LEN} phase_t;
@@ -195,7 +196,7 @@ module gcm_core #(
       .in_key256(slot_key256_q), .in_tag(slot_meta_q),
       .out_valid(aes_valid), .out_block(aes_out), .out_tag(aes_tag)
   );
-  assign aes_meta = slot_meta_t'(aes_tag);
+  assign aes_meta = aes_tag;
 
   // ---------------------------------------------------------------- E1: text XOR, GHASH input
   logic e1_valid_q;
