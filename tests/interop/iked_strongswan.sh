@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Interop of iked with strongSwan's charon (shared/interop/strongswan-peer.sh):
+# one case per run. iked runs in the "dut" namespace at 10.99.0.1, charon at
+# 10.99.0.2. Checks: IKE and Child SAs up on both sides, SPIs and keys that
+# iked exported equal the ones charon logged, deletes seen on both sides.
+#
+# usage: iked_strongswan.sh IKED_BINARY SHARED_DIR CASE
+# cases: see case_setup below. Exit 77 (skip) when not root / no charon.
+set -euo pipefail
+IKED=$1 SHARED=$2 CASE=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
+S=$SHARED/interop/strongswan-peer.sh
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+command -v ip >/dev/null || skip "no iproute2"
+[ -x /usr/lib/ipsec/charon ] || skip "strongSwan charon not installed (scripts/install-deps.sh)"
+[ -e /dev/net/tun ] || skip "no /dev/net/tun"
+[ -x "$IKED" ] || { echo "no iked binary at $IKED"; exit 1; }
+
+NAME=ikp-$CASE; NAME=${NAME:0:14}
+NAME=$(echo "$NAME" | tr -c 'a-z0-9\n-' '-')
+DUT=${NAME}d
+WORK=$(mktemp -d /tmp/iked-interop.XXXXXX)
+IKED_PID=
+cleanup() {
+	[ -n "$IKED_PID" ] && kill "$IKED_PID" 2>/dev/null && wait "$IKED_PID" 2>/dev/null || true
+	"$S" stop --name "$NAME" >/dev/null 2>&1 || true
+	if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# ---- the case: role, proposals, PFS, selectors, extras
+ROLE=init CH_ESP=aes128gcm16 IK_ESP=aes128gcm PFS= SEL=subnet EXTRA_CHILD=no REKEY=no DELETE=none
+case $CASE in
+gcm128-init) ;;
+gcm128-resp) ROLE=resp ;;
+gcm256-init) CH_ESP=aes256gcm16 IK_ESP=aes256gcm ;;
+gcm256-resp) ROLE=resp CH_ESP=aes256gcm16 IK_ESP=aes256gcm ;;
+chacha-init) CH_ESP=chacha20poly1305 IK_ESP=chacha20poly1305 ;;
+chacha-resp) ROLE=resp CH_ESP=chacha20poly1305 IK_ESP=chacha20poly1305 ;;
+cbc-init) CH_ESP=aes256-sha256 IK_ESP=aes256-sha256 ;;
+cbc-resp) ROLE=resp CH_ESP=aes256-sha256 IK_ESP=aes256-sha256 ;;
+pfs-ecp256-init) CH_ESP=aes128gcm16-ecp256 PFS=19 EXTRA_CHILD=yes REKEY=yes ;;
+pfs-modp2048-resp) ROLE=resp CH_ESP=aes256gcm16-modp2048 IK_ESP=aes256gcm PFS=14 REKEY=yes ;;
+pfs-x25519-init) CH_ESP=aes128gcm16-x25519 PFS=31 EXTRA_CHILD=yes ;;
+pfs-x25519-resp) ROLE=resp CH_ESP=aes128gcm16-x25519 PFS=31 REKEY=yes ;;
+range-init) SEL=range ;;
+range-resp) ROLE=resp SEL=range ;;
+ipv6-init) SEL=v6 ;;
+ipv6-resp) ROLE=resp SEL=v6 ;;
+delete-by-peer) DELETE=peer ;;
+delete-by-iked) ROLE=resp DELETE=iked ;;
+*) echo "unknown case $CASE"; exit 2 ;;
+esac
+
+case $SEL in
+subnet) CH_TS=(--local-ts 10.98.2.0/24 --remote-ts 10.98.1.0/24)
+	IK_TS="set src-subnet 10.98.1.0 255.255.255.0
+        set dst-subnet 10.98.2.0 255.255.255.0" ;;
+range) CH_TS=(--local-ts 10.98.2.1-10.98.2.50 --remote-ts 10.98.1.10-10.98.1.20 --inner-addr 10.98.2.1)
+	IK_TS="set src-addr-type range
+        set src-start-ip 10.98.1.10
+        set src-end-ip 10.98.1.20
+        set dst-addr-type range
+        set dst-start-ip 10.98.2.1
+        set dst-end-ip 10.98.2.50" ;;
+v6) CH_TS=(--local-ts fd00:98:2::/64 --remote-ts fd00:98:1::/64 --inner-addr none)
+	IK_TS="set src-addr-type subnet6
+        set dst-addr-type subnet6
+        set src-subnet6 fd00:98:1::/64
+        set dst-subnet6 fd00:98:2::/64" ;;
+esac
+
+P2_COMMON="set proposal $IK_ESP
+        set replay enable"
+if [ -n "$PFS" ]; then P2_COMMON="$P2_COMMON
+        set pfs enable
+        set dhgrp $PFS"; else P2_COMMON="$P2_COMMON
+        set pfs disable"; fi
+AUTO="set auto-negotiate disable"; [ $ROLE = init ] && AUTO="set auto-negotiate enable"
+
+cat > "$WORK/iked.conf" <<CONF
+config vpn ipsec phase1-interface
+    edit "ss"
+        set interface "veth0"
+        set ike-version 2
+        set remote-gw 10.99.0.2
+        set psksecret "interop-secret-$CASE"
+        set proposal aes256gcm-prfsha384 aes128gcm-prfsha256
+        set dhgrp 20 19 14
+    next
+end
+config vpn ipsec phase2-interface
+    edit "ss-p2"
+        set phase1name "ss"
+        $P2_COMMON
+        $AUTO
+        $IK_TS
+    next
+CONF
+if [ $EXTRA_CHILD = yes ]; then cat >> "$WORK/iked.conf" <<CONF
+    edit "ss-p2b"
+        set phase1name "ss"
+        $P2_COMMON
+        $AUTO
+        set src-subnet 10.98.1.0 255.255.255.128
+        set dst-subnet 10.98.2.0 255.255.255.128
+    next
+CONF
+fi
+echo "end" >> "$WORK/iked.conf"
+
+echo "== case $CASE: iked $ROLE, charon ESP $CH_ESP, iked ESP $IK_ESP, PFS ${PFS:-no}, selectors $SEL"
+"$S" start --name "$NAME" --peer-ns "$DUT" --psk "interop-secret-$CASE" --esp-proposal "$CH_ESP" "${CH_TS[@]}" \
+	>"$WORK/start.log" 2>&1 || { cat "$WORK/start.log"; exit 1; }
+
+if [ $SEL = v6 ]; then
+	# The namespaces come with IPv6 off; charon needs an inner IPv6 address
+	# inside its local selector to route the remote one into its TUN device.
+	CH_NS=$("$S" env --name "$NAME" | sed -n 's/^SSP_NS=//p')
+	ip netns exec "$CH_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+		net.ipv6.conf.lo.disable_ipv6=0
+	ip netns exec "$CH_NS" ip -6 addr add fd00:98:2::1/128 dev lo nodad
+fi
+
+ip netns exec "$DUT" "$IKED" --config "$WORK/iked.conf" --export-keys "$WORK/keys.txt" \
+	--socket "$WORK/iked.sock" --log-level debug 2>"$WORK/iked.log" &
+IKED_PID=$!
+sleep 0.5
+kill -0 $IKED_PID 2>/dev/null || { cat "$WORK/iked.log"; echo "iked did not start"; exit 1; }
+
+if [ $ROLE = resp ]; then
+	"$S" initiate --name "$NAME" >"$WORK/initiate.log" 2>&1 || { cat "$WORK/initiate.log"; tail -30 "$WORK/iked.log"; echo "FAIL: charon could not initiate"; exit 1; }
+fi
+
+want_children=1; [ $EXTRA_CHILD = yes ] && want_children=2
+installed() { "$S" status --name "$NAME" 2>/dev/null | grep -c "INSTALLED" || true; }
+for _ in $(seq 1 50); do
+	[ "$(installed)" -ge $want_children ] && break
+	sleep 0.2
+done
+if [ "$(installed)" -lt $want_children ]; then
+	"$S" status --name "$NAME" || true; tail -40 "$WORK/iked.log"
+	echo "FAIL: expected $want_children CHILD_SA(s) at charon"; exit 1
+fi
+
+if [ $REKEY = yes ]; then # CREATE_CHILD_SA from charon with a PFS KE (iked responds)
+	"$S" rekey --name "$NAME" >/dev/null
+	for _ in $(seq 1 50); do
+		grep -q "rekeyed by the peer" "$WORK/iked.log" && grep -q "removed: deleted by the peer" "$WORK/iked.log" && break
+		sleep 0.2
+	done
+	grep -q "rekeyed by the peer" "$WORK/iked.log" || { tail -30 "$WORK/iked.log"; echo "FAIL: no rekey seen by iked"; exit 1; }
+fi
+sleep 0.3
+"$S" status --name "$NAME" | sed -n '1,40p'
+"$S" keys --name "$NAME" >"$WORK/charon.keys"
+python3 "$HERE/compare_keys.py" "$WORK/charon.keys" "$WORK/keys.txt" --min-children $want_children \
+	|| { cat "$WORK/charon.keys"; cat "$WORK/keys.txt"; echo "FAIL: keys differ"; exit 1; }
+if ! grep -q "CHILD_SA ss-p2{" "$WORK/iked.log"; then echo "FAIL: iked logged no CHILD_SA"; exit 1; fi
+
+case $DELETE in
+peer) # charon deletes the Child SA, then the IKE SA
+	"$S" swanctl --name "$NAME" -- --terminate --child net --force >/dev/null 2>&1 || true
+	for _ in $(seq 1 25); do grep -q "removed: deleted by the peer" "$WORK/iked.log" && break; sleep 0.2; done
+	grep -q "removed: deleted by the peer" "$WORK/iked.log" || { echo "FAIL: iked kept the Child SA"; exit 1; }
+	[ "$(installed)" = 0 ] || { echo "FAIL: charon kept the Child SA"; exit 1; }
+	"$S" terminate --name "$NAME" >/dev/null 2>&1 || true
+	for _ in $(seq 1 25); do grep -q "IKE SA closed: deleted by the peer" "$WORK/iked.log" && break; sleep 0.2; done
+	grep -q "IKE SA closed: deleted by the peer" "$WORK/iked.log" || { echo "FAIL: iked kept the IKE SA"; exit 1; }
+	echo "delete by charon: Child SA and IKE SA gone on both sides" ;;
+iked) # iked deletes (control socket when ikectl exists, else SIGTERM deletes the IKE SA)
+	kill -TERM $IKED_PID; wait $IKED_PID || true; IKED_PID=
+	for _ in $(seq 1 25); do "$S" status --name "$NAME" | grep -q ESTABLISHED || break; sleep 0.2; done
+	if "$S" status --name "$NAME" | grep -q "ESTABLISHED\|INSTALLED"; then echo "FAIL: charon kept the SAs"; exit 1; fi
+	grep -q "IKE SA closed: deleted by us" "$WORK/iked.log" || { echo "FAIL: iked did not delete"; exit 1; }
+	echo "delete by iked: IKE SA (and its Child SA) gone on both sides" ;;
+esac
+if grep -E "Sk_|secret|psk" -i "$WORK/iked.log" | grep -qi "interop-secret"; then echo "FAIL: the PSK leaked into the log"; exit 1; fi
+echo "PASS: $CASE"
