@@ -25,13 +25,8 @@ struct Bench {
   std::uint64_t latency_min = ~0ULL, latency_max = 0;
 
   void reset() {
-    top.rst_n = 0;
     top.in_valid = 0;
-    top.clk = 0;
-    top.eval();
-    top.clk = 1;
-    top.eval();
-    top.rst_n = 1;
+    tbc::reset_model(top);
   }
 
   void drive(const tbc::Bytes& key, const tbc::Bytes& pt, std::uint16_t tag) {
@@ -51,10 +46,7 @@ struct Bench {
 
   // One clock; checks whatever the pipeline presents after the edge.
   void tick() {
-    top.clk = 0;
-    top.eval();
-    top.clk = 1;
-    top.eval();
+    tbc::clock_edge(top);
     ++cycle;
     if (!top.out_valid) return;
     ++outputs;

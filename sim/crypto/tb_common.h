@@ -118,6 +118,23 @@ inline GcmResult gcm_encrypt(const Bytes& key, const Bytes& iv, const Bytes& aad
   return r;
 }
 
+// One rising clock edge of a Verilated model with clk/rst_n ports.
+template <class Model>
+void clock_edge(Model& m) {
+  m.clk = 0;
+  m.eval();
+  m.clk = 1;
+  m.eval();
+}
+
+// Asynchronous active-low reset held over one edge; the caller has set the inputs idle.
+template <class Model>
+void reset_model(Model& m) {
+  m.rst_n = 0;
+  clock_edge(m);
+  m.rst_n = 1;
+}
+
 // CPU-time stopwatch for the cycles/s figure (the machine is shared, so wall time would
 // measure the neighbours).
 struct Stopwatch {

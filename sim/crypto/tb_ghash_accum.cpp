@@ -48,10 +48,7 @@ struct Bench {
   std::uint64_t cycle = 0, results = 0;
 
   void tick() {
-    top.clk = 0;
-    top.eval();
-    top.clk = 1;
-    top.eval();
+    tbc::clock_edge(top);
     ++cycle;
     top.h_load = 0;
     top.in_valid = 0;
