@@ -166,12 +166,22 @@ class ap_uint {
 
   // Bits [hi:lo] shifted down to bit 0 (the rest zero).
   constexpr ap_uint get_range(int hi, int lo) const {
+    if (hi / 64 == lo / 64) {  // fast path: the field lies in one limb
+      ap_uint r;
+      r.v_[0] = (v_[lo / 64] >> (lo % 64)) & low_ones(hi - lo + 1);
+      return r;
+    }
     ap_uint r = *this >> lo;
     return r.keep_low(hi - lo + 1);
   }
   template <int W2>
   constexpr void set_range(int hi, int lo, const ap_uint<W2>& value) {
     const int n = hi - lo + 1;
+    if (hi / 64 == lo / 64) {  // fast path: the field lies in one limb
+      const std::uint64_t m = low_ones(n) << (lo % 64);
+      v_[lo / 64] = (v_[lo / 64] & ~m) | ((value.limb(0) << (lo % 64)) & m);
+      return;
+    }
     ap_uint field = ap_uint(value).keep_low(n);
     ap_uint ones = ap_uint(~ap_uint()).keep_low(n);
     *this = (*this & ~(ones << lo)) | (field << lo);
@@ -248,6 +258,10 @@ class ap_uint {
   template <int>
   friend class ap_uint;
 
+  // Bits [n-1:0] set, 1 <= n <= 64.
+  static constexpr std::uint64_t low_ones(int n) {
+    return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+  }
   constexpr void mask_top() {
     if constexpr (W % 64 != 0) v_[kLimbs - 1] &= (std::uint64_t{1} << (W % 64)) - 1;
   }

@@ -38,46 +38,66 @@ ap_uint<8> xtime(const ap_uint<8>& b) {
   return b[7] ? ap_uint<8>(shifted ^ 0x1b) : shifted;
 }
 
-// The state byte at row r, column c: FIPS-197 maps input byte r + 4c to s[r][c].
-int byte_hi(int r, int c) { return 127 - 8 * (r + 4 * c); }
+// The state is 16 bytes, byte r + 4c holding row r, column c (FIPS-197 3.4); in
+// hardware the array is partitioned into registers, in C-simulation byte-wide values
+// keep the model fast.
+using AesState = ap_uint<8>[16];
 
-ap_uint<8> state_byte(const block_t& s, int r, int c) {
+void load_state(const block_t& b, AesState s) {
 #pragma HLS INLINE
-  return s.range(byte_hi(r, c), byte_hi(r, c) - 7);
+  for (int i = 0; i < 16; ++i) {
+#pragma HLS UNROLL
+    s[i] = block_byte(b, i);
+  }
+}
+
+block_t store_state(const AesState s) {
+#pragma HLS INLINE
+  block_t b = 0;
+  for (int i = 0; i < 16; ++i) {
+#pragma HLS UNROLL
+    b.range(127 - 8 * i, 120 - 8 * i) = s[i];
+  }
+  return b;
+}
+
+void add_round_key(AesState s, const block_t& rk) {
+#pragma HLS INLINE
+  for (int i = 0; i < 16; ++i) {
+#pragma HLS UNROLL
+    s[i] ^= block_byte(rk, i);
+  }
 }
 
 // SubBytes and ShiftRows together: s'[r][c] = S(s[r][(c + r) mod 4]).
-block_t sub_shift(const block_t& s) {
+void sub_shift(AesState s) {
 #pragma HLS INLINE
-  block_t out = 0;
+  ap_uint<8> t[16];
+#pragma HLS ARRAY_PARTITION variable = t complete
   for (int c = 0; c < 4; ++c) {
 #pragma HLS UNROLL
     for (int r = 0; r < 4; ++r) {
 #pragma HLS UNROLL
-      out.range(byte_hi(r, c), byte_hi(r, c) - 7) = sbox(state_byte(s, r, (c + r) % 4));
+      t[r + 4 * c] = sbox(s[r + 4 * ((c + r) % 4)]);
     }
   }
-  return out;
+  for (int i = 0; i < 16; ++i) {
+#pragma HLS UNROLL
+    s[i] = t[i];
+  }
 }
 
-block_t mix_columns(const block_t& s) {
+void mix_columns(AesState s) {
 #pragma HLS INLINE
-  block_t out = 0;
   for (int c = 0; c < 4; ++c) {
 #pragma HLS UNROLL
-    const ap_uint<8> a0 = state_byte(s, 0, c), a1 = state_byte(s, 1, c);
-    const ap_uint<8> a2 = state_byte(s, 2, c), a3 = state_byte(s, 3, c);
+    const ap_uint<8> a0 = s[4 * c], a1 = s[4 * c + 1], a2 = s[4 * c + 2], a3 = s[4 * c + 3];
     // 2*a ^ 3*b ^ c ^ d with 3*b = 2*b ^ b, for each row rotation.
-    const ap_uint<8> m0 = xtime(a0 ^ a1) ^ a1 ^ a2 ^ a3;
-    const ap_uint<8> m1 = xtime(a1 ^ a2) ^ a2 ^ a3 ^ a0;
-    const ap_uint<8> m2 = xtime(a2 ^ a3) ^ a3 ^ a0 ^ a1;
-    const ap_uint<8> m3 = xtime(a3 ^ a0) ^ a0 ^ a1 ^ a2;
-    out.range(byte_hi(0, c), byte_hi(0, c) - 7) = m0;
-    out.range(byte_hi(1, c), byte_hi(1, c) - 7) = m1;
-    out.range(byte_hi(2, c), byte_hi(2, c) - 7) = m2;
-    out.range(byte_hi(3, c), byte_hi(3, c) - 7) = m3;
+    s[4 * c] = xtime(a0 ^ a1) ^ a1 ^ a2 ^ a3;
+    s[4 * c + 1] = xtime(a1 ^ a2) ^ a2 ^ a3 ^ a0;
+    s[4 * c + 2] = xtime(a2 ^ a3) ^ a3 ^ a0 ^ a1;
+    s[4 * c + 3] = xtime(a3 ^ a0) ^ a0 ^ a1 ^ a2;
   }
-  return out;
 }
 
 // SubWord(RotWord(w)) for the key schedule; w holds key bytes big-endian.
@@ -125,15 +145,23 @@ block_t aes_encrypt_block(const AesKeySchedule& ks, const block_t& in) {
 #pragma HLS PIPELINE II = 1
 #pragma HLS ARRAY_PARTITION variable = ks.rk complete
   const bool key256 = ks.rounds == 14;
-  block_t s = in ^ ks.rk[0];
+  AesState s;
+#pragma HLS ARRAY_PARTITION variable = s complete
+  load_state(in, s);
+  add_round_key(s, ks.rk[0]);
   // Rounds 1..9 are common; AES-256 adds 10..13. Every round is instantiated and the
   // extra ones are bypassed for AES-128, keeping the pipeline depth fixed.
   for (int r = 1; r < 14; ++r) {
 #pragma HLS UNROLL
-    if (r < 10 || key256) s = mix_columns(sub_shift(s)) ^ ks.rk[r];
+    if (r < 10 || key256) {
+      sub_shift(s);
+      mix_columns(s);
+      add_round_key(s, ks.rk[r]);
+    }
   }
-  const block_t last_key = key256 ? ks.rk[14] : ks.rk[10];
-  return sub_shift(s) ^ last_key;
+  sub_shift(s);
+  add_round_key(s, key256 ? ks.rk[14] : ks.rk[10]);
+  return store_state(s);
 }
 
 void aes_wipe_key(AesKeySchedule& ks) {
