@@ -6,6 +6,8 @@
 
 #include "config/parser.hpp"
 #include "config_adapter.hpp"
+#include "control/server.hpp"
+#include "control_handler.hpp"
 #include "sa/engine.hpp"
 #include "sa/log.hpp"
 #include "udp_io.hpp"
@@ -19,10 +21,14 @@ using namespace ike::sa;
 
 namespace {
 
-// Parses and converts; prints diagnostics. nullopt on errors.
-std::optional<GatewayConfig> load(const Options& o, std::string* control_socket) {
+// Parses and converts; diagnostics go to `diags` (and stderr when asked).
+std::optional<GatewayConfig> load(const Options& o, std::vector<std::string>& diags, std::string* control_socket,
+                                  bool print) {
     auto r = ike::config::load_config_file(o.config);
-    for (const auto& d : r.diagnostics) std::cerr << d.to_string() << "\n";
+    for (const auto& d : r.diagnostics) {
+        diags.push_back(d.to_string());
+        if (print) std::cerr << d.to_string() << "\n";
+    }
     if (!r.ok()) return std::nullopt;
     std::vector<std::string> notes;
     GatewayConfig g = to_gateway_config(r.config, notes);
@@ -39,7 +45,8 @@ std::optional<GatewayConfig> load(const Options& o, std::string* control_socket)
 
 int run_daemon(const Options& o) {
     std::string control_path;
-    auto cfg = load(o, &control_path);
+    std::vector<std::string> diags;
+    auto cfg = load(o, diags, &control_path, true);
     if (!cfg) return 2;
     std::unique_ptr<SaOffload> offload;
     if (!o.device.empty()) {
@@ -57,6 +64,10 @@ int run_daemon(const Options& o) {
         [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); },
         [&](Datagram&& d) { IKE_LOG(debug) << "ESP datagram from " << d.remote.str() << " (host path: dropped)"; });
     engine = std::make_unique<Engine>(std::move(*cfg), udp, offload.get(), &keys);
+
+    EngineControl control(*engine, [&](std::vector<std::string>& d) { return load(o, d, nullptr, false); });
+    ike::control::ControlServer server(io, control, control_path);
+    server.start();
 
     boost::asio::steady_timer tick(io);
     std::function<void()> arm = [&] {
@@ -76,7 +87,8 @@ int run_daemon(const Options& o) {
             if (ec) return;
             if (sig == SIGHUP) {
                 IKE_LOG(info) << "SIGHUP: reloading " << o.config;
-                if (auto c = load(o, nullptr)) engine->reload(std::move(*c), Clock::now());
+                std::vector<std::string> d;
+                if (auto c = load(o, d, nullptr, true)) engine->reload(std::move(*c), Clock::now());
                 wait_signal();
                 return;
             }
@@ -86,6 +98,7 @@ int run_daemon(const Options& o) {
             }
             stopping = true;
             IKE_LOG(info) << "stopping: deleting IKE SAs";
+            server.stop();
             for (const auto& g : engine->gateways()) engine->terminate_ike(g.name, Clock::now());
             // Give the deletes a moment to be answered, then leave.
             auto grace = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(500));
@@ -96,7 +109,7 @@ int run_daemon(const Options& o) {
     wait_signal();
 
     IKE_LOG(info) << "iked started: " << engine->tunnels().size() << " tunnel(s), IKE on UDP " << o.ike_port << "/"
-                  << o.natt_port << (offload ? ", offload " + offload->name() : ", host path only");
+                  << o.natt_port << ", control " << control_path << (offload ? ", offload " + offload->name() : ", host path only");
     engine->start(Clock::now());
     io.run();
     engine.reset();

@@ -14,7 +14,7 @@ if(TARGET iked)
                ipv6-init ipv6-resp delete-by-peer delete-by-iked)
     add_test(NAME ike-protocol-interop-${case}
              COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/iked_strongswan.sh $<TARGET_FILE:iked>
-                     ${ESP_SHARED_DIR} ${case})
+                     ${ESP_SHARED_DIR} ${case} $<$<TARGET_EXISTS:ikectl>:$<TARGET_FILE:ikectl>>)
     # Namespaces and charon instances are named per case, but the veth
     # addresses are the same: run them one at a time.
     set_tests_properties(ike-protocol-interop-${case} PROPERTIES LABELS interop SKIP_RETURN_CODE 77

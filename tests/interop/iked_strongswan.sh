@@ -4,10 +4,10 @@
 # 10.99.0.2. Checks: IKE and Child SAs up on both sides, SPIs and keys that
 # iked exported equal the ones charon logged, deletes seen on both sides.
 #
-# usage: iked_strongswan.sh IKED_BINARY SHARED_DIR CASE
+# usage: iked_strongswan.sh IKED_BINARY SHARED_DIR CASE [IKECTL_BINARY]
 # cases: see case_setup below. Exit 77 (skip) when not root / no charon.
 set -euo pipefail
-IKED=$1 SHARED=$2 CASE=$3
+IKED=$1 SHARED=$2 CASE=$3 IKECTL=${4:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 S=$SHARED/interop/strongswan-peer.sh
 
@@ -170,12 +170,22 @@ peer) # charon deletes the Child SA, then the IKE SA
 	for _ in $(seq 1 25); do grep -q "IKE SA closed: deleted by the peer" "$WORK/iked.log" && break; sleep 0.2; done
 	grep -q "IKE SA closed: deleted by the peer" "$WORK/iked.log" || { echo "FAIL: iked kept the IKE SA"; exit 1; }
 	echo "delete by charon: Child SA and IKE SA gone on both sides" ;;
-iked) # iked deletes (control socket when ikectl exists, else SIGTERM deletes the IKE SA)
+iked) # iked deletes the Child SA (ikectl tunnel down), then the IKE SA (SIGTERM)
+	if [ -n "$IKECTL" ]; then
+		"$IKECTL" --socket "$WORK/iked.sock" tunnel list | tee "$WORK/list.txt"
+		grep -q "ss-p2" "$WORK/list.txt" || { echo "FAIL: ikectl tunnel list lacks ss-p2"; exit 1; }
+		"$IKECTL" --socket "$WORK/iked.sock" gateway list
+		"$IKECTL" --socket "$WORK/iked.sock" tunnel down ss-p2
+		for _ in $(seq 1 25); do [ "$(installed)" = 0 ] && break; sleep 0.2; done
+		[ "$(installed)" = 0 ] || { "$S" status --name "$NAME"; echo "FAIL: charon kept the Child SA"; exit 1; }
+		grep -q "removed: deleted by us" "$WORK/iked.log" || { echo "FAIL: iked kept the Child SA"; exit 1; }
+		echo "Child SA deleted by iked (ikectl tunnel down): gone on both sides"
+	fi
 	kill -TERM $IKED_PID; wait $IKED_PID || true; IKED_PID=
 	for _ in $(seq 1 25); do "$S" status --name "$NAME" | grep -q ESTABLISHED || break; sleep 0.2; done
 	if "$S" status --name "$NAME" | grep -q "ESTABLISHED\|INSTALLED"; then echo "FAIL: charon kept the SAs"; exit 1; fi
 	grep -q "IKE SA closed: deleted by us" "$WORK/iked.log" || { echo "FAIL: iked did not delete"; exit 1; }
-	echo "delete by iked: IKE SA (and its Child SA) gone on both sides" ;;
+	echo "delete by iked: IKE SA gone on both sides" ;;
 esac
 if grep -E "Sk_|secret|psk" -i "$WORK/iked.log" | grep -qi "interop-secret"; then echo "FAIL: the PSK leaked into the log"; exit 1; fi
 echo "PASS: $CASE"
