@@ -30,4 +30,9 @@ PacketVerdict esp_inbound(EspEngineState& st, bool stream_ok, std::uint8_t* in, 
 // whatever it holds: 0 to compute, the received value to verify, where 0 means valid).
 unsigned ipv4_header_checksum(const std::uint8_t* b, unsigned off, unsigned hdr_len);
 
+// Transport-mode header rewrite at p[0]: protocol / next header, Total Length (IPv4) or
+// Payload Length (IPv6) for a packet of total bytes, and the IPv4 checksum over hdr_len.
+// TTL, ID, flags, TOS, addresses and options stay as they are.
+void ip_rewrite_header(std::uint8_t* p, bool ipv6, unsigned hdr_len, unsigned proto, unsigned total);
+
 }  // namespace esphls

@@ -128,15 +128,7 @@ PacketVerdict esp_inbound(EspEngineState& st, bool stream_ok, std::uint8_t* in, 
     copy_bytes(out, 0, in, 0, oh.ip_len);
     copy_bytes(out, oh.ip_len, in, pay, plen);
     out_len = oh.ip_len + plen;
-    if (oh.ipv6) {
-      out[6] = std::uint8_t(next_header);
-      put16(out, 4, plen);
-    } else {
-      out[9] = std::uint8_t(next_header);
-      put16(out, 2, out_len);
-      put16(out, 10, 0);
-      put16(out, 10, ipv4_header_checksum(out, 0, oh.ip_len));
-    }
+    ip_rewrite_header(out, oh.ipv6, oh.ip_len, next_header, out_len);
   }
   replay_update(rs, seq);  // only now: the packet verified and is delivered
   v.code = ESP_DROP_OK;

@@ -72,6 +72,18 @@ unsigned ipv4_header_checksum(const std::uint8_t* b, unsigned off, unsigned hdr_
   return 0xFFFFu & ~csum_fold(csum_add(0, b, off, hdr_len));
 }
 
+void ip_rewrite_header(std::uint8_t* p, bool ipv6, unsigned hdr_len, unsigned proto, unsigned total) {
+  if (ipv6) {
+    p[6] = std::uint8_t(proto);
+    put16(p, 4, total - 40);
+    return;
+  }
+  p[9] = std::uint8_t(proto);
+  put16(p, 2, total);
+  put16(p, 10, 0);
+  put16(p, 10, ipv4_header_checksum(p, 0, hdr_len));
+}
+
 PacketVerdict esp_outbound(EspEngineState& st, unsigned handle, bool stream_ok, const std::uint8_t* in,
                            unsigned len, std::uint8_t* out) {
   PacketVerdict v{ESP_DROP_NO_SA, kNoSa, 0, 0};
@@ -141,15 +153,7 @@ PacketVerdict esp_outbound(EspEngineState& st, unsigned handle, bool stream_ok, 
 
   if (transport) {
     copy_bytes(out, 0, in, 0, clear_len);
-    if (version == 4) {
-      out[9] = std::uint8_t(proto);
-      put16(out, 2, total);
-      put16(out, 10, 0);
-      put16(out, 10, ipv4_header_checksum(out, 0, clear_len));
-    } else {
-      out[6] = std::uint8_t(proto);
-      put16(out, 4, total - 40);
-    }
+    ip_rewrite_header(out, version == 6, clear_len, proto, total);
   } else if (outer6) {
     build_outer_ipv6(out, sa, total, proto);
   } else {
