@@ -105,6 +105,8 @@ private:
     std::size_t size_;
 };
 
+Pkey from_private(const ModpParams& mp, std::span<const uint8_t> priv_bytes);
+
 Pkey generate(const ModpParams& mp) {
     Params params = build_params(mp, nullptr, nullptr);
     if (!params) return nullptr;
@@ -112,8 +114,17 @@ Pkey generate(const ModpParams& mp) {
     if (!domain) return nullptr;
     PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, domain.get(), nullptr));
     EVP_PKEY* key = nullptr;
-    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &key) != 1) return nullptr;
-    return Pkey(key);
+    if (ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 && EVP_PKEY_keygen(ctx.get(), &key) == 1) return Pkey(key);
+    // OpenSSL 3 refuses to generate keys for groups below 80-bit strength
+    // (group 1); draw x uniformly from [1, q-1] ourselves.
+    Bn x(BN_new());
+    if (!x) return nullptr;
+    do {
+        if (BN_priv_rand_range(x.get(), mp.q.get()) != 1) return nullptr;
+    } while (BN_is_zero(x.get()));
+    secure_bytes xb(static_cast<std::size_t>(BN_num_bytes(mp.q.get())));
+    if (BN_bn2binpad(x.get(), xb.data(), static_cast<int>(xb.size())) != static_cast<int>(xb.size())) return nullptr;
+    return from_private(mp, xb);
 }
 
 Pkey from_private(const ModpParams& mp, std::span<const uint8_t> priv_bytes) {
