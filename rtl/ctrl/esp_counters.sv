@@ -4,9 +4,8 @@
 // zero until the first packet rewrites it) so installs never collide with
 // the datapath's write port.
 module esp_counters
-  import esp_contract_pkg::*;
 #(
-  parameter int unsigned NSA = N_SA
+  parameter int unsigned NSA = esp_contract_pkg::N_SA
 ) (
   input  logic               clk,
   input  logic               rst_n,
@@ -86,7 +85,7 @@ module esp_counters
     pk = base[63:0] + 64'd1;
     by = base[127:64] + 64'(s1_inner);
     hit_sb = 1'b0; hit_sp = 1'b0; hit_hb = 1'b0; hit_hp = 1'b0;
-    if (s1_res == DROP_OK) begin
+    if (s1_res == esp_contract_pkg::DROP_OK) begin
       nrow[63:0]   = pk;
       nrow[127:64] = by;
       hit_sb = byte_soft != 0 && by >= byte_soft && !base[RW-3];
@@ -128,10 +127,10 @@ module esp_counters
   always_comb begin
     ev_valid = {hit_hp, hit_hb, hit_sp, hit_sb} & {4{s1_valid && !(inst_valid && inst_handle == s1_h)}};
     ev_word = '0;
-    ev_word[0*32 +: 32] = {EVT_SOFT_BYTES,   8'd0, 16'(s1_h)};
-    ev_word[1*32 +: 32] = {EVT_SOFT_PACKETS, 8'd0, 16'(s1_h)};
-    ev_word[2*32 +: 32] = {EVT_HARD_BYTES,   8'd0, 16'(s1_h)};
-    ev_word[3*32 +: 32] = {EVT_HARD_PACKETS, 8'd0, 16'(s1_h)};
+    ev_word[0*32 +: 32] = {esp_contract_pkg::EVT_SOFT_BYTES,   8'd0, 16'(s1_h)};
+    ev_word[1*32 +: 32] = {esp_contract_pkg::EVT_SOFT_PACKETS, 8'd0, 16'(s1_h)};
+    ev_word[2*32 +: 32] = {esp_contract_pkg::EVT_HARD_BYTES,   8'd0, 16'(s1_h)};
+    ev_word[3*32 +: 32] = {esp_contract_pkg::EVT_HARD_PACKETS, 8'd0, 16'(s1_h)};
     dis_valid  = s1_valid && hard_first && !(inst_valid && inst_handle == s1_h);
     dis_handle = s1_h;
   end
@@ -144,7 +143,7 @@ module esp_counters
     end else if (pd_valid) begin
       g[0] <= g[0] + 64'd1;
       g[2] <= g[2] + 64'(pd_in_bytes);
-      if (pd_result == DROP_OK) begin
+      if (pd_result == esp_contract_pkg::DROP_OK) begin
         g[1] <= g[1] + 64'd1;
         g[3] <= g[3] + 64'(pd_out_bytes);
       end else if (pd_result <= 4'd7) begin

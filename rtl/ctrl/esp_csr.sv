@@ -5,9 +5,8 @@
 // shows BUSY from the next cycle on. SA_DATA writes are ignored while BUSY (the
 // engine reads the staging window during the command).
 module esp_csr
-  import esp_contract_pkg::*;
 #(
-  parameter int unsigned NSA  = N_SA,
+  parameter int unsigned NSA  = esp_contract_pkg::N_SA,
   parameter logic [31:0] CAPS = 32'h1f      // ESN, UDP_ENCAP, IPV6, AES256, TRANSPORT
 ) (
   input  logic        clk,
@@ -33,11 +32,11 @@ module esp_csr
   output logic        cmd_valid,
   output logic [15:0] cmd_handle,
   output logic [3:0]  cmd_op,
-  output logic [SA_DATA_WORDS*32-1:0] staging,
+  output logic [esp_contract_pkg::SA_DATA_WORDS*32-1:0] staging,
   output logic        soft_reset,
   input  logic        busy,
   input  logic [3:0]  error,
-  input  logic [SA_READ_WORDS*32-1:0] sa_read,
+  input  logic [esp_contract_pkg::SA_READ_WORDS*32-1:0] sa_read,
   // counters, index (offset - CNT_PKTS_IN) / 4
   input  logic [12*64-1:0] glob,
   // events
@@ -67,11 +66,11 @@ module esp_csr
   logic w_ok, r_ok;
   assign w_ok = s_axil_awaddr[1:0] == 2'b00;
   assign r_ok = s_axil_araddr[1:0] == 2'b00;
-  assign cmd_valid  = wr_fire && w_ok && wa == REG_SA_CMD;
-  assign cmd_handle = s_axil_wdata[REG_SA_CMD_HANDLE_LSB +: 16];
-  assign cmd_op     = s_axil_wdata[REG_SA_CMD_OP_LSB +: 4];
-  assign soft_reset = wr_fire && w_ok && wa == REG_DEV_CONTROL && s_axil_wstrb[0]
-                      && s_axil_wdata[REG_DEV_CONTROL_SOFT_RESET_LSB];
+  assign cmd_valid  = wr_fire && w_ok && wa == esp_contract_pkg::REG_SA_CMD;
+  assign cmd_handle = s_axil_wdata[esp_contract_pkg::REG_SA_CMD_HANDLE_LSB +: 16];
+  assign cmd_op     = s_axil_wdata[esp_contract_pkg::REG_SA_CMD_OP_LSB +: 4];
+  assign soft_reset = wr_fire && w_ok && wa == esp_contract_pkg::REG_DEV_CONTROL && s_axil_wstrb[0]
+                      && s_axil_wdata[esp_contract_pkg::REG_DEV_CONTROL_SOFT_RESET_LSB];
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -85,8 +84,8 @@ module esp_csr
         irq_enable <= 1'b0;
         staging    <= '0;
       end else if (wr_fire && w_ok) begin
-        if (wa == REG_IRQ_ENABLE && s_axil_wstrb[0]) irq_enable <= s_axil_wdata[0];
-        if (wa >= REG_SA_DATA && wa < REG_SA_DATA + 12'(4 * SA_DATA_WORDS) && !busy)
+        if (wa == esp_contract_pkg::REG_IRQ_ENABLE && s_axil_wstrb[0]) irq_enable <= s_axil_wdata[0];
+        if (wa >= esp_contract_pkg::REG_SA_DATA && wa < esp_contract_pkg::REG_SA_DATA + 12'(4 * esp_contract_pkg::SA_DATA_WORDS) && !busy)
           staging[32 * 32'(wa[6:2]) +: 32] <= merge(staging[32 * 32'(wa[6:2]) +: 32], s_axil_wdata, s_axil_wstrb);
       end
     end
@@ -102,34 +101,34 @@ module esp_csr
   assign s_axil_arready = !s_axil_rvalid || s_axil_rready;
   assign s_axil_rresp   = 2'b00;
   assign ra             = {s_axil_araddr[11:2], 2'b00};
-  assign evt_pop        = rd_fire && r_ok && ra == REG_EVT_POP;
-  assign is_cnt         = r_ok && ra >= REG_CNT_PKTS_IN && ra < REG_CNT_HI_LATCH;
+  assign evt_pop        = rd_fire && r_ok && ra == esp_contract_pkg::REG_EVT_POP;
+  assign is_cnt         = r_ok && ra >= esp_contract_pkg::REG_CNT_PKTS_IN && ra < esp_contract_pkg::REG_CNT_HI_LATCH;
   assign cidx           = ra[5:2];
   assign irq            = irq_enable && evt_count != 0;
 
   always_comb begin
     rd = 32'd0;
     if (!r_ok) rd = 32'd0;
-    else if (ra >= REG_SA_DATA && ra < REG_SA_DATA + 12'(4 * SA_DATA_WORDS))
+    else if (ra >= esp_contract_pkg::REG_SA_DATA && ra < esp_contract_pkg::REG_SA_DATA + 12'(4 * esp_contract_pkg::SA_DATA_WORDS))
       rd = staging[32 * 32'(ra[6:2]) +: 32];
-    else if (ra >= REG_SA_READ && ra < REG_SA_READ + 12'(4 * SA_READ_WORDS))
+    else if (ra >= esp_contract_pkg::REG_SA_READ && ra < esp_contract_pkg::REG_SA_READ + 12'(4 * esp_contract_pkg::SA_READ_WORDS))
       rd = sa_read[32 * 32'(ra[6:2]) +: 32];
     else if (is_cnt)
       rd = glob[64 * 32'(cidx) +: 32];
     else
       case (ra)
-        REG_DEV_ID:         rd = DEV_ID_VALUE;
-        REG_DEV_VERSION:    rd = CONTRACT_VERSION;
-        REG_DEV_CAPS:       rd = CAPS;
-        REG_DEV_SA_SLOTS:   rd = NSA;
-        REG_DEV_MAX_WINDOW: rd = MAX_REPLAY_WINDOW;
-        REG_SA_STATUS:      rd = {24'd0, error, 3'd0, busy};
-        REG_CNT_HI_LATCH:   rd = hi_latch;
-        REG_EVT_COUNT:      rd = evt_count;
-        REG_EVT_POP:        rd = evt_head;
-        REG_EVT_OVERFLOW:   rd = evt_overflow;
-        REG_IRQ_ENABLE:     rd = {31'd0, irq_enable};
-        REG_IRQ_STATUS:     rd = {31'd0, irq};
+        esp_contract_pkg::REG_DEV_ID:         rd = esp_contract_pkg::DEV_ID_VALUE;
+        esp_contract_pkg::REG_DEV_VERSION:    rd = esp_contract_pkg::CONTRACT_VERSION;
+        esp_contract_pkg::REG_DEV_CAPS:       rd = CAPS;
+        esp_contract_pkg::REG_DEV_SA_SLOTS:   rd = NSA;
+        esp_contract_pkg::REG_DEV_MAX_WINDOW: rd = esp_contract_pkg::MAX_REPLAY_WINDOW;
+        esp_contract_pkg::REG_SA_STATUS:      rd = {24'd0, error, 3'd0, busy};
+        esp_contract_pkg::REG_CNT_HI_LATCH:   rd = hi_latch;
+        esp_contract_pkg::REG_EVT_COUNT:      rd = evt_count;
+        esp_contract_pkg::REG_EVT_POP:        rd = evt_head;
+        esp_contract_pkg::REG_EVT_OVERFLOW:   rd = evt_overflow;
+        esp_contract_pkg::REG_IRQ_ENABLE:     rd = {31'd0, irq_enable};
+        esp_contract_pkg::REG_IRQ_STATUS:     rd = {31'd0, irq};
         default:            rd = 32'd0;
       endcase
   end

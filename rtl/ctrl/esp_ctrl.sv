@@ -6,12 +6,11 @@
 //   rp_*  replay check (pre-ICV) / update (post-ICV)         2 cycles, one op per 2 cycles
 //   pd_*  packet result: global and per-SA counters, lifetime, events
 module esp_ctrl
-  import esp_contract_pkg::*;
 #(
-  parameter int unsigned NSA   = N_SA,
-  parameter int unsigned LOG2  = HASH_BUCKETS_LOG2,
-  parameter int unsigned WAYS  = HASH_WAYS,
-  parameter int unsigned EVQ   = EVENT_QUEUE_DEPTH,
+  parameter int unsigned NSA   = esp_contract_pkg::N_SA,
+  parameter int unsigned LOG2  = esp_contract_pkg::HASH_BUCKETS_LOG2,
+  parameter int unsigned WAYS  = esp_contract_pkg::HASH_WAYS,
+  parameter int unsigned EVQ   = esp_contract_pkg::EVENT_QUEUE_DEPTH,
   parameter logic [31:0] CAPS  = 32'h1f,
   localparam int unsigned HW   = $clog2(NSA)
 ) (
@@ -78,8 +77,8 @@ module esp_ctrl
   logic        cmd_valid, soft_reset, busy, evt_pop;
   logic [15:0] cmd_handle;
   logic [3:0]  cmd_op, error;
-  logic [SA_DATA_WORDS*32-1:0] staging;
-  logic [SA_READ_WORDS*32-1:0] sa_read;
+  logic [esp_contract_pkg::SA_DATA_WORDS*32-1:0] staging;
+  logic [esp_contract_pkg::SA_READ_WORDS*32-1:0] sa_read;
   logic [12*64-1:0] glob;
   logic [31:0] evt_head, evt_count, evt_overflow;
 

@@ -4,11 +4,10 @@
 // no SA table access. Lookups and command probes share one 3-cycle pipeline;
 // lookups have priority (probe_ready low while lk_valid).
 module esp_sa_hash
-  import esp_contract_pkg::*;
 #(
-  parameter int unsigned NSA  = N_SA,
-  parameter int unsigned LOG2 = HASH_BUCKETS_LOG2,
-  parameter int unsigned WAYS = HASH_WAYS
+  parameter int unsigned NSA  = esp_contract_pkg::N_SA,
+  parameter int unsigned LOG2 = esp_contract_pkg::HASH_BUCKETS_LOG2,
+  parameter int unsigned WAYS = esp_contract_pkg::HASH_WAYS
 ) (
   input  logic          clk,
   input  logic          rst_n,
@@ -50,7 +49,8 @@ module esp_sa_hash
   localparam int unsigned NB = 1 << LOG2;
   localparam int unsigned EW = 1 + 1 + 32 + 128 + HW;   // {valid, ipv6, spi, dst, handle}
 
-  logic [EW-1:0] mem [2][WAYS][NB];
+  // way w of bucket b in table t at index {t, w, b} (flat: yosys takes 1-D memories only)
+  logic [EW-1:0] mem [2*WAYS*NB];
 
   // stage 0: bucket indices
   logic        in_lk;
@@ -67,21 +67,21 @@ module esp_sa_hash
   assign in_dst  = lk_valid ? lk_dst  : pr_dst;
   assign in_ipv6 = lk_valid ? lk_ipv6 : pr_ipv6;
   assign key = in_spi ^ in_dst[127:96] ^ in_dst[95:64] ^ in_dst[63:32] ^ in_dst[31:0];
-  assign p0  = key * HASH_MULT0;
-  assign p1  = key * HASH_MULT1;
+  assign p0  = key * esp_contract_pkg::HASH_MULT0;
+  assign p1  = key * esp_contract_pkg::HASH_MULT1;
 
   logic          s1_valid, s1_lk, s1_ipv6, s1_excl;
   logic [31:0]   s1_spi;
   logic [127:0]  s1_dst;
   logic [HW-1:0] s1_excl_h;
-  logic [LOG2-1:0] s1_b [2];
+  logic [LOG2-1:0] s1_b0, s1_b1;
   // stage 2: bucket contents
   logic          s2_valid, s2_lk, s2_ipv6, s2_excl;
   logic [31:0]   s2_spi;
   logic [127:0]  s2_dst;
   logic [HW-1:0] s2_excl_h;
-  logic [LOG2-1:0] s2_b [2];
-  logic [EW-1:0] s2_e [2][WAYS];
+  logic [LOG2-1:0] s2_b0, s2_b1;
+  logic [2*WAYS*EW-1:0] s2_e;                    // entry {t, w} at (t*WAYS + w)*EW
 
   always_ff @(posedge clk) begin
     s1_valid  <= rst_n && (lk_valid || pr_valid);
@@ -91,8 +91,8 @@ module esp_sa_hash
     s1_ipv6   <= in_ipv6;
     s1_excl   <= !lk_valid && pr_excl_valid;
     s1_excl_h <= pr_excl_handle;
-    s1_b[0]   <= p0[31 -: LOG2];
-    s1_b[1]   <= p1[31 -: LOG2];
+    s1_b0     <= p0[31 -: LOG2];
+    s1_b1     <= p1[31 -: LOG2];
 
     s2_valid  <= rst_n && s1_valid;
     s2_lk     <= s1_lk;
@@ -101,10 +101,12 @@ module esp_sa_hash
     s2_ipv6   <= s1_ipv6;
     s2_excl   <= s1_excl;
     s2_excl_h <= s1_excl_h;
-    s2_b      <= s1_b;
-    for (int t = 0; t < 2; t++)
-      for (int w = 0; w < WAYS; w++)
-        s2_e[t][w] <= mem[t][w][s1_b[t]];
+    s2_b0     <= s1_b0;
+    s2_b1     <= s1_b1;
+    for (int w = 0; w < WAYS; w++) begin
+      s2_e[w*EW +: EW]        <= mem[{1'b0, WW'(w), s1_b0}];
+      s2_e[(WAYS+w)*EW +: EW] <= mem[{1'b1, WW'(w), s1_b1}];
+    end
   end
 
   // stage 2 compare
@@ -113,6 +115,8 @@ module esp_sa_hash
   logic [WW:0]   load [2];
   logic [WW-1:0] free_way [2];
   logic          free_found [2];
+  logic [EW-1:0] e;
+  logic          v, mine;
   always_comb begin
     hit = 1'b0; dup = 1'b0; hit_h = '0;
     for (int t = 0; t < 2; t++) begin
@@ -120,12 +124,11 @@ module esp_sa_hash
       free_way[t] = '0;
       free_found[t] = 1'b0;
       for (int w = 0; w < WAYS; w++) begin
-        logic v, mine;
-        v    = s2_e[t][w][EW-1];
-        mine = s2_excl && s2_e[t][w][HW-1:0] == s2_excl_h;
-        if (v && s2_e[t][w][EW-2] == s2_ipv6 && s2_e[t][w][EW-3 -: 32] == s2_spi
-            && s2_e[t][w][HW +: 128] == s2_dst) begin
-          if (!hit) hit_h = s2_e[t][w][HW-1:0];
+        e    = s2_e[(t*WAYS + w)*EW +: EW];
+        v    = e[EW-1];
+        mine = s2_excl && e[HW-1:0] == s2_excl_h;
+        if (v && e[EW-2] == s2_ipv6 && e[EW-3 -: 32] == s2_spi && e[HW +: 128] == s2_dst) begin
+          if (!hit) hit_h = e[HW-1:0];
           hit = 1'b1;
           if (!mine) dup = 1'b1;
         end
@@ -147,7 +150,7 @@ module esp_sa_hash
     pr_done   <= rst_n && s2_valid && !s2_lk;
     pr_dup    <= dup;
     pr_full   <= full;
-    pr_loc    <= {tsel, s2_b[tsel], free_way[tsel]};
+    pr_loc    <= tsel ? {1'b1, s2_b1, free_way[1]} : {1'b0, s2_b0, free_way[0]};
   end
 
   // writes
@@ -155,9 +158,10 @@ module esp_sa_hash
     if (clr_valid) begin
       for (int t = 0; t < 2; t++)
         for (int w = 0; w < WAYS; w++)
-          mem[t][w][clr_bucket] <= '0;
+          mem[{t[0], WW'(w), clr_bucket}] <= '0;
     end else if (wr_valid) begin
-      mem[wr_loc[LOG2+WW]][wr_loc[WW-1:0]][wr_loc[WW +: LOG2]] <=
+      // wr_loc is {table, bucket, way}; the memory index is {table, way, bucket}
+      mem[{wr_loc[LOG2+WW], wr_loc[WW-1:0], wr_loc[WW +: LOG2]}] <=
         wr_set ? {1'b1, wr_ipv6, wr_spi, wr_dst, wr_handle} : '0;
     end
   end

@@ -7,11 +7,10 @@
 // new SA. After reset (and SOFT_RESET / FLUSH) the engine wipes every slot and
 // bucket, with BUSY set, max(NSA, 2^LOG2) cycles.
 module esp_sa_table
-  import esp_contract_pkg::*;
 #(
-  parameter int unsigned NSA  = N_SA,
-  parameter int unsigned LOG2 = HASH_BUCKETS_LOG2,
-  parameter int unsigned WAYS = HASH_WAYS,
+  parameter int unsigned NSA  = esp_contract_pkg::N_SA,
+  parameter int unsigned LOG2 = esp_contract_pkg::HASH_BUCKETS_LOG2,
+  parameter int unsigned WAYS = esp_contract_pkg::HASH_WAYS,
   localparam int unsigned HW  = $clog2(NSA),
   localparam int unsigned LW  = 1 + LOG2 + $clog2(WAYS)
 ) (
@@ -21,11 +20,11 @@ module esp_sa_table
   input  logic            cmd_valid,
   input  logic [15:0]     cmd_handle,
   input  logic [3:0]      cmd_op,
-  input  logic [SA_DATA_WORDS*32-1:0] staging,
+  input  logic [esp_contract_pkg::SA_DATA_WORDS*32-1:0] staging,
   input  logic            soft_reset,
   output logic            busy,
   output logic [3:0]      error,
-  output logic [SA_READ_WORDS*32-1:0] sa_read,
+  output logic [esp_contract_pkg::SA_READ_WORDS*32-1:0] sa_read,
   // inbound lookup (see esp_sa_hash)
   input  logic            lk_valid,
   input  logic [31:0]     lk_spi,
@@ -75,7 +74,7 @@ module esp_sa_table
   localparam int unsigned NFLUSH = (NSA > NB) ? NSA : NB;
   localparam int unsigned FW = $clog2(NFLUSH + 1);
 
-  function automatic logic [31:0] word(input logic [SA_DATA_WORDS*32-1:0] v, input int unsigned i);
+  function automatic logic [31:0] word(input logic [esp_contract_pkg::SA_DATA_WORDS*32-1:0] v, input int unsigned i);
     word = v[32*i +: 32];
   endfunction
 
@@ -106,32 +105,32 @@ module esp_sa_table
 
   logic [31:0] s_ctrl;
   logic        s_in, s_ipv6, s_esn, s_udp, bad_param;
-  assign s_ctrl = word(staging, SA_W_CTRL);
-  assign s_in   = s_ctrl[SA_W_CTRL_DIR_LSB];
-  assign s_ipv6 = s_ctrl[SA_W_CTRL_IPV6_LSB];
-  assign s_esn  = s_ctrl[SA_W_CTRL_ESN_LSB];
-  assign s_udp  = s_ctrl[SA_W_CTRL_UDP_ENCAP_LSB];
+  assign s_ctrl = word(staging, esp_contract_pkg::SA_W_CTRL);
+  assign s_in   = s_ctrl[esp_contract_pkg::SA_W_CTRL_DIR_LSB];
+  assign s_ipv6 = s_ctrl[esp_contract_pkg::SA_W_CTRL_IPV6_LSB];
+  assign s_esn  = s_ctrl[esp_contract_pkg::SA_W_CTRL_ESN_LSB];
+  assign s_udp  = s_ctrl[esp_contract_pkg::SA_W_CTRL_UDP_ENCAP_LSB];
   always_comb begin
     bad_param = (s_ctrl[31:6] != 0)
-             || (word(staging, SA_W_REPLAY_WINDOW) > MAX_REPLAY_WINDOW)
-             || (!s_esn && word(staging, SA_W_SEQ_HI) != 0)
-             || (s_udp && (word(staging, SA_W_UDP_PORTS) & 32'h0000ffff) == 0)
-             || (s_udp && (word(staging, SA_W_UDP_PORTS) & 32'hffff0000) == 0)
-             || (!s_udp && word(staging, SA_W_UDP_PORTS) != 0);
-    if (!s_ctrl[SA_W_CTRL_KEY256_LSB])
+             || (word(staging, esp_contract_pkg::SA_W_REPLAY_WINDOW) > esp_contract_pkg::MAX_REPLAY_WINDOW)
+             || (!s_esn && word(staging, esp_contract_pkg::SA_W_SEQ_HI) != 0)
+             || (s_udp && (word(staging, esp_contract_pkg::SA_W_UDP_PORTS) & 32'h0000ffff) == 0)
+             || (s_udp && (word(staging, esp_contract_pkg::SA_W_UDP_PORTS) & 32'hffff0000) == 0)
+             || (!s_udp && word(staging, esp_contract_pkg::SA_W_UDP_PORTS) != 0);
+    if (!s_ctrl[esp_contract_pkg::SA_W_CTRL_KEY256_LSB])
       for (int i = 4; i < 8; i++)
-        if (word(staging, SA_W_KEY + i) != 0) bad_param = 1'b1;
+        if (word(staging, esp_contract_pkg::SA_W_KEY + i) != 0) bad_param = 1'b1;
     if (!s_ipv6)
       for (int i = 1; i < 4; i++)
-        if (word(staging, SA_W_SRC_ADDR + i) != 0 || word(staging, SA_W_DST_ADDR + i) != 0)
+        if (word(staging, esp_contract_pkg::SA_W_SRC_ADDR + i) != 0 || word(staging, esp_contract_pkg::SA_W_DST_ADDR + i) != 0)
           bad_param = 1'b1;
   end
 
   logic old_in;
-  assign old_in = old_cfg[SA_W_CTRL_DIR_LSB];
+  assign old_in = old_cfg[esp_contract_pkg::SA_W_CTRL_DIR_LSB];
   logic [127:0] s_dst;
-  assign s_dst = {word(staging, SA_W_DST_ADDR), word(staging, SA_W_DST_ADDR + 1),
-                  word(staging, SA_W_DST_ADDR + 2), word(staging, SA_W_DST_ADDR + 3)};
+  assign s_dst = {word(staging, esp_contract_pkg::SA_W_DST_ADDR), word(staging, esp_contract_pkg::SA_W_DST_ADDR + 1),
+                  word(staging, esp_contract_pkg::SA_W_DST_ADDR + 2), word(staging, esp_contract_pkg::SA_W_DST_ADDR + 3)};
 
   logic commit_now;       // WRITE/UPDATE/DELETE changes state this cycle
   assign commit_now = (st == S_COMMIT);
@@ -143,7 +142,7 @@ module esp_sa_table
       st    <= S_FLUSH;
       fl_i  <= '0;
       busy  <= 1'b1;
-      error <= SA_ERR_NONE;
+      error <= esp_contract_pkg::SA_ERR_NONE;
       sa_read <= '0;
     end else begin
       case (st)
@@ -151,28 +150,28 @@ module esp_sa_table
           op_q <= cmd_op;
           h_q  <= cmd_handle[HW-1:0];
           busy <= 1'b1;
-          if (cmd_op > SA_OP_FLUSH) begin
-            error <= SA_ERR_BAD_OP; busy <= 1'b0;
-          end else if (cmd_op == SA_OP_NOP) begin
-            error <= SA_ERR_NONE; busy <= 1'b0;
-          end else if (cmd_op == SA_OP_FLUSH) begin
+          if (cmd_op > esp_contract_pkg::SA_OP_FLUSH) begin
+            error <= esp_contract_pkg::SA_ERR_BAD_OP; busy <= 1'b0;
+          end else if (cmd_op == esp_contract_pkg::SA_OP_NOP) begin
+            error <= esp_contract_pkg::SA_ERR_NONE; busy <= 1'b0;
+          end else if (cmd_op == esp_contract_pkg::SA_OP_FLUSH) begin
             st <= S_FLUSH; fl_i <= '0;
           end else if (32'(cmd_handle) >= NSA) begin
-            error <= SA_ERR_BAD_HANDLE; busy <= 1'b0;
+            error <= esp_contract_pkg::SA_ERR_BAD_HANDLE; busy <= 1'b0;
           end else begin
             st <= S_CHECK;
           end
         end
         S_CHECK: begin
-          if (op_q == SA_OP_WRITE && valid[h_q]) begin
-            error <= SA_ERR_SLOT_IN_USE; busy <= 1'b0; st <= S_IDLE;
-          end else if (op_q != SA_OP_WRITE && !valid[h_q]) begin
-            error <= SA_ERR_SLOT_EMPTY; busy <= 1'b0; st <= S_IDLE;
-          end else if ((op_q == SA_OP_WRITE || op_q == SA_OP_UPDATE) && bad_param) begin
-            error <= SA_ERR_BAD_PARAM; busy <= 1'b0; st <= S_IDLE;
-          end else if (op_q == SA_OP_READ) begin
+          if (op_q == esp_contract_pkg::SA_OP_WRITE && valid[h_q]) begin
+            error <= esp_contract_pkg::SA_ERR_SLOT_IN_USE; busy <= 1'b0; st <= S_IDLE;
+          end else if (op_q != esp_contract_pkg::SA_OP_WRITE && !valid[h_q]) begin
+            error <= esp_contract_pkg::SA_ERR_SLOT_EMPTY; busy <= 1'b0; st <= S_IDLE;
+          end else if ((op_q == esp_contract_pkg::SA_OP_WRITE || op_q == esp_contract_pkg::SA_OP_UPDATE) && bad_param) begin
+            error <= esp_contract_pkg::SA_ERR_BAD_PARAM; busy <= 1'b0; st <= S_IDLE;
+          end else if (op_q == esp_contract_pkg::SA_OP_READ) begin
             st <= S_READ;
-          end else if (op_q != SA_OP_DELETE && s_in) begin
+          end else if (op_q != esp_contract_pkg::SA_OP_DELETE && s_in) begin
             st <= S_PROBE;
           end else begin
             st <= S_COMMIT;
@@ -181,33 +180,33 @@ module esp_sa_table
         S_PROBE: if (pr_ready) st <= S_PROBE_WAIT;
         S_PROBE_WAIT: if (pr_done) begin
           if (pr_dup) begin
-            error <= SA_ERR_DUPLICATE; busy <= 1'b0; st <= S_IDLE;
+            error <= esp_contract_pkg::SA_ERR_DUPLICATE; busy <= 1'b0; st <= S_IDLE;
           end else if (pr_full) begin
-            error <= SA_ERR_HASH_FULL; busy <= 1'b0; st <= S_IDLE;
+            error <= esp_contract_pkg::SA_ERR_HASH_FULL; busy <= 1'b0; st <= S_IDLE;
           end else st <= S_COMMIT;
         end
         S_COMMIT: begin
-          error <= SA_ERR_NONE;
+          error <= esp_contract_pkg::SA_ERR_NONE;
           // UPDATE that moved (or dropped) an inbound entry still has to remove the old one
-          if (op_q == SA_OP_UPDATE && old_in && !(s_in && pr_loc == old_loc)) st <= S_REMOVE;
+          if (op_q == esp_contract_pkg::SA_OP_UPDATE && old_in && !(s_in && pr_loc == old_loc)) st <= S_REMOVE;
           else begin st <= S_IDLE; busy <= 1'b0; end
         end
         S_REMOVE: begin st <= S_IDLE; busy <= 1'b0; end
         S_READ: begin
           sa_read <= '0;
-          sa_read[32*SA_R_STATE +: 32] <= {16'd0, old_cfg[7:0], 4'd0, cnt_rb_soft[1], cnt_rb_soft[0],
+          sa_read[32*esp_contract_pkg::SA_R_STATE +: 32] <= {16'd0, old_cfg[7:0], 4'd0, cnt_rb_soft[1], cnt_rb_soft[0],
                                            disabled[h_q], 1'b1};
-          sa_read[32*SA_R_SPI +: 32]   <= old_cfg[32*SA_W_SPI +: 32];
-          sa_read[32*SA_R_SEQ_LO +: 64] <= old_in ? rp_rb_top
+          sa_read[32*esp_contract_pkg::SA_R_SPI +: 32]   <= old_cfg[32*esp_contract_pkg::SA_W_SPI +: 32];
+          sa_read[32*esp_contract_pkg::SA_R_SEQ_LO +: 64] <= old_in ? rp_rb_top
                                           : (seq_fresh[h_q] ? seq_init[h_q] : seq_ram[h_q]);
-          sa_read[32*SA_R_PKTS_LO +: 128] <= cnt_rb_counts[127:0];
-          sa_read[32*(SA_R_DROPS + 2) +: 7*64] <= cnt_rb_counts[575:128];
-          sa_read[32*SA_R_REPLAY_WINDOW +: 32] <= old_cfg[32*SA_W_REPLAY_WINDOW +: 32];
-          error <= SA_ERR_NONE; busy <= 1'b0; st <= S_IDLE;
+          sa_read[32*esp_contract_pkg::SA_R_PKTS_LO +: 128] <= cnt_rb_counts[127:0];
+          sa_read[32*(esp_contract_pkg::SA_R_DROPS + 2) +: 7*64] <= cnt_rb_counts[575:128];
+          sa_read[32*esp_contract_pkg::SA_R_REPLAY_WINDOW +: 32] <= old_cfg[32*esp_contract_pkg::SA_W_REPLAY_WINDOW +: 32];
+          error <= esp_contract_pkg::SA_ERR_NONE; busy <= 1'b0; st <= S_IDLE;
         end
         S_FLUSH: begin
           if (32'(fl_i) == NFLUSH - 1) begin
-            st <= S_IDLE; busy <= 1'b0; error <= SA_ERR_NONE;
+            st <= S_IDLE; busy <= 1'b0; error <= esp_contract_pkg::SA_ERR_NONE;
           end
           fl_i <= fl_i + 1'b1;
         end
@@ -238,13 +237,13 @@ module esp_sa_table
       if (commit_now) begin
         gen[h_q] <= gen[h_q] + 1'b1;
         disabled[h_q] <= 1'b0;
-        if (op_q == SA_OP_DELETE) begin
+        if (op_q == esp_contract_pkg::SA_OP_DELETE) begin
           cfg[h_q] <= '0;                      // wipes the key
           valid[h_q] <= 1'b0;
         end else begin
           cfg[h_q] <= staging[31*32-1:0];
           valid[h_q] <= 1'b1;
-          seq_init[h_q] <= {word(staging, SA_W_SEQ_HI), word(staging, SA_W_SEQ_LO)};
+          seq_init[h_q] <= {word(staging, esp_contract_pkg::SA_W_SEQ_HI), word(staging, esp_contract_pkg::SA_W_SEQ_LO)};
           seq_fresh[h_q] <= 1'b1;
           if (s_in) loc[h_q] <= pr_loc;
         end
@@ -255,9 +254,9 @@ module esp_sa_table
   // hash writes: insert at commit, remove the old entry at DELETE commit or in S_REMOVE
   always_comb begin
     hw_valid = 1'b0; hw_set = 1'b0; hw_loc = old_loc;
-    if (commit_now && op_q == SA_OP_DELETE && old_in) begin
+    if (commit_now && op_q == esp_contract_pkg::SA_OP_DELETE && old_in) begin
       hw_valid = 1'b1;
-    end else if (commit_now && op_q != SA_OP_DELETE && s_in) begin
+    end else if (commit_now && op_q != esp_contract_pkg::SA_OP_DELETE && s_in) begin
       hw_valid = 1'b1; hw_set = 1'b1; hw_loc = pr_loc;
     end else if (st == S_REMOVE) begin
       hw_valid = 1'b1;
@@ -270,31 +269,31 @@ module esp_sa_table
   esp_sa_hash #(.NSA(NSA), .LOG2(LOG2), .WAYS(WAYS)) u_hash (
     .clk, .rst_n,
     .lk_valid, .lk_spi, .lk_dst, .lk_ipv6, .lk_done, .lk_hit, .lk_handle,
-    .pr_valid, .pr_ready, .pr_spi(word(staging, SA_W_SPI)), .pr_dst(s_dst), .pr_ipv6(s_ipv6),
-    .pr_excl_valid(op_q == SA_OP_UPDATE && old_in), .pr_excl_handle(h_q),
+    .pr_valid, .pr_ready, .pr_spi(word(staging, esp_contract_pkg::SA_W_SPI)), .pr_dst(s_dst), .pr_ipv6(s_ipv6),
+    .pr_excl_valid(op_q == esp_contract_pkg::SA_OP_UPDATE && old_in), .pr_excl_handle(h_q),
     .pr_done, .pr_dup, .pr_full, .pr_loc,
     .wr_valid(hw_valid), .wr_set(hw_set), .wr_loc(hw_loc),
-    .wr_spi(word(staging, SA_W_SPI)), .wr_dst(s_dst), .wr_ipv6(s_ipv6), .wr_handle(h_q),
+    .wr_spi(word(staging, esp_contract_pkg::SA_W_SPI)), .wr_dst(s_dst), .wr_ipv6(s_ipv6), .wr_handle(h_q),
     .clr_valid, .clr_bucket
   );
 
   // counters and replay follow the commit
-  assign cnt_inst_valid  = commit_now && op_q != SA_OP_DELETE;
+  assign cnt_inst_valid  = commit_now && op_q != esp_contract_pkg::SA_OP_DELETE;
   assign cnt_inst_handle = h_q;
-  assign cnt_inst_limits = {word(staging, SA_W_PKT_HARD_HI),  word(staging, SA_W_PKT_HARD_LO),
-                            word(staging, SA_W_PKT_SOFT_HI),  word(staging, SA_W_PKT_SOFT_LO),
-                            word(staging, SA_W_BYTE_HARD_HI), word(staging, SA_W_BYTE_HARD_LO),
-                            word(staging, SA_W_BYTE_SOFT_HI), word(staging, SA_W_BYTE_SOFT_LO)};
+  assign cnt_inst_limits = {word(staging, esp_contract_pkg::SA_W_PKT_HARD_HI),  word(staging, esp_contract_pkg::SA_W_PKT_HARD_LO),
+                            word(staging, esp_contract_pkg::SA_W_PKT_SOFT_HI),  word(staging, esp_contract_pkg::SA_W_PKT_SOFT_LO),
+                            word(staging, esp_contract_pkg::SA_W_BYTE_HARD_HI), word(staging, esp_contract_pkg::SA_W_BYTE_HARD_LO),
+                            word(staging, esp_contract_pkg::SA_W_BYTE_SOFT_HI), word(staging, esp_contract_pkg::SA_W_BYTE_SOFT_LO)};
   assign cnt_rb_handle   = h_q;
-  assign rp_init_valid   = commit_now && op_q != SA_OP_DELETE;
+  assign rp_init_valid   = commit_now && op_q != esp_contract_pkg::SA_OP_DELETE;
   assign rp_init_handle  = h_q;
   /* verilator lint_off UNUSEDSIGNAL */  // windows above MAX_REPLAY_WINDOW are BAD_PARAM
   logic [31:0] s_window;
   /* verilator lint_on UNUSEDSIGNAL */
-  assign s_window        = word(staging, SA_W_REPLAY_WINDOW);
+  assign s_window        = word(staging, esp_contract_pkg::SA_W_REPLAY_WINDOW);
   assign rp_init_window  = s_window[12:0];
   assign rp_init_esn     = s_esn;
-  assign rp_init_top     = {word(staging, SA_W_SEQ_HI), word(staging, SA_W_SEQ_LO)};
+  assign rp_init_top     = {word(staging, esp_contract_pkg::SA_W_SEQ_HI), word(staging, esp_contract_pkg::SA_W_SEQ_LO)};
   assign rp_rb_handle    = h_q;
 
   // ---------------------------------------------------------------- fetch port
@@ -329,21 +328,21 @@ module esp_sa_table
   end
 
   always_comb begin
-    f_out  = !f_cfg[SA_W_CTRL_DIR_LSB];
-    f_esn  = f_cfg[SA_W_CTRL_ESN_LSB];
+    f_out  = !f_cfg[esp_contract_pkg::SA_W_CTRL_DIR_LSB];
+    f_esn  = f_cfg[esp_contract_pkg::SA_W_CTRL_ESN_LSB];
     f_cur  = f_fresh ? f_seq_init : f_seq_ram;
     if (lw_valid && lw_h == f_h) f_cur = lw_seq;
     f_next = f_cur + 64'd1;
     f_same_gen = gen[f_h] == f_gen;
     fetch_write = 1'b0; fetch_exhaust = 1'b0;
-    if (!f_inrange || !f_valid_sa || f_cfg[SA_W_CTRL_DIR_LSB] != f_dir) f_res = DROP_NO_SA;
-    else if (f_dis || (lx_valid && lx_h == f_h)) f_res = DROP_SA_DISABLED;
-    else if (!f_out || !f_alloc) f_res = DROP_OK;
+    if (!f_inrange || !f_valid_sa || f_cfg[esp_contract_pkg::SA_W_CTRL_DIR_LSB] != f_dir) f_res = esp_contract_pkg::DROP_NO_SA;
+    else if (f_dis || (lx_valid && lx_h == f_h)) f_res = esp_contract_pkg::DROP_SA_DISABLED;
+    else if (!f_out || !f_alloc) f_res = esp_contract_pkg::DROP_OK;
     else if (f_esn ? (f_cur == '1) : (f_cur[31:0] == '1)) begin
-      f_res = DROP_SEQ_EXHAUSTED;
+      f_res = esp_contract_pkg::DROP_SEQ_EXHAUSTED;
       fetch_exhaust = f_valid && f_same_gen;
     end else begin
-      f_res = DROP_OK;
+      f_res = esp_contract_pkg::DROP_OK;
       fetch_write = f_valid && f_same_gen;
     end
   end
@@ -363,8 +362,8 @@ module esp_sa_table
     sf_seq        <= f_next;
   end
 
-  assign ev_valid = {fetch_exhaust, commit_now && op_q == SA_OP_DELETE};
-  assign ev_word  = {EVT_SEQ_EXHAUSTED, 8'd0, f_h16, EVT_SA_DELETED, 8'd0, 16'(h_q)};
+  assign ev_valid = {fetch_exhaust, commit_now && op_q == esp_contract_pkg::SA_OP_DELETE};
+  assign ev_word  = {esp_contract_pkg::EVT_SEQ_EXHAUSTED, 8'd0, f_h16, esp_contract_pkg::EVT_SA_DELETED, 8'd0, 16'(h_q)};
 
   assign gq_ok = 32'(gq_handle) < NSA && valid[gq_handle[HW-1:0]] && gen[gq_handle[HW-1:0]] == gq_gen;
 endmodule

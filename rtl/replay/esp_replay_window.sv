@@ -10,10 +10,9 @@
 // One operation every two cycles: read in the first, compute and write in the second,
 // so the next operation always reads the state written by the previous one.
 module esp_replay_window
-  import esp_contract_pkg::*;
 #(
-  parameter int unsigned NSA  = N_SA,
-  parameter int unsigned RING = REPLAY_RING_BLOCKS,
+  parameter int unsigned NSA  = esp_contract_pkg::N_SA,
+  parameter int unsigned RING = esp_contract_pkg::REPLAY_RING_BLOCKS,
   localparam int unsigned HW  = $clog2(NSA),
   localparam int unsigned BW  = $clog2(RING)
 ) (
@@ -153,7 +152,7 @@ module esp_replay_window
       end
       if (init_valid) begin
         inits[init_handle] <= {init_esn,
-                               (init_window > 13'(MAX_REPLAY_WINDOW)) ? 13'(MAX_REPLAY_WINDOW) : init_window,
+                               (init_window > 13'(esp_contract_pkg::MAX_REPLAY_WINDOW)) ? 13'(esp_contract_pkg::MAX_REPLAY_WINDOW) : init_window,
                                init_top};
         fresh[init_handle] <= 1'b1;
       end
