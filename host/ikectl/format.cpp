@@ -1,0 +1,79 @@
+#include "format.hpp"
+
+#include <ostream>
+
+namespace ikectl {
+
+namespace {
+
+using namespace ike::control;
+
+// "proto:first-last:port_lo-port_hi" like FortiOS's "0:10.1.0.0/255.255.255.0:0".
+void print_selectors(std::ostream& os, const char* label, const std::vector<ike::config::TrafficSelector>& list) {
+    if (list.empty())
+        os << "  " << label << ": (none)\n";
+    for (const auto& ts : list)
+        os << "  " << label << ": " << unsigned(ts.ip_proto) << ':' << ts.start().to_string() << '-'
+           << ts.end().to_string() << ':' << ts.start_port << '-' << ts.end_port << '\n';
+}
+
+std::string left_of(const std::optional<uint64_t>& left, const std::optional<uint64_t>& total) {
+    if (!left)
+        return "-";
+    return std::to_string(*left) + "/" + (total ? std::to_string(*total) : std::string("-"));
+}
+
+} // namespace
+
+void print_tunnels(std::ostream& os, const std::vector<ChildSaStatus>& tunnels) {
+    os << "list all ipsec tunnel (" << tunnels.size() << ")\n";
+    for (const auto& t : tunnels) {
+        os << "------------------------------------------------------\n";
+        os << "name=" << t.tunnel << " phase1=" << t.phase1 << " state=" << to_string(t.state);
+        if (t.state == ChildSaState::down) {
+            os << '\n';
+            print_selectors(os, "src", t.local_ts);
+            print_selectors(os, "dst", t.remote_ts);
+            continue;
+        }
+        os << " path=" << (t.offload_handle ? "offload/" + std::to_string(*t.offload_handle) : std::string("host"))
+           << '\n';
+        print_selectors(os, "src", t.local_ts);
+        print_selectors(os, "dst", t.remote_ts);
+        os << "  SA: proposal=" << t.proposal << " esn=" << (t.esn ? 1 : 0) << " replaywin=" << t.replay_window
+           << " seqno=" << hex_spi(t.seq_out, 8) << " replaywin_lastseq=" << hex_spi(t.replay_top_in, 8) << '\n';
+        os << "  life: timeout=" << left_of(t.lifetime_left_s, t.lifetime_s)
+           << " kb=" << left_of(t.lifetime_left_kb, t.lifetime_kb) << '\n';
+        os << "  dec: spi=" << hex_spi(t.spi_in, 8) << " pkts/bytes=" << t.packets_in << '/' << t.bytes_in << '\n';
+        os << "  enc: spi=" << hex_spi(t.spi_out, 8) << " pkts/bytes=" << t.packets_out << '/' << t.bytes_out
+           << '\n';
+    }
+}
+
+void print_gateways(std::ostream& os, const std::vector<IkeSaStatus>& gateways) {
+    bool first = true;
+    for (const auto& g : gateways) {
+        if (!first)
+            os << '\n';
+        first = false;
+        auto endpoint = [](const ike::config::IpAddress& a, uint16_t port) {
+            return a.v6 ? "[" + a.to_string() + "]:" + std::to_string(port) : a.to_string() + ":" + std::to_string(port);
+        };
+        os << "name: " << g.name << '\n'
+           << "version: 2\n"
+           << "addr: " << endpoint(g.local_addr, g.local_port) << " -> " << endpoint(g.peer_addr, g.peer_port)
+           << '\n'
+           << "created: " << g.age_s << "s ago\n"
+           << "  id/spi: " << hex_spi(g.spi_i, 16) << '/' << hex_spi(g.spi_r, 16) << '\n'
+           << "  direction: " << (g.initiator ? "initiator" : "responder") << '\n'
+           << "  status: " << to_string(g.state) << '\n'
+           << "  proposal: " << g.proposal << " dh-group=" << g.dh_group << '\n'
+           << "  lifetime/rekey: " << (g.lifetime_left_s ? std::to_string(*g.lifetime_left_s) + "s" : "-") << '\n'
+           << "  nat: " << (g.nat_detected ? "detected" : "none") << '\n'
+           << "  child: " << g.child_sas << '\n';
+    }
+    if (gateways.empty())
+        os << "no IKE SA\n";
+}
+
+} // namespace ikectl
