@@ -143,7 +143,8 @@ void aes_expand_key(const ap_uint<256>& key, bool key256, AesKeySchedule& ks) {
 
 block_t aes_encrypt_block(const AesKeySchedule& ks, const block_t& in) {
 #pragma HLS PIPELINE II = 1
-#pragma HLS ARRAY_PARTITION variable = ks.rk complete
+  // All round keys are read in the same cycle: the caller keeps the schedule in
+  // registers (see aes.h).
   const bool key256 = ks.rounds == 14;
   AesState s;
 #pragma HLS ARRAY_PARTITION variable = s complete

@@ -6,7 +6,10 @@
 
 namespace esphls {
 
-// Round keys rk[0..rounds]; rounds is 10 (AES-128) or 14 (AES-256).
+// Round keys rk[0..rounds]; rounds is 10 (AES-128) or 14 (AES-256). The pipelined
+// cipher reads every round key each cycle, so wherever a schedule is stored for the
+// data path give it `#pragma HLS ARRAY_PARTITION variable=<obj>.rk complete` (or
+// AGGREGATE it into one wide word); a BRAM-backed rk[] would cap throughput.
 struct AesKeySchedule {
   block_t rk[15];
   ap_uint<4> rounds;
