@@ -276,3 +276,67 @@ TEST_CASE("ike-protocol: auto-negotiate retries every 5 s until the peer answers
     for (int i = 0; i < 200; ++i) a.on_timer(now += Millis(100)); // 20 s, nobody answers
     CHECK(link.sent >= 4);
 }
+
+namespace {
+// Records what the engine asks the accelerator to hold.
+struct RecordingOffload : SaOffload {
+    std::vector<OffloadSa> added;
+    std::vector<uint32_t> removed;
+    bool refuse = false;
+    std::optional<uint32_t> install(const OffloadSa& sa) override {
+        if (refuse) return std::nullopt;
+        added.push_back(sa);
+        return static_cast<uint32_t>(added.size() + 100);
+    }
+    void remove(uint32_t h) override { removed.push_back(h); }
+    std::string name() const override { return "recording"; }
+};
+} // namespace
+
+TEST_CASE("ike-protocol: AES-GCM Child SAs go to the accelerator, others stay on the host", "[ike-protocol]") {
+    auto pa = make_peer("t", true), pb = make_peer("t", false);
+    ChildCfg chacha = pa.children[0];
+    chacha.name = "c-p2";
+    chacha.suites = {*parse_esp_suite("chacha20poly1305")};
+    chacha.local_ts = {*parse_ts("10.1.9.0/24")};
+    chacha.remote_ts = {*parse_ts("10.2.9.0/24")};
+    pa.children.push_back(chacha);
+    std::swap(chacha.local_ts, chacha.remote_ts);
+    pb.children.push_back(chacha);
+    pa.children[0].suites = pb.children[0].suites = {*parse_esp_suite("aes256gcm")};
+    pa.children[0].replay_window = 1024;
+    GatewayConfig ga, gb;
+    ga.peers = {pa};
+    gb.peers = {pb};
+    RecordingOffload off;
+    Pair p(pa, pb);
+    p.a = std::make_unique<Engine>(ga, p.link, &off);
+    p.a->initiate("t-p2", p.now);
+    p.a->initiate("c-p2", p.now);
+    p.run();
+    const ChildSa* gcm = Pair::child(*p.a, "t-p2");
+    const ChildSa* cc = Pair::child(*p.a, "c-p2");
+    REQUIRE(gcm);
+    REQUIRE(cc);
+    CHECK(gcm->offloaded());
+    CHECK_FALSE(cc->offloaded());
+    REQUIRE(off.added.size() == 2);
+    const OffloadSa& in = off.added[0].inbound ? off.added[0] : off.added[1];
+    const OffloadSa& out = off.added[0].inbound ? off.added[1] : off.added[0];
+    CHECK(in.spi == gcm->spi_in);
+    CHECK(out.spi == gcm->spi_out);
+    CHECK(in.key_len == 32);
+    CHECK(Bytes(in.key, in.key + 32) == Bytes(gcm->encr_in.bytes().begin(), gcm->encr_in.bytes().begin() + 32));
+    CHECK(Bytes(out.salt, out.salt + 4) == Bytes(gcm->encr_out.bytes().end() - 4, gcm->encr_out.bytes().end()));
+    CHECK(in.replay_window == 1024);
+    CHECK(out.replay_window == 0);
+    CHECK(in.esn);
+    CHECK(Bytes(in.src, in.src + 4) == Bytes{10, 0, 0, 2}); // inbound: from the peer
+    CHECK(Bytes(out.src, out.src + 4) == Bytes{10, 0, 0, 1});
+    auto tun = p.a->tunnels();
+    for (const auto& t : tun) CHECK(t.path == (t.name == "t-p2" ? "offload in=101 out=102" : "host"));
+    // deleting the Child SA removes both card entries
+    p.a->terminate_child("t-p2", p.now);
+    p.run();
+    CHECK(off.removed == std::vector<uint32_t>{101, 102});
+}

@@ -31,12 +31,13 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- the case: role, proposals, PFS, selectors, extras
-ROLE=init CH_ESP=aes128gcm16 IK_ESP=aes128gcm PFS= SEL=subnet EXTRA_CHILD=no REKEY=no DELETE=none
+ROLE=init CH_ESP=aes128gcm16 IK_ESP=aes128gcm PFS= SEL=subnet EXTRA_CHILD=no REKEY=no DELETE=none DEVICE=
 case $CASE in
 gcm128-init) ;;
 gcm128-resp) ROLE=resp ;;
 gcm256-init) CH_ESP=aes256gcm16 IK_ESP=aes256gcm ;;
 gcm256-resp) ROLE=resp CH_ESP=aes256gcm16 IK_ESP=aes256gcm ;;
+offload-model) DEVICE=model: CH_ESP=aes256gcm16,chacha20poly1305 IK_ESP="aes256gcm chacha20poly1305" ;;
 chacha-init) CH_ESP=chacha20poly1305 IK_ESP=chacha20poly1305 ;;
 chacha-resp) ROLE=resp CH_ESP=chacha20poly1305 IK_ESP=chacha20poly1305 ;;
 cbc-init) CH_ESP=aes256-sha256 IK_ESP=aes256-sha256 ;;
@@ -124,8 +125,9 @@ if [ $SEL = v6 ]; then
 	ip netns exec "$CH_NS" ip -6 addr add fd00:98:2::1/128 dev lo nodad
 fi
 
+DEVARGS=(); [ -n "$DEVICE" ] && DEVARGS=(--device "$DEVICE")
 ip netns exec "$DUT" "$IKED" --config "$WORK/iked.conf" --export-keys "$WORK/keys.txt" \
-	--socket "$WORK/iked.sock" --log-level debug 2>"$WORK/iked.log" &
+	--socket "$WORK/iked.sock" --log-level debug "${DEVARGS[@]}" 2>"$WORK/iked.log" &
 IKED_PID=$!
 sleep 0.5
 kill -0 $IKED_PID 2>/dev/null || { cat "$WORK/iked.log"; echo "iked did not start"; exit 1; }
@@ -159,6 +161,15 @@ sleep 0.3
 python3 "$HERE/compare_keys.py" "$WORK/charon.keys" "$WORK/keys.txt" --min-children $want_children \
 	|| { cat "$WORK/charon.keys"; cat "$WORK/keys.txt"; echo "FAIL: keys differ"; exit 1; }
 if ! grep -q "CHILD_SA ss-p2{" "$WORK/iked.log"; then echo "FAIL: iked logged no CHILD_SA"; exit 1; fi
+
+if [ -n "$DEVICE" ]; then # the AES-GCM Child SA sits in the accelerator
+	grep -q "path offload" "$WORK/iked.log" || { tail -20 "$WORK/iked.log"; echo "FAIL: Child SA not offloaded"; exit 1; }
+	if [ -n "$IKECTL" ]; then
+		"$IKECTL" --socket "$WORK/iked.sock" tunnel list | tee "$WORK/list.txt"
+		grep -q "path=host" "$WORK/list.txt" && { echo "FAIL: ikectl shows a host-path SA"; exit 1; }
+	fi
+	echo "offload: AES-GCM Child SA installed in $DEVICE"
+fi
 
 case $DELETE in
 peer) # charon deletes the Child SA, then the IKE SA

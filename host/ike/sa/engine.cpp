@@ -200,6 +200,17 @@ bool Engine::initiate(const std::string& child, TimePoint now) {
     return false;
 }
 
+bool Engine::initiate_fresh(const std::string& child, TimePoint now) {
+    now_ = now;
+    for (const auto& p : peers_)
+        if (child_cfg(*p, child)) {
+            start_ike(p, child);
+            reap();
+            return true;
+        }
+    return false;
+}
+
 bool Engine::terminate_child(const std::string& child, TimePoint now) {
     now_ = now;
     bool any = false;
@@ -247,6 +258,7 @@ IkeSa* Engine::find_established(const std::string& peer_name) {
 void Engine::established(IkeSa& sa) {
     sa.state = IkeState::established;
     sa.established_at = now_;
+    ++stats_.ike_established;
     IKE_LOG(info) << sa.label() << " IKE SA established " << sa.local.str() << " <-> " << sa.remote.str() << " SPIs "
                   << spi_hex(sa.spi_i) << "_i " << spi_hex(sa.spi_r) << "_r " << sa.proposal.str();
     if (keys_ && keys_->enabled()) {
@@ -272,6 +284,7 @@ void Engine::kill(IkeSa& sa, const char* why) {
     if (sa.state == IkeState::dead) return;
     IKE_LOG(info) << sa.label() << " IKE SA closed: " << why;
     bool was_up = sa.state == IkeState::established;
+    if (!was_up) ++stats_.ike_failed;
     sa.state = IkeState::dead;
     if (sa.active) sa.active->abandon(*this, sa);
     for (auto& t : sa.queue) t->abandon(*this, sa);
@@ -279,7 +292,6 @@ void Engine::kill(IkeSa& sa, const char* why) {
     sa.queue.clear();
     sa.outstanding.clear();
     while (!sa.children.empty()) remove_child(sa, sa.children.front().spi_in, "IKE SA gone");
-    (void)was_up;
     // Auto-negotiate tunnels of this gateway come back after the retry delay.
     for (const auto& c : sa.cfg->children)
         if (c.auto_negotiate && !retry_at_.count(c.name) && !held_down_.count(c.name))
@@ -388,6 +400,7 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
                   << to_string(child.ts_local) << " === " << to_string(child.ts_remote) << " path "
                   << (child.offloaded() ? "offload" : "host");
     sa.children.push_back(std::move(child));
+    ++stats_.children_installed;
 }
 
 void Engine::remove_child(IkeSa& sa, uint32_t spi_in, const char* why) {

@@ -41,6 +41,7 @@ struct GatewayInfo {
 
 struct EngineStats {
     uint64_t rx = 0, tx = 0, retransmits = 0, dropped = 0, auth_failures = 0;
+    uint64_t ike_established = 0, ike_failed = 0, children_installed = 0;
 };
 
 class Engine {
@@ -55,6 +56,8 @@ public:
 
     // Control: phase2 names; false when unknown or nothing to do.
     bool initiate(const std::string& child, TimePoint now);
+    // A new IKE SA for the phase2 even if one is up (load generation).
+    bool initiate_fresh(const std::string& child, TimePoint now);
     bool terminate_child(const std::string& child, TimePoint now);
     bool terminate_ike(const std::string& peer, TimePoint now);
     void reload(GatewayConfig cfg, TimePoint now);
