@@ -77,9 +77,9 @@ module esp_counters
   logic [63:0]   pk, by, byte_soft, byte_hard, pkt_soft, pkt_hard;
   logic          hit_sb, hit_sp, hit_hb, hit_hp, hard_first;
   always_comb begin
-    base = s1_row;
+    // fresh (read with the row) first: a write right before this packet is newer than both
+    base = s1_fresh ? '0 : s1_row;
     if (lw_valid && lw_h == s1_h) base = lw_row;
-    if (s1_fresh) base = '0;
     {pkt_hard, pkt_soft, byte_hard, byte_soft} = s1_lim;
     nrow = base;
     pk = base[63:0] + 64'd1;

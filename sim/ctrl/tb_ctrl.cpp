@@ -465,3 +465,50 @@ TEST_CASE("counters, lifetime limits, events and irq", "[ctrl]") {
   REQUIRE(dut.command(ESP_SA_OP_READ, 9) == ESP_SA_ERR_SLOT_EMPTY);
   REQUIRE(dut.lookup(0x77, d, false) == -1);
 }
+
+TEST_CASE("packet results every cycle: per-SA counters forward between back-to-back packets", "[ctrl]") {
+  CtrlDut dut;
+  const Dst d{0x0a000002, 0, 0, 0};
+  unsigned gen[2];
+  for (unsigned i = 0; i < 2; ++i) {
+    dut.stage(make_entry(false, 0x500 + i, d, false, false, 0).w);
+    REQUIRE(dut.command(ESP_SA_OP_WRITE, 10 + i) == 0);
+    gen[i] = dut.fetch(10 + i, false, false).gen;
+  }
+  std::mt19937_64 rng(5);
+  uint64_t pkts[2] = {}, bytes[2] = {}, drops[2][8] = {}, global_in = 0;
+  auto& t = dut.bench().top();
+  for (int c = 0; c < 3000; ++c) {
+    const unsigned which = rng() % 5;  // 0,1: SA 10; 2,3: SA 11; 4: no SA
+    const unsigned i = which / 2;
+    const unsigned result = rng() % 3 == 0 ? 1 + rng() % 7 : 0;
+    const unsigned inner = rng() % 1500;
+    t.pd_valid = 1;
+    t.pd_handle = which == 4 ? 0xffff : 10 + i;
+    t.pd_gen = which == 4 ? 0 : gen[i];
+    t.pd_result = result;
+    t.pd_in_bytes = inner + 50;
+    t.pd_out_bytes = inner;
+    t.pd_inner_bytes = inner;
+    dut.bench().tick();
+    global_in += inner + 50;
+    if (which == 4) continue;
+    if (result == 0) {
+      ++pkts[i];
+      bytes[i] += inner;
+    } else {
+      ++drops[i][result];
+    }
+  }
+  t.pd_valid = 0;
+  dut.bench().ticks(3);
+  for (unsigned i = 0; i < 2; ++i) {
+    REQUIRE(dut.command(ESP_SA_OP_READ, 10 + i) == 0);
+    const auto rb = dut.read_window();
+    REQUIRE(rb[ESP_SA_R_PKTS_LO] == pkts[i]);
+    REQUIRE(rb[ESP_SA_R_BYTES_LO] == bytes[i]);
+    for (unsigned code = 1; code < 8; ++code) REQUIRE(rb[ESP_SA_R_DROPS + 2 * code] == drops[i][code]);
+  }
+  REQUIRE(dut.counter(ESP_REG_CNT_PKTS_IN) == 3000);
+  REQUIRE(dut.counter(ESP_REG_CNT_BYTES_IN) == global_in);
+}

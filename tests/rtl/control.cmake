@@ -21,6 +21,10 @@ endfunction()
 esp_ctrl_testbench(tb_axis_harness tb_axis_fifo SOURCES ${ESP_SIM_CTRL_DIR}/tb_axis_fifo.sv)
 esp_ctrl_testbench(tb_replay esp_replay_window
                    SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_REPLAY_SOURCES} ARGS -GNSA=8)
+if(TARGET esp_hls_primitives)  # also compare with the HLS replay_window.h itself
+  target_link_libraries(tb_replay PRIVATE esp_hls_primitives)
+  target_compile_definitions(tb_replay PRIVATE ESP_HAVE_HLS_REPLAY)
+endif()
 # The control plane at contract sizes, compared with the HLS model of the card.
 if(TARGET esp_hls_model)
   esp_ctrl_testbench(tb_ctrl esp_ctrl SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_CTRL_SOURCES})
