@@ -32,11 +32,14 @@ void gcm_aad_block(GcmState& st, const block_t& aad_zero_padded) {
 block_t gcm_crypt_block(GcmState& st, const AesKeySchedule& ks, const block_t& in, unsigned nbytes,
                         bool encrypt) {
   const block_t keystream = aes_encrypt_block(ks, counter_block(st.nonce, st.counter));
-  st.counter += 1;  // inc32: wraps mod 2^32, never reached with a 96-bit IV in ESP
   const block_t in_kept = block_keep_bytes(in, nbytes);
   const block_t out = block_keep_bytes(in_kept ^ keystream, nbytes);
   const block_t ciphertext = encrypt ? out : in_kept;
-  st.ghash = ghash_update(st.ghash, ciphertext, st.h);
+  // An empty beat (nbytes 0) must not disturb the message: state only moves on data.
+  if (nbytes != 0) {
+    st.counter += 1;  // inc32: wraps mod 2^32, never reached with a 96-bit IV in ESP
+    st.ghash = ghash_update(st.ghash, ciphertext, st.h);
+  }
   return out;
 }
 

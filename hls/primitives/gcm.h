@@ -34,7 +34,7 @@ void gcm_aad_block(GcmState& st, const block_t& aad_zero_padded);
 // Encrypts (encrypt = true) or decrypts one text block of nbytes (1..16) bytes and
 // returns the output; output bytes past nbytes are zero and input bytes past nbytes are
 // ignored. GHASH always absorbs the ciphertext (the output when encrypting, the input
-// when decrypting), zero-padded.
+// when decrypting), zero-padded. nbytes 0 returns 0 and leaves the state unchanged.
 block_t gcm_crypt_block(GcmState& st, const AesKeySchedule& ks, const block_t& in, unsigned nbytes,
                         bool encrypt);
 

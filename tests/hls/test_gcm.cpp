@@ -173,6 +173,10 @@ TEST_CASE("hls: GCM streaming block API edge behaviour", "[hls][gcm]") {
   const block_t tail_only = garbage_tail & ~esphls::block_keep_bytes(~block_t(0), 5);
   REQUIRE(tail_only != 0);
   const block_t in = esphls::block_from_bytes(pt.data(), 5) | tail_only;
+  // An empty call is a no-op, even with garbage input.
+  REQUIRE(esphls::gcm_crypt_block(st, ks, tail_only, 0, true) == 0);
+  REQUIRE(st.counter == 2);
+  REQUIRE(st.ghash == 0);
   const block_t ct = esphls::gcm_crypt_block(st, ks, in, 5, true);
   REQUIRE(esphls::block_keep_bytes(ct, 5) == ct);
   const block_t tag = esphls::gcm_finish(st, 0, 5);
