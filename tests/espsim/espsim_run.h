@@ -96,6 +96,13 @@ inline Capture read_capture(const std::string& path) {
   return c;
 }
 
+// A number of the stats JSON (read as text: ptree's numeric getters trip
+// -Wmaybe-uninitialized under the sanitizer build). `fallback` when the key is absent.
+inline long long num(const boost::property_tree::ptree& t, const std::string& path, long long fallback = -1) {
+  const auto v = t.get_optional<std::string>(path);
+  return v ? std::stoll(*v) : fallback;
+}
+
 inline boost::property_tree::ptree read_json(const std::string& path) {
   boost::property_tree::ptree t;
   boost::property_tree::read_json(path, t);

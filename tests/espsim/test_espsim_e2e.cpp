@@ -197,23 +197,23 @@ TEST_CASE("espsim: raw IP round trip restores every packet, tunnel ESP opens wit
 
   const auto js = read_json(dir.file("dec.json"));
   const auto passed = std::count(g.sa.begin(), g.sa.end(), -1);
-  CHECK(js.get<std::uint64_t>("totals.packets_in") == g.packets.size() - static_cast<std::size_t>(passed));
-  CHECK(js.get<std::uint64_t>("totals.packets_out") == js.get<std::uint64_t>("totals.packets_in"));
-  CHECK(js.get<std::int64_t>("totals.passed") == passed);
+  CHECK(num(js, "totals.packets_in") == static_cast<long long>(g.packets.size()) - passed);
+  CHECK(num(js, "totals.packets_out") == num(js, "totals.packets_in"));
+  CHECK(num(js, "totals.passed") == passed);
   CHECK(js.get_child("totals.drops").empty());
-  CHECK(js.get<std::uint64_t>("card.packets_in") == js.get<std::uint64_t>("totals.packets_in"));
-  CHECK(js.get<std::uint64_t>("card.bytes_out") == js.get<std::uint64_t>("totals.bytes_out"));
-  std::uint64_t per_sa = 0;
+  CHECK(num(js, "card.packets_in") == num(js, "totals.packets_in"));
+  CHECK(num(js, "card.bytes_out") == num(js, "totals.bytes_out"));
+  long long per_sa = 0;
   for (const auto& [_, sa_js] : js.get_child("sas")) {
-    if (sa_js.get<std::string>("dir") == "in") per_sa += sa_js.get<std::uint64_t>("packets_out");
-    else CHECK(sa_js.get<std::uint64_t>("packets_in") == 0);
+    if (sa_js.get<std::string>("dir") == "in") per_sa += num(sa_js, "packets_out");
+    else CHECK(num(sa_js, "packets_in") == 0);
   }
-  CHECK(per_sa == js.get<std::uint64_t>("totals.packets_out"));
+  CHECK(per_sa == num(js, "totals.packets_out"));
   const auto enc_js = read_json(dir.file("enc.json"));
-  std::uint64_t seq4 = 0;
+  long long seq4 = 0;
   for (const auto& [_, sa_js] : enc_js.get_child("sas"))
-    if (sa_js.get<std::string>("spi") == "0x00000500" && sa_js.get<std::string>("dir") == "out") seq4 = sa_js.get<std::uint64_t>("seq");
-  CHECK(seq4 == next_seq[4] - 1);  // the card's last sequence number sent, read back
+    if (sa_js.get<std::string>("spi") == "0x00000500" && sa_js.get<std::string>("dir") == "out") seq4 = num(sa_js, "seq");
+  CHECK(seq4 == static_cast<long long>(next_seq[4] - 1));  // the card's last sequence number sent, read back
 }
 
 TEST_CASE("espsim: Ethernet keeps MACs and VLAN tags, non-IP frames pass", "[espsim]") {
@@ -314,20 +314,20 @@ TEST_CASE("espsim: replays, forgeries and unknown SPIs are dropped and counted",
   CHECK(dec.out.find("#52 in drop AUTH_FAIL sa=5 spi=0x00000100 seq=61") != std::string::npos);
   CHECK(dec.out.find("#105 in drop NO_SA spi=0x00000177 seq=11") != std::string::npos);
   const auto js = read_json(dir.file("dec.json"));
-  CHECK(js.get<int>("totals.drops.replay") == 3);
-  CHECK(js.get<int>("totals.drops.auth_fail") == 1);
-  CHECK(js.get<int>("totals.drops.no_sa") == 1);
-  CHECK(js.get<int>("card.drops.replay") == 3);
-  CHECK(js.get<int>("card.drops.auth_fail") == 1);
+  CHECK(num(js, "totals.drops.replay") == 3);
+  CHECK(num(js, "totals.drops.auth_fail") == 1);
+  CHECK(num(js, "totals.drops.no_sa") == 1);
+  CHECK(num(js, "card.drops.replay") == 3);
+  CHECK(num(js, "card.drops.auth_fail") == 1);
   bool found = false;
   for (const auto& [_, s] : js.get_child("sas")) {
     if (s.get<std::string>("spi") != "0x00000100" || s.get<std::string>("dir") != "in") continue;
     found = true;
-    CHECK(s.get<int>("packets_in") == 104);
-    CHECK(s.get<int>("packets_out") == 100);
-    CHECK(s.get<int>("drops.replay") == 3);
-    CHECK(s.get<int>("drops.auth_fail") == 1);
-    CHECK(s.get<int>("seq") == 100);  // window top
+    CHECK(num(s, "packets_in") == 104);
+    CHECK(num(s, "packets_out") == 100);
+    CHECK(num(s, "drops.replay") == 3);
+    CHECK(num(s, "drops.auth_fail") == 1);
+    CHECK(num(s, "seq") == 100);  // window top
   }
   CHECK(found);
 }
@@ -356,8 +356,8 @@ TEST_CASE("espsim: an SA stops at its hard packet limit and at the last sequence
   CHECK(read_capture(dir.file("esp.pcap")).packets.size() == 4);
   const auto js = read_json(dir.file("s.json"));
   CHECK(r.out.find("#5 out drop SA_DISABLED sa=0") != std::string::npos);
-  CHECK(js.get<int>("totals.drops.seq_exhausted") >= 1);
-  CHECK(js.get<int>("totals.drops.seq_exhausted") + js.get<int>("totals.drops.sa_disabled", 0) == 4);
+  CHECK(num(js, "totals.drops.seq_exhausted") >= 1);
+  CHECK(num(js, "totals.drops.seq_exhausted") + num(js, "totals.drops.sa_disabled", 0) == 4);
 }
 
 TEST_CASE("espsim: bad SA files give FILE:LINE: message and exit 2", "[espsim]") {
