@@ -2,7 +2,9 @@
 // with random bubbles and back-pressure arrive complete, in order, unchanged.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <random>
+#include <string>
 
 #include "Vtb_axis_fifo.h"
 #include "axi_stream.h"
@@ -62,4 +64,34 @@ TEST_CASE("to_beats: lanes, keep and last follow the contract", "[harness]") {
   REQUIRE(!beats[1].last);
   REQUIRE(beats[1].data[15] == 31);
   REQUIRE(esp::sim::to_beats({}, 0).at(0).keep == 0);
+}
+
+TEST_CASE("bench: --trace writes an FST file, other arguments stay", "[harness]") {
+  const std::string path = "tb_axis_harness_trace.fst";
+  std::remove(path.c_str());
+  std::string a0 = "prog", a1 = "--trace", a2 = path, a3 = "--keep", a4 = "--seed", a5 = "9";
+  char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), a4.data(), a5.data()};
+  int argc = 6;
+  const auto opt = esp::sim::Options::from_args(argc, argv);
+  REQUIRE(argc == 2);
+  REQUIRE(std::string(argv[1]) == "--keep");
+  REQUIRE(opt.seed == 9);
+  REQUIRE(opt.trace_path == path);
+  {
+    Bench<Vtb_axis_fifo> b(opt);
+    AxisSource src(esp::sim::bind_s_axis(b.top()), 0.2, opt.seed);
+    AxisSink sink(esp::sim::bind_m_axis(b.top()), 0.2, opt.seed);
+    b.add(src);
+    b.add(sink);
+    b.reset();
+    src.send(std::vector<uint8_t>(100, 0x5a), 1);
+    REQUIRE(b.run_until([&] { return sink.packets().size() == 1; }, 1000));
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  REQUIRE(f != nullptr);
+  std::fseek(f, 0, SEEK_END);
+  const long size = std::ftell(f);
+  std::fclose(f);
+  REQUIRE(size > 100);
+  std::remove(path.c_str());
 }

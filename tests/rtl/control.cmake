@@ -8,6 +8,14 @@ add_test(NAME rtl_control_lint
          COMMAND verilator --lint-only -Wall ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_CTRL_SOURCES}
                  --top-module esp_ctrl)
 set_tests_properties(rtl_control_lint PROPERTIES LABELS rtl)
+# The control plane must stay readable by yosys 0.23 (no imports, no `return`, 1-D memories).
+find_program(ESP_YOSYS yosys)
+if(ESP_YOSYS)
+  string(JOIN " " esp_ctrl_sv ${ESP_RTL_CTRL_SOURCES})
+  add_test(NAME rtl_control_yosys_elaborate
+           COMMAND ${ESP_YOSYS} -q -p "read_verilog -sv ${esp_ctrl_sv}; hierarchy -check -top esp_ctrl -chparam NSA 16 -chparam LOG2 3 -chparam EVQ 8")
+  set_tests_properties(rtl_control_yosys_elaborate PROPERTIES LABELS rtl)
+endif()
 
 # A Catch2 testbench: sim/ctrl/<name>.cpp over the Verilated <top>.
 function(esp_ctrl_testbench name top)
@@ -15,7 +23,7 @@ function(esp_ctrl_testbench name top)
   target_link_libraries(${name} PRIVATE catch_main esp_contract)
   target_include_directories(${name} PRIVATE ${ESP_SIM_CTRL_DIR})
   esp_verilate_model(${name} TOP ${top} ${ARGN})
-  catch_discover_tests(${name} PROPERTIES LABELS rtl)
+  catch_discover_tests(${name} TEST_PREFIX "${name}: " PROPERTIES LABELS rtl)
 endfunction()
 
 esp_ctrl_testbench(tb_axis_harness tb_axis_fifo SOURCES ${ESP_SIM_CTRL_DIR}/tb_axis_fifo.sv)
