@@ -42,7 +42,8 @@ public:
     explicit operator bool() const { return ok(); }
     T& value() & { return std::get<0>(v_); }
     const T& value() const& { return std::get<0>(v_); }
-    T&& value() && { return std::get<0>(std::move(v_)); }
+    // By value, so `for (auto& x : f().value())` does not dangle.
+    T value() && { return std::get<0>(std::move(v_)); }
     T* operator->() { return &std::get<0>(v_); }
     const T* operator->() const { return &std::get<0>(v_); }
     T& operator*() & { return value(); }
