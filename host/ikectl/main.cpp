@@ -1,6 +1,6 @@
 // ikectl: talks to iked over its control socket, or checks a configuration
 // file on its own.
-//   ikectl [--socket PATH] [-j] tunnel list | gateway list | tunnel up NAME |
+//   ikectl [--socket PATH | --config FILE] [-j] tunnel list | gateway list | tunnel up NAME |
 //          tunnel down NAME | reload | check [FILE]
 // Exit status: 0 done; 1 daemon not running, daemon error or refused action;
 // 2 bad arguments or configuration errors.
@@ -21,7 +21,7 @@ constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
 const char* const usage_text =
-    "usage: ikectl [--socket PATH] [-j] COMMAND\n"
+    "usage: ikectl [--socket PATH | --config FILE] [-j] COMMAND\n"
     "commands:\n"
     "  tunnel list        Child SAs of every phase2 (like diagnose vpn tunnel list)\n"
     "  gateway list       IKE SAs (like diagnose vpn ike gateway list)\n"
@@ -32,6 +32,7 @@ const char* const usage_text =
     "  check FILE         check FILE without a daemon (prints the errors or \"ok\")\n"
     "options:\n"
     "  --socket PATH      control socket (default /run/iked.sock)\n"
+    "  -c, --config FILE  use the control-socket set in FILE (config system iked)\n"
     "  -j, --json         print the daemon's JSON reply\n";
 
 int usage(const std::string& problem) {
@@ -43,6 +44,7 @@ int usage(const std::string& problem) {
 
 struct Options {
     std::string socket = default_socket_path;
+    std::string config_file;
     bool json = false;
     std::vector<std::string> words;
 };
@@ -144,6 +146,10 @@ int main(int argc, char** argv) {
             o.socket = argv[k];
         } else if (a.rfind("--socket=", 0) == 0) {
             o.socket = a.substr(9);
+        } else if (a == "--config" || a == "-c") {
+            if (++k >= argc)
+                return usage("--config needs a file");
+            o.config_file = argv[k];
         } else if (a.size() > 1 && a[0] == '-' && o.words.empty()) {
             return usage("unknown option '" + a + "'");
         } else {
@@ -152,6 +158,17 @@ int main(int argc, char** argv) {
     }
     if (o.socket.empty())
         return usage("--socket needs a path");
+    if (!o.config_file.empty()) {
+        if (o.socket != default_socket_path)
+            return usage("--socket and --config exclude each other");
+        auto config = ike::config::load_config_file(o.config_file);
+        if (!config.ok()) {
+            for (const auto& d : config.diagnostics)
+                std::cerr << d.to_string() << '\n';
+            return ike::config::exit_config_error;
+        }
+        o.socket = config.config.control_socket;
+    }
     try {
         return run(o);
     } catch (const ControlError& e) {

@@ -101,7 +101,7 @@ TEST_CASE("ike-control: ikectl check FILE prints every error and exits 2", "[ike
 TEST_CASE("ike-control: ikectl bad arguments print usage and exit 2", "[ike-control]") {
     for (auto args : std::vector<std::vector<std::string>>{
              {}, {"tunnel"}, {"tunnel", "sideways"}, {"tunnel", "up"}, {"--bogus", "tunnel", "list"},
-             {"--socket"}, {"gateway", "list", "extra"}}) {
+             {"--socket"}, {"gateway", "list", "extra"}, {"--socket", "/x", "-c", "/y", "reload"}}) {
         Run r = ikectl(args);
         INFO(Catch::Detail::stringify(args));
         CHECK(r.status == 2);
@@ -159,6 +159,11 @@ TEST_CASE("ike-control: ikectl talks to a daemon", "[ike-control]") {
     Run check = ikectl({"--socket", server.path(), "check"});
     CHECK(check.status == 0);
     CHECK(check.out == "ok\n");
+    std::string conf = write_temp("config system iked\n set control-socket " + server.path() + "\nend\n");
+    Run via_config = ikectl({"-c", conf, "gateway", "list"});
+    CHECK(via_config.status == 0);
+    CHECK(via_config.out == g.out);
+    std::remove(conf.c_str());
     Run boom = ikectl({"--socket", server.path(), "tunnel", "up", "boom"});
     CHECK(boom.status == 1);
     CHECK(boom.err == "ikectl: tunnel up failed: handler exploded\n");
