@@ -2,6 +2,7 @@
 // quoting, comments, line ends and skipped tables.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <sstream>
 
 #include "config_test_util.hpp"
@@ -405,4 +406,70 @@ TEST_CASE("ike-config: the example configurations are valid", "[ike-config]") {
         CHECK(r.config.phase1.size() == 1);
         CHECK(r.config.phase2.size() == 3);
     }
+}
+
+#include "config/options.hpp"
+
+namespace {
+
+// A valid sample value (sometimes with the lines it needs) for every option of a table; the test below fails when
+// an option is added without one, so no option goes untested.
+const std::map<std::string, std::string> phase1_samples{
+    {"type", "static"}, {"interface", "port9"}, {"ike-version", "2"}, {"ip-version", "4"},
+    {"local-gw", "192.0.2.9"}, {"remote-gw", "192.0.2.8"},
+    // The *-gw6 options need ip-version 6 (extra lines after the value).
+    {"local-gw6", "2001:db8::9\n set ip-version 6\n unset remote-gw\n set remote-gw6 2001:db8::8"},
+    {"remote-gw6", "2001:db8::8\n set ip-version 6\n unset remote-gw"}, {"authmethod", "psk"}, {"psksecret", "sample-secret"}, {"localid", "me"},
+    {"localid-type", "keyid"}, {"peerid", "you"}, {"proposal", "aes256-sha384"}, {"dhgrp", "19"},
+    {"keylife", "3600"}, {"dpd", "disable"}, {"dpd-retryinterval", "60"}, {"dpd-retrycount", "0"},
+    {"nattraversal", "disable"}, {"keepalive", "30"}, {"fragmentation", "disable"}, {"negotiate-timeout", "5"},
+    {"add-gw-route", "enable"}, {"mode-cfg", "disable"}, {"assign-ip", "disable"}, {"ipv4-start-ip", "10.0.0.1"},
+    {"ipv4-end-ip", "10.0.0.2"}, {"net-device", "enable"}, {"mesh-selector-type", "disable"}, {"comments", "c"}};
+
+const std::map<std::string, std::string> phase2_samples{
+    {"phase1name", "p1"}, {"proposal", "aes256gcm"}, {"pfs", "enable"}, {"dhgrp", "20"}, {"replay", "enable"},
+    {"replay-window", "4096"}, {"keepalive", "enable"}, {"auto-negotiate", "enable"}, {"add-route", "disable"},
+    {"keylife-type", "both"}, {"keylifeseconds", "600"}, {"keylifekbs", "10000"},
+    {"encapsulation", "tunnel-mode"}, {"protocol", "47"}, {"initiator-ts-narrow", "enable"},
+    {"dhcp-ipsec", "disable"}, {"single-source", "enable"}, {"route-overlap", "use-old"}, {"ipv4-df", "enable"},
+    {"comments", "c"}, {"src-addr-type", "subnet"}, {"dst-addr-type", "subnet"}, {"src-subnet", "10.0.0.0/8"},
+    {"dst-subnet", "10.0.0.0 255.0.0.0"}, {"src-subnet6", "fd00::/8"}, {"dst-subnet6", "fd00::/8"},
+    {"src-start-ip", "10.0.0.1"}, {"dst-start-ip", "10.0.0.1"}, {"src-end-ip", "10.0.0.2"},
+    {"dst-end-ip", "10.0.0.2"}, {"src-start-ip6", "fd00::1"}, {"dst-start-ip6", "fd00::1"},
+    {"src-end-ip6", "fd00::2"}, {"dst-end-ip6", "fd00::2"}, {"src-name", "a"}, {"dst-name", "a"},
+    {"src-name6", "a"}, {"dst-name6", "a"}, {"src-port", "22"}, {"dst-port", "22"}};
+
+template <class T>
+void check_table_covered(std::span<const OptionSpec<T>> table, const std::map<std::string, std::string>& samples,
+                         const std::string& prefix, bool is_phase1) {
+    for (const auto& spec : table) {
+        INFO(spec.name);
+        auto it = samples.find(spec.name);
+        REQUIRE(it != samples.end());
+        std::string line = "        set " + spec.name + " " + it->second + "\n";
+        std::string text = is_phase1 ? prefix + "config vpn ipsec phase1-interface\n edit s\n set interface a\n"
+                                                " set remote-gw 192.0.2.1\n set psksecret sample-secret\n"
+                                                " set proposal aes128-sha1\n" +
+                                           line + " next\nend\n"
+                                     : prefix + with_phase2(line);
+        auto r = parse_config(text, "cover.conf");
+        std::vector<std::string> errors;
+        for (const auto& d : r.diagnostics)
+            if (d.severity == Diagnostic::Severity::error)
+                errors.push_back(d.to_string());
+        CHECK(errors.empty());
+        // The option is recorded as set, and `unset` of it is accepted too.
+        const Origin& o = is_phase1 ? r.config.phase1.back().origin : r.config.phase2.back().origin;
+        CHECK(o.is_set(spec.name));
+    }
+    CHECK(table.size() == samples.size());
+}
+
+} // namespace
+
+TEST_CASE("ike-config: every option of the tables has a tested sample", "[ike-config]") {
+    const std::string addresses = "config firewall address\n edit a\n next\nend\n"
+                                  "config firewall address6\n edit a\n next\nend\n";
+    check_table_covered(phase1_options(), phase1_samples, addresses + minimal_phase1, true);
+    check_table_covered(phase2_options(), phase2_samples, addresses, false);
 }

@@ -127,3 +127,41 @@ TEST_CASE("ike-control: bad requests get an error reply", "[ike-control]") {
     CHECK(error_of(R"({"command":"tunnel up","name":"boom"})") == "tunnel up failed: handler exploded");
     CHECK_THROWS_AS(action_from_response(Json::parse(handle_request_line("{}", h))), ControlError);
 }
+
+#include <random>
+
+TEST_CASE("ike-control: fuzz: damaged requests and replies never crash", "[ike-control][fuzz]") {
+    FakeHandler h;
+    std::vector<std::string> seeds{R"({"command":"tunnel up","name":"lan-v4"})", R"({"command":"reload"})",
+                                   to_json(ike_control_test::sample_child()).dump(),
+                                   to_json(ike_control_test::sample_ike()).dump()};
+    std::mt19937 rng(7);
+    const std::string alphabet = "{}[]\":,\\u0123456789abcdefnulltrue-+.eE \n\x01\xff";
+    for (int round = 0; round < 3000; ++round) {
+        std::string s = seeds[rng() % seeds.size()];
+        for (int e = 0, n = 1 + int(rng() % 6); e < n && !s.empty(); ++e) {
+            size_t at = rng() % s.size();
+            if (rng() % 2)
+                s.erase(at, 1 + rng() % 4);
+            else
+                s.insert(at, 1, alphabet[rng() % alphabet.size()]);
+        }
+        // The server answers every line with valid JSON.
+        std::string reply = handle_request_line(s, h);
+        Json r = Json::parse(reply);
+        CHECK(r.at("ok").is_bool());
+        // Decoding a damaged record either works or throws JsonError.
+        try {
+            Json j = Json::parse(s);
+            try {
+                (void)child_sa_from_json(j);
+            } catch (const JsonError&) {
+            }
+            try {
+                (void)ike_sa_from_json(j);
+            } catch (const JsonError&) {
+            }
+        } catch (const JsonError&) {
+        }
+    }
+}
