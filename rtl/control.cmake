@@ -19,3 +19,7 @@ set(ESP_RTL_CTRL_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_csr.sv
     ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_ctrl.sv
     CACHE INTERNAL "control plane sources (package first)")
+set(ESP_RTL_INGRESS_SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/esp_contract_pkg.sv
+    ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_ingress.sv
+    CACHE INTERNAL "store-and-forward input stage")

@@ -33,6 +33,8 @@ if(TARGET esp_hls_primitives)  # also compare with the HLS replay_window.h itsel
   target_link_libraries(tb_replay PRIVATE esp_hls_primitives)
   target_compile_definitions(tb_replay PRIVATE ESP_HAVE_HLS_REPLAY)
 endif()
+esp_ctrl_testbench(tb_ingress esp_ingress SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_INGRESS_SOURCES})
+
 # The control plane at contract sizes, compared with the HLS model of the card.
 if(TARGET esp_hls_model)
   esp_ctrl_testbench(tb_ctrl esp_ctrl SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_CTRL_SOURCES})
