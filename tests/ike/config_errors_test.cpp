@@ -227,6 +227,9 @@ TEST_CASE("ike-config: options and syntax errors", "[ike-config]") {
           Msgs{"a.conf:1:1: 'config system interface' is never closed with 'end'"});
     CHECK(errors_of(phase1_with("        config ipv6\n            set a b\n        end\n")) ==
           Msgs{"a.conf:7:9: sub-table 'config ipv6' is not supported in phase1-interface"});
+    CHECK(errors_of("config system iked\n set control-socket run/iked.sock\n set log 1\nend\n") ==
+          Msgs{"a.conf:2:21: control-socket must be an absolute path of at most 107 bytes",
+               "a.conf:3:6: unknown option 'log' in system iked"});
     CHECK(errors_of("config vpn ipsec phase1-interface\nend extra\n") ==
           Msgs{"a.conf:2:5: unexpected 'extra' after 'end'"});
 }

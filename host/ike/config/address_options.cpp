@@ -41,9 +41,19 @@ std::span<const OptionSpec<FirewallAddress>> address_options(bool v6) {
     return v6 ? v6_table : v4_table;
 }
 
+// A UNIX socket path: absolute, and short enough for sockaddr_un (108 bytes with the NUL).
+std::optional<std::string> read_socket_path(ValueReader& r) {
+    auto path = text()(r);
+    if (path && (path->empty() || (*path)[0] != '/' || path->size() > 107)) {
+        r.error(r.values()[0].pos, "control-socket must be an absolute path of at most 107 bytes");
+        return std::nullopt;
+    }
+    return path;
+}
+
 std::span<const OptionSpec<Config>> iked_options() {
     static const std::vector<OptionSpec<Config>> table{
-        option<Config>("control-socket", &Config::control_socket, text()),
+        option<Config>("control-socket", &Config::control_socket, read_socket_path),
     };
     return table;
 }
