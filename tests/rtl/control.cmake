@@ -7,14 +7,20 @@ set(ESP_SIM_CTRL_DIR ${CMAKE_SOURCE_DIR}/sim/ctrl)
 add_test(NAME rtl_control_lint
          COMMAND verilator --lint-only -Wall ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_CTRL_SOURCES}
                  --top-module esp_ctrl)
-set_tests_properties(rtl_control_lint PROPERTIES LABELS rtl)
+add_test(NAME rtl_ingress_lint
+         COMMAND verilator --lint-only -Wall ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_INGRESS_SOURCES}
+                 --top-module esp_ingress)
+set_tests_properties(rtl_control_lint rtl_ingress_lint PROPERTIES LABELS rtl)
 # The control plane must stay readable by yosys 0.23 (no imports, no `return`, 1-D memories).
 find_program(ESP_YOSYS yosys)
 if(ESP_YOSYS)
   string(JOIN " " esp_ctrl_sv ${ESP_RTL_CTRL_SOURCES})
+  string(JOIN " " esp_ingress_sv ${ESP_RTL_INGRESS_SOURCES})
   add_test(NAME rtl_control_yosys_elaborate
            COMMAND ${ESP_YOSYS} -q -p "read_verilog -sv ${esp_ctrl_sv}; hierarchy -check -top esp_ctrl -chparam NSA 16 -chparam LOG2 3 -chparam EVQ 8")
-  set_tests_properties(rtl_control_yosys_elaborate PROPERTIES LABELS rtl)
+  add_test(NAME rtl_ingress_yosys_elaborate
+           COMMAND ${ESP_YOSYS} -q -p "read_verilog -sv ${esp_ingress_sv}; hierarchy -check -top esp_ingress")
+  set_tests_properties(rtl_control_yosys_elaborate rtl_ingress_yosys_elaborate PROPERTIES LABELS rtl)
 endif()
 
 # A Catch2 testbench: sim/ctrl/<name>.cpp over the Verilated <top>.
