@@ -29,6 +29,8 @@ def main():
     esp, ike = {}, {}
     for line in open(iked_file):
         line = line.strip()
+        if line.startswith("# "):  # an SA Wireshark cannot decrypt (ChaCha20-Poly1305)
+            line = line[2:]
         if line.startswith('"'):
             f = [x.strip('"') for x in line.split('","')]
             # family, src, dst, spi, encr, key, integ, integ key

@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include <cstring>
+#include <map>
 #include <stdexcept>
 
 namespace ike::sa {
@@ -35,13 +36,30 @@ const PrfInfo* prf_info(uint16_t id) {
     for (const auto& p : kPrfs) if (p.id == id) return &p;
     return nullptr;
 }
+// One HMAC context per digest with the digest already set; each call dups
+// it and adds the key. Fetching algorithms is what costs, not the hashing.
+struct MacCtxDel { void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); } };
+using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacCtxDel>;
+EVP_MAC_CTX* hmac_template(const char* digest) {
+    static std::map<std::string, MacCtxPtr> templates;
+    auto it = templates.find(digest);
+    if (it != templates.end()) return it->second.get();
+    static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (!mac) throw std::runtime_error("HMAC unavailable");
+    MacCtxPtr ctx(EVP_MAC_CTX_new(mac));
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+                           OSSL_PARAM_construct_end()};
+    if (!ctx || !EVP_MAC_CTX_set_params(ctx.get(), params)) throw std::runtime_error("HMAC setup failed");
+    return templates.emplace(digest, std::move(ctx)).first->second.get();
+}
 Bytes hmac(const char* digest, std::span<const uint8_t> key, std::span<const uint8_t> data) {
+    MacCtxPtr ctx(EVP_MAC_CTX_dup(hmac_template(digest)));
     Bytes out(EVP_MAX_MD_SIZE);
     size_t len = 0;
     // A zero-length key is legal for HMAC; EVP wants a non-null pointer.
     static const uint8_t empty = 0;
-    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, digest, nullptr, key.empty() ? &empty : key.data(), key.size(),
-                   data.data(), data.size(), out.data(), out.size(), &len))
+    if (!ctx || !EVP_MAC_init(ctx.get(), key.empty() ? &empty : key.data(), key.size(), nullptr) ||
+        !EVP_MAC_update(ctx.get(), data.data(), data.size()) || !EVP_MAC_final(ctx.get(), out.data(), &len, out.size()))
         throw std::runtime_error("HMAC failed");
     out.resize(len);
     return out;
@@ -146,6 +164,19 @@ std::unique_ptr<OSSL_PARAM, ParamDel> group_params(const Group& g, std::span<con
 }
 
 const char* algo(const Group& g) { return g.kind == Kind::ec ? "EC" : "DH"; }
+
+// Domain parameters of a group, built once (they never change).
+EVP_PKEY* domain_params(const Group& g) {
+    static std::map<uint16_t, PkeyPtr> cache;
+    if (auto it = cache.find(g.id); it != cache.end()) return it->second.get();
+    auto params = group_params(g, {});
+    CtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, algo(g), nullptr));
+    EVP_PKEY* dom = nullptr;
+    if (!pctx || EVP_PKEY_fromdata_init(pctx.get()) <= 0 ||
+        EVP_PKEY_fromdata(pctx.get(), &dom, EVP_PKEY_KEY_PARAMETERS, params.get()) <= 0)
+        return nullptr;
+    return cache.emplace(g.id, PkeyPtr(dom)).first->second.get();
+}
 } // namespace
 
 struct DhKey::Impl { PkeyPtr key; };
@@ -172,14 +203,9 @@ std::unique_ptr<DhKey> DhKey::generate(uint16_t group) {
         if (!EVP_PKEY_get_raw_public_key(raw, k->pub_.data(), &len) || len != g->len) return nullptr;
         return k;
     }
-    auto params = group_params(*g, {});
-    CtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, algo(*g), nullptr));
-    EVP_PKEY* dom = nullptr;
-    if (!pctx || EVP_PKEY_fromdata_init(pctx.get()) <= 0 ||
-        EVP_PKEY_fromdata(pctx.get(), &dom, EVP_PKEY_KEY_PARAMETERS, params.get()) <= 0)
-        return nullptr;
-    PkeyPtr domain(dom);
-    CtxPtr kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, domain.get(), nullptr));
+    EVP_PKEY* domain = domain_params(*g);
+    if (!domain) return nullptr;
+    CtxPtr kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, domain, nullptr));
     if (!kctx || EVP_PKEY_keygen_init(kctx.get()) <= 0 || EVP_PKEY_keygen(kctx.get(), &raw) <= 0) return nullptr;
     k->impl_->key.reset(raw);
     if (g->kind == Kind::ec) {

@@ -273,7 +273,10 @@ void Engine::established(IkeSa& sa) {
         std::string kb = std::to_string(k);
         if (sa.proposal.encr == ENCR_AES_GCM_16) r.encr_name = "AES-GCM-" + kb + " with 16 octet ICV [RFC5282]";
         else if (sa.proposal.encr == ENCR_AES_CBC) r.encr_name = "AES-CBC-" + kb + " [RFC3602]";
-        else r.encr_name = "CHACHA20-POLY1305 [RFC7634]";
+        else {
+            r.encr_name = "CHACHA20-POLY1305 [RFC7634]";
+            r.wireshark_ok = false; // Wireshark 4.0 cannot decrypt it
+        }
         r.integ_name = sa.proposal.integ == AUTH_NONE ? "NONE [RFC4306]" : integ_name(sa.proposal.integ) + " [RFC4868]";
         if (sa.proposal.integ == AUTH_HMAC_SHA1_96) r.integ_name = "HMAC_SHA1_96 [RFC2404]";
         keys_->write(r);
@@ -390,7 +393,10 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
             r.encr_key = (inbound ? child.encr_in : child.encr_out).bytes();
             r.integ_name = wireshark_integ(child.proposal.integ);
             r.integ_key = (inbound ? child.integ_in : child.integ_out).bytes();
-            if (r.encr_name.empty()) r.encr_name = "CHACHA20-POLY1305 [RFC7634]"; // for our own tools only
+            if (r.encr_name.empty()) { // Wireshark 4.0 has no ChaCha20-Poly1305: a comment line
+                r.encr_name = "CHACHA20-POLY1305 [RFC7634]";
+                r.wireshark_ok = false;
+            }
             keys_->write(r);
         }
     }

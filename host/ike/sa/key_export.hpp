@@ -17,12 +17,14 @@ struct EspKeyRecord {
     std::vector<uint8_t> encr_key; // key || salt for AEAD
     std::string integ_name;  // "NULL" for AEAD
     std::vector<uint8_t> integ_key;
+    bool wireshark_ok = true; // false: written as a "# " comment (e.g. ChaCha20 in Wireshark 4.0)
 };
 
 struct IkeKeyRecord {
     uint64_t spi_i = 0, spi_r = 0;
     std::vector<uint8_t> sk_ei, sk_er, sk_ai, sk_ar;
     std::string encr_name, integ_name;
+    bool wireshark_ok = true;
 };
 
 class KeyExport {
