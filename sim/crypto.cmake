@@ -15,3 +15,8 @@ endfunction()
 esp_crypto_testbench(tb_aes_enc_pipeline aes_enc_pipeline ${ESP_RTL_AES_SOURCES})
 esp_crypto_testbench(tb_ghash_accum ghash_accum ${ESP_RTL_GHASH_SOURCES})
 esp_crypto_testbench(tb_gcm_core gcm_core ${ESP_RTL_GCM_SOURCES})
+# The ESP encapsulation is compared with the HLS engine model.
+if(TARGET esp_hls_engine)
+  esp_crypto_testbench(tb_esp_encap esp_encap ${ESP_RTL_ESP_SOURCES})
+  target_link_libraries(tb_esp_encap PRIVATE esp_hls_engine)
+endif()
