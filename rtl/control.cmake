@@ -14,6 +14,7 @@ set(ESP_RTL_CTRL_SOURCES
     ${ESP_RTL_REPLAY_SOURCES}
     ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_event_queue.sv
     ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_counters.sv
+    ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_sa_hash_pipe.sv
     ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_sa_hash.sv
     ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_sa_table.sv
     ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_csr.sv

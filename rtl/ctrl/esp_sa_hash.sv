@@ -1,8 +1,9 @@
 // Inbound SA lookup: 2-left hashing over two tables of HASH_WAYS-way buckets
 // (contract: bucket_t = ((key * HASH_MULT_t) mod 2^32) >> (32 - LOG2), key = SPI ^ dst words).
 // Entries hold the full match key (SPI, destination, family) so a lookup needs
-// no SA table access. Lookups and command probes share one 3-cycle pipeline;
-// lookups have priority (probe_ready low while lk_valid).
+// no SA table access. Lookups and command probes run in two 3-cycle pipelines on
+// two read ports of the bucket memory (writes come from commands only), so a
+// lookup every cycle never holds a command back; pr_ready is always 1.
 module esp_sa_hash
 #(
   parameter int unsigned NSA  = esp_contract_pkg::N_SA,
@@ -52,105 +53,39 @@ module esp_sa_hash
   // way w of bucket b in table t at index {t, w, b} (flat: yosys takes 1-D memories only)
   logic [EW-1:0] mem [2*WAYS*NB];
 
-  // stage 0: bucket indices
-  logic        in_lk;
-  logic [31:0] in_spi;
-  logic [127:0] in_dst;
-  logic        in_ipv6;
-  logic [31:0] key;
-  /* verilator lint_off UNUSEDSIGNAL */  // the bucket is the top LOG2 bits of the product
-  logic [31:0] p0, p1;
-  /* verilator lint_on UNUSEDSIGNAL */
-  assign pr_ready = !lk_valid;
-  assign in_lk   = lk_valid;
-  assign in_spi  = lk_valid ? lk_spi  : pr_spi;
-  assign in_dst  = lk_valid ? lk_dst  : pr_dst;
-  assign in_ipv6 = lk_valid ? lk_ipv6 : pr_ipv6;
-  assign key = in_spi ^ in_dst[127:96] ^ in_dst[95:64] ^ in_dst[63:32] ^ in_dst[31:0];
-  assign p0  = key * esp_contract_pkg::HASH_MULT0;
-  assign p1  = key * esp_contract_pkg::HASH_MULT1;
+  // datapath lookups
+  logic [LOG2-1:0] lb0, lb1, qb0, qb1;
+  logic [2*WAYS*EW-1:0] le, qe;
+  logic [HW-1:0]   lk_h;
+  logic            lk_dup_unused, lk_full_unused;
+  logic [LOG2+WW:0] lk_loc_unused;
+  esp_sa_hash_pipe #(.HW(HW), .LOG2(LOG2), .WAYS(WAYS)) u_lookup (
+    .clk, .rst_n, .in_valid(lk_valid), .in_spi(lk_spi), .in_dst(lk_dst), .in_ipv6(lk_ipv6),
+    .in_excl(1'b0), .in_excl_h('0), .rd_b0(lb0), .rd_b1(lb1), .rd_e(le),
+    .done(lk_done), .hit(lk_hit), .hit_handle(lk_h), .dup(lk_dup_unused), .full(lk_full_unused),
+    .loc(lk_loc_unused)
+  );
+  assign lk_handle = 16'(lk_h);
 
-  logic          s1_valid, s1_lk, s1_ipv6, s1_excl;
-  logic [31:0]   s1_spi;
-  logic [127:0]  s1_dst;
-  logic [HW-1:0] s1_excl_h;
-  logic [LOG2-1:0] s1_b0, s1_b1;
-  // stage 2: bucket contents
-  logic          s2_valid, s2_lk, s2_ipv6, s2_excl;
-  logic [31:0]   s2_spi;
-  logic [127:0]  s2_dst;
-  logic [HW-1:0] s2_excl_h;
-  logic [LOG2-1:0] s2_b0, s2_b1;
-  logic [2*WAYS*EW-1:0] s2_e;                    // entry {t, w} at (t*WAYS + w)*EW
+  // command probes
+  logic [HW-1:0] pr_h_unused;
+  logic          pr_hit_unused;
+  assign pr_ready = 1'b1;
+  esp_sa_hash_pipe #(.HW(HW), .LOG2(LOG2), .WAYS(WAYS)) u_probe (
+    .clk, .rst_n, .in_valid(pr_valid), .in_spi(pr_spi), .in_dst(pr_dst), .in_ipv6(pr_ipv6),
+    .in_excl(pr_excl_valid), .in_excl_h(pr_excl_handle), .rd_b0(qb0), .rd_b1(qb1), .rd_e(qe),
+    .done(pr_done), .hit(pr_hit_unused), .hit_handle(pr_h_unused), .dup(pr_dup), .full(pr_full),
+    .loc(pr_loc)
+  );
 
+  // two read ports
   always_ff @(posedge clk) begin
-    s1_valid  <= rst_n && (lk_valid || pr_valid);
-    s1_lk     <= in_lk;
-    s1_spi    <= in_spi;
-    s1_dst    <= in_dst;
-    s1_ipv6   <= in_ipv6;
-    s1_excl   <= !lk_valid && pr_excl_valid;
-    s1_excl_h <= pr_excl_handle;
-    s1_b0     <= p0[31 -: LOG2];
-    s1_b1     <= p1[31 -: LOG2];
-
-    s2_valid  <= rst_n && s1_valid;
-    s2_lk     <= s1_lk;
-    s2_spi    <= s1_spi;
-    s2_dst    <= s1_dst;
-    s2_ipv6   <= s1_ipv6;
-    s2_excl   <= s1_excl;
-    s2_excl_h <= s1_excl_h;
-    s2_b0     <= s1_b0;
-    s2_b1     <= s1_b1;
     for (int w = 0; w < WAYS; w++) begin
-      s2_e[w*EW +: EW]        <= mem[{1'b0, WW'(w), s1_b0}];
-      s2_e[(WAYS+w)*EW +: EW] <= mem[{1'b1, WW'(w), s1_b1}];
+      le[w*EW +: EW]        <= mem[{1'b0, WW'(w), lb0}];
+      le[(WAYS+w)*EW +: EW] <= mem[{1'b1, WW'(w), lb1}];
+      qe[w*EW +: EW]        <= mem[{1'b0, WW'(w), qb0}];
+      qe[(WAYS+w)*EW +: EW] <= mem[{1'b1, WW'(w), qb1}];
     end
-  end
-
-  // stage 2 compare
-  logic          hit, dup, full, tsel;
-  logic [HW-1:0] hit_h;
-  logic [WW:0]   load [2];
-  logic [WW-1:0] free_way [2];
-  logic          free_found [2];
-  logic [EW-1:0] e;
-  logic          v, mine;
-  always_comb begin
-    hit = 1'b0; dup = 1'b0; hit_h = '0;
-    for (int t = 0; t < 2; t++) begin
-      load[t] = '0;
-      free_way[t] = '0;
-      free_found[t] = 1'b0;
-      for (int w = 0; w < WAYS; w++) begin
-        e    = s2_e[(t*WAYS + w)*EW +: EW];
-        v    = e[EW-1];
-        mine = s2_excl && e[HW-1:0] == s2_excl_h;
-        if (v && e[EW-2] == s2_ipv6 && e[EW-3 -: 32] == s2_spi && e[HW +: 128] == s2_dst) begin
-          if (!hit) hit_h = e[HW-1:0];
-          hit = 1'b1;
-          if (!mine) dup = 1'b1;
-        end
-        if (v && !mine) load[t] = load[t] + 1'b1;
-        else if (!free_found[t]) begin
-          free_found[t] = 1'b1;
-          free_way[t] = WW'(w);
-        end
-      end
-    end
-    full = !free_found[0] && !free_found[1];
-    tsel = load[1] < load[0];                // tie goes to table 0
-  end
-
-  always_ff @(posedge clk) begin
-    lk_done   <= rst_n && s2_valid && s2_lk;
-    lk_hit    <= hit;
-    lk_handle <= 16'(hit_h);
-    pr_done   <= rst_n && s2_valid && !s2_lk;
-    pr_dup    <= dup;
-    pr_full   <= full;
-    pr_loc    <= tsel ? {1'b1, s2_b1, free_way[1]} : {1'b0, s2_b0, free_way[0]};
   end
 
   // writes
