@@ -139,15 +139,42 @@ uint32_t Engine::alloc_child_spi() {
     }
 }
 
+uint64_t Engine::alloc_ike_spi() const {
+    uint64_t spi;
+    do spi = random_spi64();
+    while (sas_.count(spi));
+    return spi;
+}
+
+IkeSa& Engine::adopt_rekeyed(IkeSa& old, std::unique_ptr<IkeSa> fresh) {
+    fresh->uid = next_uid_++;
+    fresh->cfg = old.cfg;
+    fresh->local = old.local;
+    fresh->remote = old.remote;
+    fresh->nat_here = old.nat_here;
+    fresh->nat_there = old.nat_there;
+    fresh->peer_natt = old.peer_natt;
+    fresh->created = now_;
+    fresh->children = std::move(old.children);
+    old.children.clear();
+    fresh->queue = std::move(old.queue); // pending exchanges go on the new SA
+    old.queue.clear();
+    uint64_t key = fresh->local_spi();
+    IkeSa& ref = *fresh;
+    sas_[key] = std::move(fresh);
+    IKE_LOG(info) << old.label() << " rekeyed into " << ref.label();
+    established(ref);
+    old.state = IkeState::deleting; // the peer deletes it next
+    return ref;
+}
+
 IkeSa& Engine::new_sa(std::shared_ptr<const PeerCfg> cfg, bool initiator) {
     auto sa = std::make_unique<IkeSa>();
     sa->uid = next_uid_++;
     sa->cfg = std::move(cfg);
     sa->initiator = initiator;
     sa->created = now_;
-    uint64_t spi;
-    do spi = random_spi64();
-    while (sas_.count(spi));
+    uint64_t spi = alloc_ike_spi();
     (initiator ? sa->spi_i : sa->spi_r) = spi;
     auto& ref = *sa;
     sas_[spi] = std::move(sa);
@@ -296,9 +323,14 @@ void Engine::kill(IkeSa& sa, const char* why) {
     sa.outstanding.clear();
     while (!sa.children.empty()) remove_child(sa, sa.children.front().spi_in, "IKE SA gone");
     // Auto-negotiate tunnels of this gateway come back after the retry delay.
-    for (const auto& c : sa.cfg->children)
-        if (c.auto_negotiate && !retry_at_.count(c.name) && !held_down_.count(c.name))
+    for (const auto& c : sa.cfg->children) {
+        bool carried = false; // e.g. by the IKE SA this one was rekeyed into
+        for (const auto& [spi, other] : sas_)
+            for (const auto& ch : other->children)
+                if (ch.name == c.name) carried = true;
+        if (c.auto_negotiate && !carried && !retry_at_.count(c.name) && !held_down_.count(c.name))
             retry_at_[c.name] = now_ + cfg_.auto_retry;
+    }
 }
 
 void Engine::child_failed(const std::string& child) {

@@ -76,6 +76,10 @@ public:
     void remove_child(IkeSa& sa, uint32_t spi_in, const char* why);
     void established(IkeSa& sa);
     void kill(IkeSa& sa, const char* why); // removes at the end of the current event
+    // The IKE SA that replaces `old` after a rekey: takes over its Child SAs.
+    IkeSa& adopt_rekeyed(IkeSa& old, std::unique_ptr<IkeSa> fresh);
+    // A local IKE SPI not in use.
+    uint64_t alloc_ike_spi() const;
     void queue_task(IkeSa& sa, std::unique_ptr<Task> t);
     // Remembers child configs that should come up and have no SA yet.
     void child_failed(const std::string& child);

@@ -40,10 +40,18 @@ Bytes cat(std::initializer_list<const Bytes*> parts) {
 }
 } // namespace
 
-void IkeSa::derive_keys(const Secret& shared) {
+void IkeSa::derive_keys(const Secret& shared, const IkeSa* old) {
     Prf prf(proposal.prf);
     Bytes nonces = cat({&ni, &nr});
-    Secret skeyseed(prf(nonces, shared.bytes()));
+    Secret skeyseed;
+    if (old) {
+        Bytes in = shared.bytes();
+        in.insert(in.end(), nonces.begin(), nonces.end());
+        skeyseed = Secret(Prf(old->proposal.prf)(old->sk_d.bytes(), in));
+        OPENSSL_cleanse(in.data(), in.size());
+    } else {
+        skeyseed = Secret(prf(nonces, shared.bytes()));
+    }
     Bytes spis = be64(spi_i);
     Bytes r = be64(spi_r);
     spis.insert(spis.end(), r.begin(), r.end());

@@ -73,7 +73,8 @@ public:
     ChildSa* child_by_spi_out(uint32_t spi);
 
     // SKEYSEED and SK_* from the DH secret and nonces (RFC 7296 §2.14).
-    void derive_keys(const Secret& shared);
+    // For a rekeyed IKE SA (§2.18): SKEYSEED = prf_old(SK_d old, g^ir | Ni | Nr).
+    void derive_keys(const Secret& shared, const IkeSa* rekeyed_from = nullptr);
     // AUTH for PSK (RFC 7296 §2.15); `ours` selects our octets or the peer's.
     Bytes psk_auth(bool ours, const IdPl& id) const;
     // NAT_DETECTION hash of SPIs, address and port (RFC 7296 §2.23).

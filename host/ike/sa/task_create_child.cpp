@@ -6,6 +6,8 @@
 namespace ike::sa {
 namespace {
 
+Payloads respond_ike_rekey(Engine& e, IkeSa& sa, const Payloads& req);
+
 class ChildCreateTask : public Task {
 public:
     explicit ChildCreateTask(std::string child) : child_(std::move(child)) {}
@@ -74,6 +76,48 @@ private:
     std::unique_ptr<DhKey> dh_;
 };
 
+// The peer rekeys the IKE SA (RFC 7296 §1.3.2, §2.18): new SPIs, nonces and
+// DH; the Child SAs move to the new IKE SA, the peer then deletes the old one.
+Payloads respond_ike_rekey(Engine& e, IkeSa& sa, const Payloads& req) {
+    Payloads resp;
+    if (!req.nonce || !req.ke) {
+        resp.add(N_INVALID_SYNTAX);
+        return resp;
+    }
+    auto sel = select_proposal(*req.sa, ike_proposals(*sa.cfg));
+    if (!sel || sel->spi.size() != 8) {
+        resp.add(N_NO_PROPOSAL_CHOSEN);
+        return resp;
+    }
+    if (req.ke->group != sel->dh) {
+        resp.add(N_INVALID_KE_PAYLOAD, {static_cast<uint8_t>(sel->dh >> 8), static_cast<uint8_t>(sel->dh)});
+        return resp;
+    }
+    auto dh = DhKey::generate(sel->dh);
+    std::optional<Secret> shared;
+    if (!dh || !(shared = dh->derive(req.ke->data))) {
+        resp.add(N_INVALID_SYNTAX);
+        return resp;
+    }
+    auto fresh = std::make_unique<IkeSa>();
+    fresh->initiator = false; // the rekey's initiator is the new SA's initiator
+    fresh->spi_i = 0;
+    for (uint8_t b : sel->spi) fresh->spi_i = fresh->spi_i << 8 | b;
+    fresh->spi_r = e.alloc_ike_spi();
+    fresh->proposal = *sel;
+    fresh->ni = *req.nonce;
+    fresh->nr = random_bytes(32);
+    fresh->derive_keys(*shared, &sa);
+    Selected mine = *sel;
+    mine.spi.clear();
+    for (int i = 7; i >= 0; --i) mine.spi.push_back(static_cast<uint8_t>(fresh->spi_r >> (8 * i)));
+    resp.sa = std::vector<Proposal>{mine.to_proposal()};
+    resp.nonce = fresh->nr;
+    resp.ke = KePl{sel->dh, dh->public_value()};
+    e.adopt_rekeyed(sa, std::move(fresh));
+    return resp;
+}
+
 } // namespace
 
 std::unique_ptr<Task> make_child_create_task(std::string child) {
@@ -82,12 +126,7 @@ std::unique_ptr<Task> make_child_create_task(std::string child) {
 
 Payloads respond_create_child(Engine& e, IkeSa& sa, const Payloads& req) {
     Payloads resp;
-    if (req.sa && !req.sa->empty() && req.sa->front().protocol == PROTO_IKE) {
-        // IKE SA rekeying is not implemented: refuse, the old SA stays usable.
-        IKE_LOG(warn) << sa.label() << " peer asked to rekey the IKE SA; refused";
-        resp.add(N_NO_PROPOSAL_CHOSEN);
-        return resp;
-    }
+    if (req.sa && !req.sa->empty() && req.sa->front().protocol == PROTO_IKE) return respond_ike_rekey(e, sa, req);
     if (!req.nonce) {
         resp.add(N_INVALID_SYNTAX);
         return resp;
