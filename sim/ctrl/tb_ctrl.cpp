@@ -378,6 +378,18 @@ TEST_CASE("fetch port: snapshot, sequence allocation, exhaustion, generation", "
     if (t.sf_done) seqs.push_back(t.sf_seq);
   }
   REQUIRE(seqs == std::vector<uint64_t>{0xffffffffull, 0x100000000ull, 0x100000001ull, 0x100000002ull});
+
+  // DELETE and FLUSH wipe the key from the SA RAM, not just the valid bit.
+  dut.stage(e.w);
+  REQUIRE(dut.command(ESP_SA_OP_WRITE, 8) == 0);
+  REQUIRE(dut.fetch(8, false, false).cfg[ESP_SA_W_KEY + 1] == 0x22222222u);
+  REQUIRE(dut.command(ESP_SA_OP_DELETE, 3) == 0);
+  REQUIRE(dut.command(ESP_SA_OP_FLUSH, 0) == 0);
+  for (unsigned h : {3u, 8u}) {
+    const auto wiped = dut.fetch(h, false, false);
+    REQUIRE(wiped.result == ESP_DROP_NO_SA);
+    for (uint32_t w : wiped.cfg) REQUIRE(w == 0);
+  }
 }
 
 TEST_CASE("counters, lifetime limits, events and irq", "[ctrl]") {
