@@ -20,6 +20,7 @@ namespace esp_decap_tb {
 struct CtrlSa {
   esp_test::SaConfig cfg;
   bool disabled = false;
+  uint64_t packets = 0;
   esphls::ReplayState replay{};
 };
 
@@ -56,9 +57,11 @@ class CtrlModel : public esp::sim::Agent {
     if (t_.lk_valid) lookup();
     if (t_.sf_valid) fetch();
     if (t_.rp_valid && t_.rp_ready) replay();
-    if (t_.pd_valid)
+    if (t_.pd_valid) {
       pd_.push_back({unsigned(t_.pd_handle), unsigned(t_.pd_result), unsigned(t_.pd_in_bytes),
                      unsigned(t_.pd_out_bytes)});
+      count_packet(t_.pd_handle, t_.pd_result);
+    }
     ++cycle_;
   }
 
@@ -73,6 +76,13 @@ class CtrlModel : public esp::sim::Agent {
     auto it = due_.end();
     while (it != due_.begin() && std::prev(it)->at > d.at) --it;
     due_.insert(it, std::move(d));
+  }
+
+  // The hard packet limit, as esp_counters applies it (only what the tests use).
+  void count_packet(unsigned h, unsigned result) {
+    if (result != ESP_DROP_OK || h >= sas_.size() || !sas_[h]) return;
+    auto& s = *sas_[h];
+    if (++s.packets >= s.cfg.pkt_hard && s.cfg.pkt_hard != 0) s.disabled = true;
   }
 
   void lookup() {
