@@ -45,4 +45,9 @@ esp_ctrl_testbench(tb_ingress esp_ingress SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${
 if(TARGET esp_hls_model)
   esp_ctrl_testbench(tb_ctrl esp_ctrl SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_CTRL_SOURCES})
   target_link_libraries(tb_ctrl PRIVATE esp_hls_model)
+  # esp::RtlEngine (sim/harness/rtl_engine.h) over a shell: esp_ctrl + stream loopback.
+  esp_ctrl_testbench(tb_rtl_engine tb_engine_shell
+                     SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_CTRL_SOURCES}
+                             ${ESP_SIM_CTRL_DIR}/tb_axis_fifo.sv ${ESP_SIM_CTRL_DIR}/tb_engine_shell.sv)
+  target_link_libraries(tb_rtl_engine PRIVATE esp_hls_model)
 endif()
