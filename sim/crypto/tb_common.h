@@ -135,6 +135,28 @@ void reset_model(Model& m) {
   m.rst_n = 1;
 }
 
+// The cycles in which a counter advanced while a bench ran to completion.
+struct Window {
+  std::uint64_t first = 0, last = 0, events = 0;
+  std::uint64_t cycles() const { return events ? last - first + 1 : 0; }
+};
+
+// Steps bench.cycle_once() until done(), recording the first and last cycle in which
+// count() advanced (for beats-per-cycle figures).
+template <class Bench, class Done, class Count>
+Window run_counting(Bench& bench, Done done, Count count) {
+  Window w;
+  while (!done()) {
+    std::uint64_t before = count(), now = bench.cycle;
+    bench.cycle_once();
+    if (count() == before) continue;
+    if (w.events == 0) w.first = now;
+    w.last = now;
+    w.events += count() - before;
+  }
+  return w;
+}
+
 // CPU-time stopwatch for the cycles/s figure (the machine is shared, so wall time would
 // measure the neighbours).
 struct Stopwatch {

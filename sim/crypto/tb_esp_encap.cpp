@@ -272,19 +272,12 @@ void throughput(Bench& b, std::size_t len, int n) {
   }
   // The output carries more than the input (headers, trailer, ICV), so it is the link
   // that limits: measure output beats per cycle between the first and last output beat.
-  std::uint64_t in0 = b.in_beats, out0 = b.out_beats, first = 0, last = 0;
+  std::uint64_t in0 = b.in_beats, c0 = b.cycle;
   tbc::Stopwatch sw;
-  std::uint64_t c0 = b.cycle;
-  while (!b.in_q.empty() || !b.out_q.empty()) {
-    std::uint64_t before = b.out_beats, now = b.cycle;
-    b.cycle_once();
-    if (b.out_beats != before) {
-      if (first == 0) first = now;
-      last = now;
-    }
-  }
+  tbc::Window w = tbc::run_counting(
+      b, [&] { return b.in_q.empty() && b.out_q.empty(); }, [&] { return b.out_beats; });
   double secs = sw.seconds();
-  std::uint64_t in_beats = b.in_beats - in0, out_beats = b.out_beats - out0, window = last - first + 1;
+  std::uint64_t in_beats = b.in_beats - in0, out_beats = w.events, window = w.cycles();
   double out_bpc = static_cast<double>(out_beats) / static_cast<double>(window);
   std::printf("esp_encap: %d x %zu-byte IPv4 packets: %llu beats in, %llu beats out in %llu cycles: "
               "%.4f output beats/cycle, %.4f input beats/cycle; %.0f cycles/s simulated\n",
