@@ -340,3 +340,25 @@ TEST_CASE("ike-protocol: AES-GCM Child SAs go to the accelerator, others stay on
     p.run();
     CHECK(off.removed == std::vector<uint32_t>{101, 102});
 }
+
+TEST_CASE("ike-protocol: Child SAs are rekeyed before keylifeseconds runs out", "[ike-protocol]") {
+    auto pa = make_peer("t", true), pb = make_peer("t", false);
+    pa.children[0].lifetime_s = pb.children[0].lifetime_s = 200;
+    pa.children[0].pfs = pb.children[0].pfs = true;
+    pa.children[0].dh_groups = pb.children[0].dh_groups = {31};
+    Pair p(pa, pb);
+    p.a->initiate("t-p2", p.now);
+    p.run();
+    uint32_t first_spi = Pair::child(*p.a, "t-p2")->spi_in;
+    p.run(Millis(185000)); // past 90 % of the initiator's lifetime, before the responder's 95 %
+    const ChildSa* ca = Pair::child(*p.a, "t-p2");
+    REQUIRE(ca);
+    CHECK(ca->spi_in != first_spi);
+    CHECK(ca->proposal.dh == 31);
+    check_mirrored(p, "t");
+    CHECK(Pair::count_children(*p.a) == 1); // the old one is deleted on both sides
+    CHECK(Pair::count_children(*p.b) == 1);
+    p.run(Millis(400000)); // and again, indefinitely
+    CHECK(Pair::count_children(*p.a) == 1);
+    check_mirrored(p, "t");
+}

@@ -472,7 +472,7 @@ void Engine::float_to_natt(IkeSa& sa) {
 }
 
 void Engine::run_queue(IkeSa& sa) {
-    if (sa.active || sa.state == IkeState::dead || sa.queue.empty()) return;
+    if (sa.active || sa.in_process || sa.state == IkeState::dead || sa.queue.empty()) return;
     // Only IKE_SA_INIT/IKE_AUTH run before the SA is up.
     if (sa.state == IkeState::connecting && !sa.initiator) return;
     sa.active = std::move(sa.queue.front());
@@ -702,12 +702,14 @@ void Engine::handle_response(IkeSa& sa, const Header& h, const Datagram& d) {
     sa.outstanding.clear();
     auto task = std::move(sa.active);
     Task::Result r;
+    sa.in_process = true;
     try {
         r = task->process(*this, sa, resp);
     } catch (const std::exception& e) {
         IKE_LOG(error) << sa.label() << " " << task->name() << " failed: " << e.what();
         r = Task::Result::failed;
     }
+    sa.in_process = false;
     if (h.exchange == IKE_SA_INIT && r == Task::Result::retry) {
         sa.active = std::move(task); // same message ID 0, new request
         sa.spi_r = 0;
@@ -743,6 +745,7 @@ void Engine::on_timer(TimePoint now) {
             break;
         case Outstanding::Tick::give_up: kill(*sa, "peer not responding"); break;
         }
+        if (sa->state == IkeState::established) expire_children(*sa);
         // Half-open responder SAs that never got IKE_AUTH go away.
         if (sa->state == IkeState::connecting && !sa->initiator && now - sa->created > std::chrono::seconds(30))
             kill(*sa, "IKE_AUTH never came");
@@ -757,6 +760,30 @@ void Engine::on_timer(TimePoint now) {
         retry_at_.erase(name);
         initiate(name, now);
     }
+}
+
+// Child SA lifetimes (keylifeseconds): rekey before the end (the side that
+// created the SA a little earlier, to avoid both rekeying at once), delete
+// at the end if no rekey made it.
+void Engine::expire_children(IkeSa& sa) {
+    std::vector<std::pair<std::string, uint32_t>> rekey, expire;
+    for (auto& c : sa.children) {
+        if (c.state != ChildState::installed || c.cfg.lifetime_s == 0) continue;
+        auto life = std::chrono::seconds(c.cfg.lifetime_s);
+        auto age = now_ - c.installed_at;
+        if (age >= life) {
+            c.state = ChildState::deleting;
+            expire.emplace_back(c.name, c.spi_in);
+        } else if (!c.rekey_queued && age >= (c.we_initiated ? life * 9 / 10 : life * 19 / 20)) {
+            c.rekey_queued = true;
+            rekey.emplace_back(c.name, c.spi_in);
+        }
+    }
+    for (const auto& [name, spi] : expire) {
+        IKE_LOG(info) << sa.label() << " CHILD_SA " << name << " lifetime over";
+        queue_task(sa, make_child_delete_task(spi));
+    }
+    for (const auto& [name, spi] : rekey) queue_task(sa, make_child_rekey_task(name, spi));
 }
 
 std::optional<TimePoint> Engine::next_deadline() const {

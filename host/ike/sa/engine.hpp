@@ -99,6 +99,7 @@ private:
     void send_response(IkeSa& sa, const Header& req, const Payloads& p);
     void transmit(const IkeSa& sa, const Bytes& bytes);
     void run_queue(IkeSa& sa);
+    void expire_children(IkeSa& sa);
     void reap();
     IkeSa& new_sa(std::shared_ptr<const PeerCfg> cfg, bool initiator);
     void start_ike(std::shared_ptr<const PeerCfg> cfg, const std::string& first_child);

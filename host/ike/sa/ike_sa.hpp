@@ -61,6 +61,7 @@ public:
     std::optional<Bytes> last_response; // answer to next_mid_in - 1
     Outstanding outstanding;
     std::unique_ptr<Task> active;
+    bool in_process = false; // a response is being digested: the next request waits for its message ID
     std::deque<std::unique_ptr<Task>> queue;
 
     std::vector<ChildSa> children;

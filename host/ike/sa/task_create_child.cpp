@@ -10,16 +10,34 @@ Payloads respond_ike_rekey(Engine& e, IkeSa& sa, const Payloads& req);
 
 class ChildCreateTask : public Task {
 public:
-    explicit ChildCreateTask(std::string child) : child_(std::move(child)) {}
+    explicit ChildCreateTask(std::string child, uint32_t rekey_spi = 0) : child_(std::move(child)), rekey_(rekey_spi) {}
     const char* name() const override { return "CHILD_CREATE"; }
     std::string child() const override { return child_; }
     uint8_t exchange() const override { return CREATE_CHILD_SA; }
 
-    Payloads build(Engine& e, IkeSa& sa) override {
+    // The phase2's config; for a rekey with the old Child SA's narrowed selectors.
+    std::optional<ChildCfg> config(Engine& e, IkeSa& sa) const {
         const ChildCfg* c = e.child_cfg(*sa.cfg, child_);
-        if (!c) throw std::runtime_error("phase2 " + child_ + " vanished");
+        if (!c) return std::nullopt;
+        ChildCfg out = *c;
+        if (rekey_) {
+            const ChildSa* old = sa.child_by_spi_in(rekey_);
+            if (!old) return std::nullopt;
+            out.local_ts = old->ts_local;
+            out.remote_ts = old->ts_remote;
+        }
+        return out;
+    }
+
+    Payloads build(Engine& e, IkeSa& sa) override {
+        auto c = config(e, sa);
+        if (!c) throw std::runtime_error("phase2 " + child_ + " (or the SA to rekey) vanished");
         if (!spi_) spi_ = e.alloc_child_spi();
         Payloads p;
+        if (rekey_)
+            p.add(N_REKEY_SA, {}, PROTO_ESP,
+                  {static_cast<uint8_t>(rekey_ >> 24), static_cast<uint8_t>(rekey_ >> 16),
+                   static_cast<uint8_t>(rekey_ >> 8), static_cast<uint8_t>(rekey_)});
         add_child_request(p, *c, spi_, true);
         ni_ = random_bytes(32);
         p.nonce = ni_;
@@ -33,7 +51,7 @@ public:
     }
 
     Result process(Engine& e, IkeSa& sa, const Payloads& r) override {
-        const ChildCfg* c = e.child_cfg(*sa.cfg, child_);
+        auto c = config(e, sa);
         if (!c) return Result::failed;
         if (const Notify* ke = r.find(N_INVALID_KE_PAYLOAD)) {
             uint16_t want = ke->data.size() == 2 ? static_cast<uint16_t>(ke->data[0] << 8 | ke->data[1]) : 0;
@@ -62,13 +80,28 @@ public:
         }
         sa.child_keys(child, shared ? &*shared : nullptr, ni_, *r.nonce);
         e.install_child(sa, std::move(child));
+        if (rekey_) {
+            if (ChildSa* old = sa.child_by_spi_in(rekey_)) {
+                old->state = ChildState::rekeyed;
+                IKE_LOG(info) << sa.label() << " CHILD_SA " << child_ << " rekeyed, deleting the old one";
+                e.queue_task(sa, make_child_delete_task(rekey_));
+            }
+        }
         return Result::done;
     }
 
-    void abandon(Engine& e, IkeSa&) override { e.child_failed(child_); }
+    void abandon(Engine& e, IkeSa& sa) override {
+        if (!rekey_) {
+            e.child_failed(child_);
+        } else if (ChildSa* old = sa.child_by_spi_in(rekey_)) {
+            old->rekey_queued = false; // the old SA lives on; the timer tries again
+            old->installed_at += std::chrono::seconds(std::max<uint32_t>(old->cfg.lifetime_s / 20, 1));
+        }
+    }
 
 private:
     std::string child_;
+    uint32_t rekey_ = 0; // inbound SPI of the Child SA being rekeyed
     uint32_t spi_ = 0;
     uint16_t group_ = 0;
     bool retried_ = false;
@@ -122,6 +155,9 @@ Payloads respond_ike_rekey(Engine& e, IkeSa& sa, const Payloads& req) {
 
 std::unique_ptr<Task> make_child_create_task(std::string child) {
     return std::make_unique<ChildCreateTask>(std::move(child));
+}
+std::unique_ptr<Task> make_child_rekey_task(std::string child, uint32_t spi_in) {
+    return std::make_unique<ChildCreateTask>(std::move(child), spi_in);
 }
 
 Payloads respond_create_child(Engine& e, IkeSa& sa, const Payloads& req) {

@@ -14,6 +14,9 @@ namespace ike::sa {
 std::unique_ptr<Task> make_ike_init_task();
 std::unique_ptr<Task> make_ike_auth_task(std::string child); // child: phase2 to bring up, may be empty
 std::unique_ptr<Task> make_child_create_task(std::string child);
+// Rekey of the installed Child SA with inbound SPI `spi_in` (§1.3.3): a new
+// Child SA with REKEY_SA and the same selectors, then a Delete of the old one.
+std::unique_ptr<Task> make_child_rekey_task(std::string child, uint32_t spi_in);
 std::unique_ptr<Task> make_child_delete_task(uint32_t spi_in);
 std::unique_ptr<Task> make_ike_delete_task();
 
