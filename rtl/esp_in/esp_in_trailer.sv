@@ -9,6 +9,9 @@
 //           (the update re-checks: a duplicate that overtook this one in the pipeline is
 //           REPLAY), any other decrypted packet re-checks it, because the reference model
 //           checks each packet against the window as every earlier packet left it.
+// Two state machines: the collector takes gcm_core's beats at one per cycle and hands each
+// packet's scan results to the finalizer (one-entry handoff), which decides, runs the replay
+// operation and writes the descriptor while the collector already takes the next packet.
 // The pad bytes are checked while the plaintext streams: the text length is known, so the
 // pad length byte's position is too; with run = length of the run of bytes each one more
 // than the one before, ending at the last pad byte, the pad is right iff pad = 0, or the
@@ -45,27 +48,36 @@ module esp_in_trailer #(
     input  logic                  out_room,
     output esp_in_pkg::out_desc_t out_desc
 );
-  typedef enum logic [2:0] {S_IDLE, S_TEXT, S_VERDICT, S_CSUM, S_RP, S_RP_WAIT, S_OUT} state_t;
-  state_t st_q;
-  /* verilator lint_off UNUSEDSIGNAL */
-  esp_in_pkg::ctx_t c_q;  // gen and in_bytes go to o_q straight from the queue head
-  /* verilator lint_on UNUSEDSIGNAL */
-  esp_in_pkg::out_desc_t o_q;
+  typedef struct packed {
+    esp_in_pkg::ctx_t  c;
+    logic              tag_ok;
+    logic [8:0]        run1;
+    logic [7:0]        b1;
+    logic [7:0]        pad;
+    logic [7:0]        nh;
+    logic [47:0]       first;   // plaintext bytes 0..5 (lane order)
+    logic [RING_AW:0]  start;
+    logic [RING_AW:0]  nbeats;
+  } scan_t;
 
-  logic [RING_AW:0] wptr_q;
+  // ---------------------------------------------------------------- collector
+  typedef enum logic {C_IDLE, C_TEXT} cstate_t;
+  cstate_t cs_q;
+  esp_in_pkg::ctx_t c_q;
+  logic [RING_AW:0] wptr_q, start_q, nbeats_q;
   logic [15:0] q0_q;          // packet byte index of the current beat's lane 0
   logic [8:0] run_q, run1_q;  // increment run (saturating at 256)
   logic [7:0] lastb_q, b1_q, pad_q, nh_q;
-  logic [47:0] first_q;       // plaintext bytes 0..5 (lane order)
-  logic tag_ok_q;
+  logic [47:0] first_q;
+  logic p_valid_q;            // handoff holds a packet for the finalizer
+  scan_t p_q;
 
-  // ---------------------------------------------------------------- per-beat trailer scan
   logic [127:0] lanes;
   logic [8:0] run_d, run1_d;
   logic [7:0] lastb_d, b1_d, pad_d, nh_d;
   logic [15:0] q;
   logic [RING_AW:0] used;
-  logic text_beat;
+  logic take_ctx, text_hs, tag_hs;
 
   always_comb begin
     for (int j = 0; j < 16; j++) lanes[8 * j +: 8] = g_data[127 - 8 * j -: 8];
@@ -92,44 +104,52 @@ module esp_in_trailer #(
   end
 
   assign used = wptr_q - ring_free;
-  assign text_beat = g_valid && !g_tag;
-  assign g_ready = st_q == S_TEXT && (g_tag || used < (RING_AW + 1)'(1 << RING_AW));
-  assign ring_we = st_q == S_TEXT && text_beat && g_ready;
+  assign g_ready = cs_q == C_TEXT && (g_tag ? !p_valid_q : used < (RING_AW + 1)'(1 << RING_AW));
+  assign text_hs = g_valid && g_ready && !g_tag;
+  assign tag_hs = g_valid && g_ready && g_tag;
+  assign ring_we = text_hs;
   assign ring_waddr = wptr_q[RING_AW-1:0];
   assign ring_wdata = lanes;
-  assign ctx_ready = st_q == S_IDLE && out_room;
+  assign ctx_ready = cs_q == C_IDLE && !p_valid_q;
+  assign take_ctx = ctx_valid && ctx_ready;
 
-  // ---------------------------------------------------------------- verdict
-  function automatic logic [7:0] fb(input logic [47:0] f, input int unsigned i);
-    fb = f[8 * i +: 8];
-  endfunction
+  // ---------------------------------------------------------------- finalizer
+  typedef enum logic [2:0] {F_IDLE, F_VERDICT, F_CSUM, F_RP, F_RP_WAIT, F_OUT} fstate_t;
+  fstate_t fs_q;
+  /* verilator lint_off UNUSEDSIGNAL */
+  scan_t f_q;  // start and nbeats go to o_q straight from the handoff
+  /* verilator lint_on UNUSEDSIGNAL */
+  esp_in_pkg::out_desc_t o_q;
+  logic take_p;
+  assign take_p = fs_q == F_IDLE && p_valid_q && out_room;
 
   logic [15:0] plen, inner_len, out_len, v4_tot, v6_tot, v6_pl;
   logic [6:0] v4_ihl;
   logic pad_ok, inner_ok;
   logic [3:0] code;
   always_comb begin
-    pad_ok = {8'd0, pad_q} + 16'd2 <= c_q.text_len &&
-             (pad_q == 8'd0 || (b1_q == pad_q && run1_q >= {1'b0, pad_q}));
-    plen = c_q.text_len - 16'd2 - {8'd0, pad_q};
-    v4_ihl = {1'b0, first_q[3:0], 2'b00};
-    v4_tot = {fb(first_q, 2), fb(first_q, 3)};
-    v6_tot = {fb(first_q, 4), fb(first_q, 5)} + 16'd40;  // Payload Length + 40 (mod 2^16, as the model)
+    pad_ok = {8'd0, f_q.pad} + 16'd2 <= f_q.c.text_len &&
+             (f_q.pad == 8'd0 || (f_q.b1 == f_q.pad && f_q.run1 >= {1'b0, f_q.pad}));
+    plen = f_q.c.text_len - 16'd2 - {8'd0, f_q.pad};
+    v4_ihl = {1'b0, f_q.first[3:0], 2'b00};
+    v4_tot = {f_q.first[23:16], f_q.first[31:24]};
+    v6_tot = {f_q.first[39:32], f_q.first[47:40]} + 16'd40;  // Payload Length + 40
     inner_ok = 1'b0;
     inner_len = 16'd0;
-    if (nh_q == 8'd4) begin
-      inner_ok = plen >= 16'd20 && first_q[7:4] == 4'd4 && v4_ihl >= 7'd20 &&
+    if (f_q.nh == 8'd4) begin
+      inner_ok = plen >= 16'd20 && f_q.first[7:4] == 4'd4 && v4_ihl >= 7'd20 &&
                  v4_tot >= {9'd0, v4_ihl} && v4_tot <= plen;
       inner_len = v4_tot;
-    end else if (nh_q == 8'd41) begin
-      inner_ok = plen >= 16'd40 && first_q[7:4] == 4'd6 && v6_tot <= plen && v6_tot >= 16'd40;
+    end else if (f_q.nh == 8'd41) begin
+      // the model adds in 32 bits: a Payload Length near 2^16 must not wrap into range
+      inner_ok = plen >= 16'd40 && f_q.first[7:4] == 4'd6 && v6_tot <= plen && v6_tot >= 16'd40;
       inner_len = v6_tot;
     end
-    out_len = c_q.transport ? 16'(c_q.ip_len) + plen : inner_len;
+    out_len = f_q.c.transport ? 16'(f_q.c.ip_len) + plen : inner_len;
     v6_pl = out_len - 16'd40;
-    if (!tag_ok_q) code = esp_contract_pkg::DROP_AUTH_FAIL;
+    if (!f_q.tag_ok) code = esp_contract_pkg::DROP_AUTH_FAIL;
     else if (!pad_ok) code = esp_contract_pkg::DROP_BAD_PADDING;
-    else if (!c_q.transport && !inner_ok) code = esp_contract_pkg::DROP_MALFORMED;
+    else if (!f_q.c.transport && !inner_ok) code = esp_contract_pkg::DROP_MALFORMED;
     else code = esp_contract_pkg::DROP_OK;
   end
 
@@ -143,86 +163,104 @@ module esp_in_trailer #(
     csum_acc = {16'd0, csum_acc[15:0]} + {16'd0, csum_acc[31:16]};
   end
 
-  assign rf_valid = st_q == S_RP;
+  assign rf_valid = fs_q == F_RP;
   assign rf_update = o_q.code == esp_contract_pkg::DROP_OK;
-  assign rf_handle = c_q.handle;
-  assign rf_seq = rf_update ? c_q.seq : {32'd0, c_q.seq[31:0]};
-  assign out_valid = st_q == S_OUT;
+  assign rf_handle = f_q.c.handle;
+  assign rf_seq = rf_update ? f_q.c.seq : {32'd0, f_q.c.seq[31:0]};
+  assign out_valid = fs_q == F_OUT;
   assign out_desc = o_q;
 
+  // ---------------------------------------------------------------- state
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
-      st_q <= S_IDLE;
+      cs_q <= C_IDLE;
+      fs_q <= F_IDLE;
       wptr_q <= '0;
+      p_valid_q <= 1'b0;
     end else begin
-      case (st_q)
-        S_IDLE: if (ctx_valid && ctx_ready) st_q <= ctx.code == esp_contract_pkg::DROP_OK ? S_TEXT : S_OUT;
-        S_TEXT: begin
-          if (ring_we) wptr_q <= wptr_q + 1'b1;
-          if (g_valid && g_ready && g_tag) st_q <= S_VERDICT;
-        end
-        S_VERDICT: st_q <= S_CSUM;
-        S_CSUM: st_q <= S_RP;
-        S_RP: if (rf_ready) st_q <= S_RP_WAIT;
-        S_RP_WAIT: if (rf_done) st_q <= S_OUT;
-        S_OUT: st_q <= S_IDLE;  // out_room was checked when the context was taken
-        default: st_q <= S_IDLE;
+      if (text_hs) wptr_q <= wptr_q + 1'b1;
+      case (cs_q)
+        C_IDLE: if (take_ctx && ctx.code == esp_contract_pkg::DROP_OK) cs_q <= C_TEXT;
+        C_TEXT: if (tag_hs) cs_q <= C_IDLE;
+        default: cs_q <= C_IDLE;
+      endcase
+      if (take_p) p_valid_q <= 1'b0;
+      if ((take_ctx && ctx.code != esp_contract_pkg::DROP_OK) || tag_hs) p_valid_q <= 1'b1;
+      case (fs_q)
+        F_IDLE: if (take_p) fs_q <= p_q.c.code == esp_contract_pkg::DROP_OK ? F_VERDICT : F_OUT;
+        F_VERDICT: fs_q <= F_CSUM;
+        F_CSUM: fs_q <= F_RP;
+        F_RP: if (rf_ready) fs_q <= F_RP_WAIT;
+        F_RP_WAIT: if (rf_done) fs_q <= F_OUT;
+        F_OUT: fs_q <= F_IDLE;  // out_room was checked when the packet was taken
+        default: fs_q <= F_IDLE;
       endcase
     end
   end
 
   always_ff @(posedge clk) begin
-    case (st_q)
-      S_IDLE:
-        if (ctx_valid && ctx_ready) begin
-          c_q <= ctx;
+    // collector
+    if (take_ctx) begin
+      c_q <= ctx;
+      start_q <= wptr_q;
+      nbeats_q <= '0;
+      q0_q <= 16'd0;
+      run_q <= 9'd0;
+      lastb_q <= 8'd0;
+      b1_q <= 8'd0;
+      run1_q <= 9'd0;
+      pad_q <= 8'd0;
+      nh_q <= 8'd0;
+      first_q <= '0;
+      if (ctx.code != esp_contract_pkg::DROP_OK) begin
+        p_q <= '0;
+        p_q.c <= ctx;
+        p_q.start <= wptr_q;
+      end
+    end
+    if (text_hs) begin
+      if (q0_q == 16'd0) first_q <= lanes[47:0];
+      q0_q <= q0_q + 16'd16;
+      run_q <= run_d;
+      run1_q <= run1_d;
+      lastb_q <= lastb_d;
+      b1_q <= b1_d;
+      pad_q <= pad_d;
+      nh_q <= nh_d;
+      nbeats_q <= nbeats_q + 1'b1;
+    end
+    if (tag_hs) p_q <= '{c: c_q, tag_ok: ~|(g_data ^ c_q.icv), run1: run1_q, b1: b1_q, pad: pad_q,
+                        nh: nh_q, first: first_q, start: start_q, nbeats: nbeats_q};
+    // finalizer
+    case (fs_q)
+      F_IDLE:
+        if (take_p) begin
+          f_q <= p_q;
           o_q <= '0;
-          o_q.code <= ctx.code;
-          o_q.handle <= ctx.handle;
-          o_q.gen <= ctx.gen;
-          o_q.in_bytes <= ctx.in_bytes;
-          o_q.start <= wptr_q;
-          q0_q <= 16'd0;
-          run_q <= 9'd0;
-          lastb_q <= 8'd0;
-          b1_q <= 8'd0;
-          run1_q <= 9'd0;
-          pad_q <= 8'd0;
-          nh_q <= 8'd0;
+          o_q.code <= p_q.c.code;
+          o_q.handle <= p_q.c.handle;
+          o_q.gen <= p_q.c.gen;
+          o_q.in_bytes <= p_q.c.in_bytes;
+          o_q.start <= p_q.start;
+          o_q.nbeats <= p_q.nbeats;
         end
-      S_TEXT:
-        if (g_valid && g_ready) begin
-          if (g_tag) begin
-            tag_ok_q <= ~|(g_data ^ c_q.icv);
-          end else begin
-            if (q0_q == 16'd0) first_q <= lanes[47:0];
-            q0_q <= q0_q + 16'd16;
-            run_q <= run_d;
-            run1_q <= run1_d;
-            lastb_q <= lastb_d;
-            b1_q <= b1_d;
-            pad_q <= pad_d;
-            nh_q <= nh_d;
-            o_q.nbeats <= o_q.nbeats + 1'b1;
-          end
-        end
-      S_VERDICT: begin
+      F_VERDICT: begin
         o_q.code <= code;
         o_q.out_len <= code == esp_contract_pkg::DROP_OK ? out_len : 16'd0;
-        o_q.hdr_len <= c_q.transport ? c_q.ip_len : 6'd0;
-        o_q.hdr <= c_q.hdr;
-        if (c_q.ipv6) begin
-          o_q.hdr[8 * 6 +: 8] <= nh_q;
+        o_q.hdr_len <= f_q.c.transport ? f_q.c.ip_len : 6'd0;
+        o_q.hdr <= f_q.c.hdr;
+        if (f_q.c.ipv6) begin
+          o_q.hdr[8 * 6 +: 8] <= f_q.nh;
           o_q.hdr[8 * 4 +: 16] <= {v6_pl[7:0], v6_pl[15:8]};
         end else begin
-          o_q.hdr[8 * 9 +: 8] <= nh_q;
+          o_q.hdr[8 * 9 +: 8] <= f_q.nh;
           o_q.hdr[8 * 2 +: 16] <= {out_len[7:0], out_len[15:8]};
           o_q.hdr[8 * 10 +: 16] <= 16'd0;
         end
       end
-      S_CSUM:
-        if (!c_q.ipv6) o_q.hdr[8 * 10 +: 16] <= {~csum_acc[7:0], ~csum_acc[15:8]};
-      S_RP_WAIT:
+      F_CSUM:
+        if (!f_q.c.ipv6) o_q.hdr[8 * 10 +: 16] <= {~csum_acc[7:0], ~csum_acc[15:8]};
+      F_RP_WAIT:
         if (rf_done && !rf_ok) begin
           o_q.code <= esp_contract_pkg::DROP_REPLAY;
           o_q.out_len <= 16'd0;
