@@ -165,6 +165,17 @@ std::unique_ptr<OSSL_PARAM, ParamDel> group_params(const Group& g, std::span<con
 
 const char* algo(const Group& g) { return g.kind == Kind::ec ? "EC" : "DH"; }
 
+// Private exponent length for the safe-prime MODP groups: twice the group's
+// security strength, at least 256 bits; 0 leaves OpenSSL's choice (groups
+// with a q subgroup, curves).
+int exponent_bits(const Group& g) {
+    if (g.kind != Kind::modp_pg && !(g.kind == Kind::ffc_named && g.id <= 18)) return 0;
+    if (g.len >= 1024) return 400;
+    if (g.len >= 768) return 352;
+    if (g.len >= 512) return 304;
+    return 256;
+}
+
 // Domain parameters of a group, built once (they never change).
 EVP_PKEY* domain_params(const Group& g) {
     static std::map<uint16_t, PkeyPtr> cache;
@@ -206,7 +217,12 @@ std::unique_ptr<DhKey> DhKey::generate(uint16_t group) {
     EVP_PKEY* domain = domain_params(*g);
     if (!domain) return nullptr;
     CtxPtr kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, domain, nullptr));
-    if (!kctx || EVP_PKEY_keygen_init(kctx.get()) <= 0 || EVP_PKEY_keygen(kctx.get(), &raw) <= 0) return nullptr;
+    if (!kctx || EVP_PKEY_keygen_init(kctx.get()) <= 0) return nullptr;
+    if (int bits = exponent_bits(*g)) { // short exponents, as strongSwan (RFC 3526 §8)
+        OSSL_PARAM p[] = {OSSL_PARAM_construct_int(OSSL_PKEY_PARAM_DH_PRIV_LEN, &bits), OSSL_PARAM_construct_end()};
+        if (EVP_PKEY_CTX_set_params(kctx.get(), p) <= 0) return nullptr;
+    }
+    if (EVP_PKEY_keygen(kctx.get(), &raw) <= 0) return nullptr;
     k->impl_->key.reset(raw);
     if (g->kind == Kind::ec) {
         uint8_t buf[1 + 2 * 66];
@@ -241,16 +257,17 @@ std::optional<Secret> DhKey::derive(std::span<const uint8_t> peer) const {
         if (pctx && EVP_PKEY_fromdata_init(pctx.get()) > 0 &&
             EVP_PKEY_fromdata(pctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) > 0)
             peer_key.reset(raw);
-        if (peer_key) { // reject points off the curve and out-of-range DH values
+        if (peer_key) { // reject points off the curve and DH values outside 2..p-2
             CtxPtr cctx(EVP_PKEY_CTX_new_from_pkey(nullptr, peer_key.get(), nullptr));
-            if (!cctx || EVP_PKEY_public_check(cctx.get()) <= 0) peer_key.reset();
+            if (!cctx || EVP_PKEY_public_check_quick(cctx.get()) <= 0) peer_key.reset();
         }
     }
     if (!peer_key) return std::nullopt;
     CtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, impl_->key.get(), nullptr));
     if (!ctx || EVP_PKEY_derive_init(ctx.get()) <= 0) return std::nullopt;
     if (g->kind == Kind::modp_pg || g->kind == Kind::ffc_named) EVP_PKEY_CTX_set_dh_pad(ctx.get(), 1);
-    if (EVP_PKEY_derive_set_peer(ctx.get(), peer_key.get()) <= 0) return std::nullopt;
+    // Checked above (quick check); the full check would cost another exponentiation.
+    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer_key.get(), 0) <= 0) return std::nullopt;
     size_t len = 0;
     if (EVP_PKEY_derive(ctx.get(), nullptr, &len) <= 0) return std::nullopt;
     Bytes s(len);
