@@ -41,7 +41,8 @@ const PrfInfo* prf_info(uint16_t id) {
 struct MacCtxDel { void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); } };
 using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacCtxDel>;
 EVP_MAC_CTX* hmac_template(const char* digest) {
-    static std::map<std::string, MacCtxPtr> templates;
+    // Never destroyed: it must outlive OpenSSL's own atexit cleanup.
+    static auto& templates = *new std::map<std::string, MacCtxPtr>();
     auto it = templates.find(digest);
     if (it != templates.end()) return it->second.get();
     static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
@@ -178,7 +179,7 @@ int exponent_bits(const Group& g) {
 
 // Domain parameters of a group, built once (they never change).
 EVP_PKEY* domain_params(const Group& g) {
-    static std::map<uint16_t, PkeyPtr> cache;
+    static auto& cache = *new std::map<uint16_t, PkeyPtr>(); // outlives OpenSSL's atexit cleanup
     if (auto it = cache.find(g.id); it != cache.end()) return it->second.get();
     auto params = group_params(g, {});
     CtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, algo(g), nullptr));
