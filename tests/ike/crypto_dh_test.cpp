@@ -176,9 +176,16 @@ TEST_CASE("ike-crypto: DH Wycheproof X448 (group 32)", "[ike-crypto][dh]") {
     run_wycheproof_xdh("x448_test.json", 32);
 }
 
-TEST_CASE("ike-crypto: DH Wycheproof ECDH P-256/384/521 via KE format (groups 19-21)", "[ike-crypto][dh]") {
+// One test case per curve so ctest can run them side by side.
+TEST_CASE("ike-crypto: DH Wycheproof ECDH P-256 via KE format (group 19)", "[ike-crypto][dh]") {
     run_wycheproof_ecdh("ecdh_secp256r1_ecpoint_test.json", 19);
+}
+
+TEST_CASE("ike-crypto: DH Wycheproof ECDH P-384 via KE format (group 20)", "[ike-crypto][dh]") {
     run_wycheproof_ecdh("ecdh_secp384r1_ecpoint_test.json", 20);
+}
+
+TEST_CASE("ike-crypto: DH Wycheproof ECDH P-521 via KE format (group 21)", "[ike-crypto][dh]") {
     run_wycheproof_ecdh("ecdh_secp521r1_ecpoint_test.json", 21);
 }
 
