@@ -13,7 +13,8 @@ start=$(date +%s)
 stamp() { echo "== $1 ($(( $(date +%s) - start ))s)"; }
 
 stamp "build"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# Configure quietly, but say which optional backends were built or skipped (XRT).
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo | grep -E "XRT" || true
 cmake --build build -j "$jobs"
 stamp "tests"
 (cd build && ctest --output-on-failure -j "$jobs" --timeout 900)
