@@ -48,11 +48,18 @@ class Probe : public esp::sim::Agent {
     if (t_.m_axis_tvalid && t_.m_axis_tready) {
       if (out_first_) out_start.push_back(cycle_);
       out_first_ = t_.m_axis_tlast;
+      // contract: keep contiguous from lane 0, full unless last, unused lanes zero
+      const unsigned keep = t_.m_axis_tkeep;
+      const auto data = esp::sim::load_bytes(t_.m_axis_tdata);
+      bool ok = (keep & (keep + 1)) == 0 && (t_.m_axis_tlast || keep == 0xFFFF);
+      for (unsigned i = 0; i < 16; ++i) ok = ok && ((keep >> i) & 1 || data[i] == 0);
+      if (!ok) ++bad_beats;
     }
     ++cycle_;
   }
   std::vector<uint64_t> in_start, in_end, out_start;
   uint64_t in_bytes = 0;
+  uint64_t bad_beats = 0;  // output beats breaking the lane rules
 
  private:
   Vesp_decap& t_;
@@ -107,6 +114,7 @@ struct Rig {
     bench.ticks(50);  // nothing extra may come out
     REQUIRE(sink.packets().size() == expected.size());
     REQUIRE(ctrl.records().size() == expected.size());
+    REQUIRE(probe.bad_beats == 0);
     for (size_t i = 0; i < expected.size(); ++i) {
       const auto& got = sink.packets()[i];
       const auto& exp = expected[i];
