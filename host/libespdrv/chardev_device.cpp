@@ -8,8 +8,6 @@
 
 #include <cerrno>
 
-#include <openssl/crypto.h>
-
 namespace espdrv {
 
 ChardevDevice::ChardevDevice(const std::string& path)
@@ -25,51 +23,9 @@ ChardevDevice::~ChardevDevice()
         ::close(fd_);
 }
 
-void ChardevDevice::call(unsigned long cmd, void* arg, const char* what)
+long ChardevDevice::raw_ioctl(unsigned long cmd, void* arg)
 {
-    if (::ioctl(fd_, cmd, arg) < 0)
-        throw Error(errno, what);
-}
-
-esp_dev_info ChardevDevice::info()
-{
-    esp_dev_info i{};
-    call(ESP_IOC_DEV_INFO, &i, "dev info");
-    return i;
-}
-
-uint32_t ChardevDevice::sa_add(esp_sa_params params)
-{
-    call(ESP_IOC_SA_ADD, &params, "sa add");
-    uint32_t h = params.handle;
-    OPENSSL_cleanse(&params, sizeof params);
-    return h;
-}
-
-void ChardevDevice::sa_update(const esp_sa_params& params)
-{
-    esp_sa_params copy = params;
-    call(ESP_IOC_SA_UPDATE, &copy, "sa update");
-    OPENSSL_cleanse(&copy, sizeof copy);
-}
-
-void ChardevDevice::sa_del(uint32_t handle) { call(ESP_IOC_SA_DEL, &handle, "sa del"); }
-
-esp_sa_state ChardevDevice::sa_get(uint32_t handle)
-{
-    esp_sa_state st{};
-    st.handle = handle;
-    call(ESP_IOC_SA_GET, &st, "sa get");
-    return st;
-}
-
-void ChardevDevice::sa_flush() { call(ESP_IOC_SA_FLUSH, nullptr, "sa flush"); }
-
-esp_stats ChardevDevice::stats()
-{
-    esp_stats s{};
-    call(ESP_IOC_STATS, &s, "stats");
-    return s;
+    return ::ioctl(fd_, cmd, arg) < 0 ? -errno : 0;
 }
 
 std::vector<esp_event> ChardevDevice::read_events(std::chrono::milliseconds timeout)

@@ -3,7 +3,6 @@
 #include <cstring>
 #include <thread>
 
-#include <openssl/crypto.h>
 
 #include "packet_engine.h"
 
@@ -74,52 +73,9 @@ uint64_t CoreCard::cycles()
 // A new reader starts at the oldest event the core still holds, as /dev/espN does.
 CoreDevice::CoreDevice(std::shared_ptr<CoreCard> card) : card_(std::move(card)), cursor_(0) {}
 
-void CoreDevice::call(unsigned int cmd, void* arg, const char* what)
+long CoreDevice::raw_ioctl(unsigned long cmd, void* arg)
 {
-    long ret = card_->ioctl(cmd, arg);
-    if (ret)
-        throw Error(static_cast<int>(-ret), what);
-}
-
-esp_dev_info CoreDevice::info()
-{
-    esp_dev_info i{};
-    call(ESP_IOC_DEV_INFO, &i, "dev info");
-    return i;
-}
-
-uint32_t CoreDevice::sa_add(esp_sa_params params)
-{
-    call(ESP_IOC_SA_ADD, &params, "sa add");
-    uint32_t h = params.handle;
-    OPENSSL_cleanse(&params, sizeof params); // the key passed through here
-    return h;
-}
-
-void CoreDevice::sa_update(const esp_sa_params& params)
-{
-    esp_sa_params copy = params;
-    call(ESP_IOC_SA_UPDATE, &copy, "sa update");
-    OPENSSL_cleanse(&copy, sizeof copy);
-}
-
-void CoreDevice::sa_del(uint32_t handle) { call(ESP_IOC_SA_DEL, &handle, "sa del"); }
-
-esp_sa_state CoreDevice::sa_get(uint32_t handle)
-{
-    esp_sa_state st{};
-    st.handle = handle;
-    call(ESP_IOC_SA_GET, &st, "sa get");
-    return st;
-}
-
-void CoreDevice::sa_flush() { call(ESP_IOC_SA_FLUSH, nullptr, "sa flush"); }
-
-esp_stats CoreDevice::stats()
-{
-    esp_stats s{};
-    call(ESP_IOC_STATS, &s, "stats");
-    return s;
+    return card_->ioctl(static_cast<unsigned int>(cmd), arg);
 }
 
 std::vector<esp_event> CoreDevice::read_events(std::chrono::milliseconds timeout)

@@ -41,24 +41,18 @@ private:
 };
 
 // A Device (one opener) on a CoreCard.
-class CoreDevice : public Device {
+class CoreDevice : public IoctlDevice {
 public:
     explicit CoreDevice(std::shared_ptr<CoreCard> card);
 
-    esp_dev_info info() override;
-    uint32_t sa_add(esp_sa_params params) override;
-    void sa_update(const esp_sa_params& params) override;
-    void sa_del(uint32_t handle) override;
-    esp_sa_state sa_get(uint32_t handle) override;
-    void sa_flush() override;
-    esp_stats stats() override;
     std::vector<esp_event> read_events(std::chrono::milliseconds timeout) override;
     PacketResult inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet) override;
     uint64_t register_writes() const override;
 
-private:
-    void call(unsigned int cmd, void* arg, const char* what);
+protected:
+    long raw_ioctl(unsigned long cmd, void* arg) override;
 
+private:
     std::shared_ptr<CoreCard> card_;
     uint64_t cursor_;
 };

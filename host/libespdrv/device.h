@@ -61,6 +61,26 @@ public:
     virtual uint64_t register_writes() const { return 0; }
 };
 
+// A Device whose requests are ioctls of the uapi ABI, carried by raw_ioctl(): the
+// typed calls, key wiping and errors are shared by every backend.
+class IoctlDevice : public Device {
+public:
+    esp_dev_info info() override;
+    uint32_t sa_add(esp_sa_params params) override;
+    void sa_update(const esp_sa_params& params) override;
+    void sa_del(uint32_t handle) override;
+    esp_sa_state sa_get(uint32_t handle) override;
+    void sa_flush() override;
+    esp_stats stats() override;
+
+protected:
+    // Runs one request on a struct of _IOC_SIZE(cmd) bytes; returns 0 or a negative errno.
+    virtual long raw_ioctl(unsigned long cmd, void* arg) = 0;
+
+private:
+    void call(unsigned long cmd, void* arg, const char* what);
+};
+
 // Opens a device from its string; throws Error (EINVAL for a bad string, or the open's errno).
 std::unique_ptr<Device> open_device(std::string_view spec);
 

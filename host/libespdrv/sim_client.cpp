@@ -16,7 +16,7 @@
 namespace espdrv {
 namespace {
 
-class SimDevice : public Device {
+class SimDevice : public IoctlDevice {
 public:
     explicit SimDevice(const std::string& path)
     {
@@ -38,40 +38,6 @@ public:
     SimDevice(const SimDevice&) = delete;
     SimDevice& operator=(const SimDevice&) = delete;
 
-    esp_dev_info info() override
-    {
-        esp_dev_info i{};
-        ioctl(ESP_IOC_DEV_INFO, &i, sizeof i, "dev info");
-        return i;
-    }
-    uint32_t sa_add(esp_sa_params p) override
-    {
-        ioctl(ESP_IOC_SA_ADD, &p, sizeof p, "sa add");
-        uint32_t h = p.handle;
-        OPENSSL_cleanse(&p, sizeof p);
-        return h;
-    }
-    void sa_update(const esp_sa_params& p) override
-    {
-        esp_sa_params copy = p;
-        ioctl(ESP_IOC_SA_UPDATE, &copy, sizeof copy, "sa update");
-        OPENSSL_cleanse(&copy, sizeof copy);
-    }
-    void sa_del(uint32_t h) override { ioctl(ESP_IOC_SA_DEL, &h, sizeof h, "sa del"); }
-    esp_sa_state sa_get(uint32_t h) override
-    {
-        esp_sa_state st{};
-        st.handle = h;
-        ioctl(ESP_IOC_SA_GET, &st, sizeof st, "sa get");
-        return st;
-    }
-    void sa_flush() override { ioctl(ESP_IOC_SA_FLUSH, nullptr, 0, "sa flush"); }
-    esp_stats stats() override
-    {
-        esp_stats s{};
-        ioctl(ESP_IOC_STATS, &s, sizeof s, "stats");
-        return s;
-    }
     std::vector<esp_event> read_events(std::chrono::milliseconds timeout) override
     {
         std::vector<uint8_t> req;
@@ -120,24 +86,27 @@ private:
         return std::move(reply->second);
     }
 
-    void ioctl(uint32_t cmd, void* arg, size_t size, const char* what)
+protected:
+    long raw_ioctl(unsigned long cmd, void* arg) override
     {
+        const size_t size = _IOC_SIZE(cmd);
         std::vector<uint8_t> req;
-        sim::put(req, cmd);
+        sim::put(req, static_cast<uint32_t>(cmd));
         const auto* p = static_cast<const uint8_t*>(arg);
-        req.insert(req.end(), p, p + size);
+        if (size)
+            req.insert(req.end(), p, p + size);
         auto body = exchange(sim::kIoctl, req);
         OPENSSL_cleanse(req.data(), req.size());
         size_t pos = 0;
         int32_t status = 0;
         if (!sim::get(body, pos, status) || body.size() - pos != size)
-            throw Error(EPROTO, "ioctl reply");
-        if (status)
-            throw Error(-status, what);
-        if (size)
+            throw Error(EPROTO, "simulated card: bad ioctl reply");
+        if (!status && size)
             std::memcpy(arg, body.data() + pos, size);
+        return status;
     }
 
+private:
     int fd_ = -1;
     std::mutex lock_;
     uint64_t cycles_ = 0;
