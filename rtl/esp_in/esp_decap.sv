@@ -107,7 +107,7 @@ module esp_decap #(
       .lk_valid, .lk_spi, .lk_dst, .lk_ipv6, .lk_done, .lk_hit, .lk_handle,
       .sf_valid, .sf_handle, .sf_dir, .sf_alloc, .sf_done, .sf_result, .sf_gen, .sf_cfg,
       .rc_valid, .rc_ready, .rc_handle, .rc_seq_lo, .rc_done, .rc_ok(rp_ok), .rc_seq(rp_seq_out),
-      .out_valid(rs_valid), .out_room(sq_count < 3'd3), .out_desc(rs_desc));
+      .out_valid(rs_valid), .out_room(sq_count < 3'd4), .out_desc(rs_desc));
 
   stream_fifo #(.WIDTH(SA_W), .DEPTH(4)) u_sa_q (
       .clk, .rst_n, .wr_en(rs_valid), .wr_data(rs_desc), .rd_valid(sq_valid), .rd_ready(sq_pop),

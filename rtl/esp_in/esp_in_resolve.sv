@@ -6,6 +6,8 @@
 //   ESP shorter than 8 + 8 + 2 + 16: MALFORMED
 //   replay pre-check with seq_lo -> REPLAY, else the inferred 64-bit number (ESN AAD)
 // Packets already MALFORMED by the parser pass straight through (no SA).
+// Three stages (lookup, fetch, replay), one packet each, so up to three packets overlap:
+// a packet costs about max(lookup, fetch, replay) cycles instead of their sum.
 module esp_in_resolve (
     input  logic                   clk,
     input  logic                   rst_n,
@@ -42,100 +44,110 @@ module esp_in_resolve (
     input  logic                   out_room,
     output esp_in_pkg::sa_desc_t   out_desc
 );
-  typedef enum logic [2:0] {S_IDLE, S_LK, S_LK_WAIT, S_SF, S_SF_WAIT, S_RP, S_RP_WAIT, S_OUT} state_t;
-  state_t st_q;
-  esp_in_pkg::sa_desc_t r_q;
-
   localparam int unsigned ESP_MIN = 8 + 8 + 2 + esp_contract_pkg::ICV_BYTES;
 
   function automatic logic [31:0] word(input logic [31*32-1:0] cfg, input int unsigned i);
     word = cfg[32 * i +: 32];
   endfunction
 
-  assign in_ready = st_q == S_IDLE && out_room;
-  assign lk_valid = st_q == S_LK;
-  assign lk_spi = r_q.d.spi;
-  assign lk_dst = r_q.d.dst;
-  assign lk_ipv6 = r_q.d.ipv6;
-  assign sf_valid = st_q == S_SF;
-  assign sf_handle = r_q.handle;
-  assign sf_dir = 1'b1;
-  assign sf_alloc = 1'b0;
-  assign rc_valid = st_q == S_RP;
-  assign rc_handle = r_q.handle;
-  assign rc_seq_lo = r_q.d.seq_lo;
-  assign out_valid = st_q == S_OUT;
-  assign out_desc = r_q;
+  typedef enum logic [1:0] {E_EMPTY, E_REQ, E_WAIT, E_FULL} stage_t;
+  stage_t l_st, f_st, r_st;
+  esp_in_pkg::sa_desc_t l_q, f_q, r_q;
+  logic l_to_f, f_to_r, r_out;
 
   logic [31:0] ctrl;
   assign ctrl = word(sf_cfg, esp_contract_pkg::SA_W_CTRL);
 
+  // ---------------------------------------------------------------- lookup stage
+  assign in_ready = l_st == E_EMPTY || (l_st == E_FULL && l_to_f);
+  assign lk_valid = l_st == E_REQ;
+  assign lk_spi = l_q.d.spi;
+  assign lk_dst = l_q.d.dst;
+  assign lk_ipv6 = l_q.d.ipv6;
+  assign l_to_f = l_st == E_FULL && (f_st == E_EMPTY || (f_st == E_FULL && f_to_r));
+
+  // ---------------------------------------------------------------- fetch stage
+  assign sf_valid = f_st == E_REQ;
+  assign sf_handle = f_q.handle;
+  assign sf_dir = 1'b1;
+  assign sf_alloc = 1'b0;
+  assign f_to_r = f_st == E_FULL && (r_st == E_EMPTY || (r_st == E_FULL && r_out));
+
+  // ---------------------------------------------------------------- replay stage
+  assign rc_valid = r_st == E_REQ;
+  assign rc_handle = r_q.handle;
+  assign rc_seq_lo = r_q.d.seq_lo;
+  assign r_out = r_st == E_FULL && out_room;
+  assign out_valid = r_out;
+  assign out_desc = r_q;
+
+  // a packet entering a stage either needs its operation or is already decided
+  function automatic stage_t enter(input logic [3:0] code);
+    enter = code == esp_contract_pkg::DROP_OK ? E_REQ : E_FULL;
+  endfunction
+
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
-      st_q <= S_IDLE;
+      l_st <= E_EMPTY;
+      f_st <= E_EMPTY;
+      r_st <= E_EMPTY;
     end else begin
-      case (st_q)
-        S_IDLE: if (in_valid && in_ready) st_q <= in_desc.malformed ? S_OUT : S_LK;
-        S_LK: st_q <= S_LK_WAIT;
-        S_LK_WAIT: if (lk_done) st_q <= lk_hit ? S_SF : S_OUT;
-        S_SF: st_q <= S_SF_WAIT;
-        S_SF_WAIT:
-          if (sf_done) begin
-            if (sf_result != esp_contract_pkg::DROP_OK ||
-                ctrl[esp_contract_pkg::SA_W_CTRL_UDP_ENCAP_LSB] != r_q.d.udp ||
-                r_q.d.esp_len < 16'(ESP_MIN))
-              st_q <= S_OUT;
-            else
-              st_q <= S_RP;
-          end
-        S_RP: if (rc_ready) st_q <= S_RP_WAIT;
-        S_RP_WAIT: if (rc_done) st_q <= S_OUT;
-        S_OUT: st_q <= S_IDLE;  // out_room was checked when the packet was taken
-        default: st_q <= S_IDLE;
-      endcase
+      // lookup
+      if (in_valid && in_ready) l_st <= in_desc.malformed ? E_FULL : E_REQ;
+      else if (l_to_f) l_st <= E_EMPTY;
+      else if (l_st == E_REQ) l_st <= E_WAIT;
+      else if (l_st == E_WAIT && lk_done) l_st <= E_FULL;
+      // fetch
+      if (l_to_f) f_st <= enter(l_q.code);
+      else if (f_to_r) f_st <= E_EMPTY;
+      else if (f_st == E_REQ) f_st <= E_WAIT;
+      else if (f_st == E_WAIT && sf_done) f_st <= E_FULL;
+      // replay
+      if (f_to_r) r_st <= enter(f_q.code);
+      else if (r_out) r_st <= E_EMPTY;
+      else if (r_st == E_REQ && rc_ready) r_st <= E_WAIT;
+      else if (r_st == E_WAIT && rc_done) r_st <= E_FULL;
     end
   end
 
   always_ff @(posedge clk) begin
-    case (st_q)
-      S_IDLE:
-        if (in_valid && in_ready) begin
-          r_q <= '0;
-          r_q.d <= in_desc;
-          r_q.handle <= esp_in_pkg::NO_SA;
-          r_q.code <= in_desc.malformed ? esp_contract_pkg::DROP_MALFORMED : esp_contract_pkg::DROP_OK;
-        end
-      S_LK_WAIT:
-        if (lk_done) begin
-          if (lk_hit) r_q.handle <= lk_handle;
-          else r_q.code <= esp_contract_pkg::DROP_NO_SA;
-        end
-      S_SF_WAIT:
-        if (sf_done) begin
-          r_q.gen <= sf_gen;
-          r_q.key <= {word(sf_cfg, 4), word(sf_cfg, 5), word(sf_cfg, 6), word(sf_cfg, 7),
-                      word(sf_cfg, 8), word(sf_cfg, 9), word(sf_cfg, 10), word(sf_cfg, 11)};
-          r_q.key256 <= ctrl[esp_contract_pkg::SA_W_CTRL_KEY256_LSB];
-          r_q.salt <= word(sf_cfg, esp_contract_pkg::SA_W_SALT);
-          r_q.esn <= ctrl[esp_contract_pkg::SA_W_CTRL_ESN_LSB];
-          r_q.transport <= ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB];
-          // order of the model: encapsulation mismatch, disabled, ESP too short
-          if (sf_result == esp_contract_pkg::DROP_NO_SA) begin
-            r_q.code <= esp_contract_pkg::DROP_NO_SA;  // deleted between lookup and fetch
-            r_q.handle <= esp_in_pkg::NO_SA;
-          end else if (ctrl[esp_contract_pkg::SA_W_CTRL_UDP_ENCAP_LSB] != r_q.d.udp)
-            r_q.code <= esp_contract_pkg::DROP_MALFORMED;
-          else if (sf_result != esp_contract_pkg::DROP_OK)
-            r_q.code <= sf_result;
-          else if (r_q.d.esp_len < 16'(ESP_MIN))
-            r_q.code <= esp_contract_pkg::DROP_MALFORMED;
-        end
-      S_RP_WAIT:
-        if (rc_done) begin
-          r_q.seq <= rc_seq;
-          if (!rc_ok) r_q.code <= esp_contract_pkg::DROP_REPLAY;
-        end
-      default: ;
-    endcase
+    if (in_valid && in_ready) begin
+      l_q <= '0;
+      l_q.d <= in_desc;
+      l_q.handle <= esp_in_pkg::NO_SA;
+      l_q.code <= in_desc.malformed ? esp_contract_pkg::DROP_MALFORMED : esp_contract_pkg::DROP_OK;
+    end else if (l_st == E_WAIT && lk_done) begin
+      if (lk_hit) l_q.handle <= lk_handle;
+      else l_q.code <= esp_contract_pkg::DROP_NO_SA;
+    end
+
+    if (l_to_f) begin
+      f_q <= l_q;
+    end else if (f_st == E_WAIT && sf_done) begin
+      f_q.gen <= sf_gen;
+      f_q.key <= {word(sf_cfg, 4), word(sf_cfg, 5), word(sf_cfg, 6), word(sf_cfg, 7),
+                  word(sf_cfg, 8), word(sf_cfg, 9), word(sf_cfg, 10), word(sf_cfg, 11)};
+      f_q.key256 <= ctrl[esp_contract_pkg::SA_W_CTRL_KEY256_LSB];
+      f_q.salt <= word(sf_cfg, esp_contract_pkg::SA_W_SALT);
+      f_q.esn <= ctrl[esp_contract_pkg::SA_W_CTRL_ESN_LSB];
+      f_q.transport <= ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB];
+      // order of the model: encapsulation mismatch, disabled, ESP too short
+      if (sf_result == esp_contract_pkg::DROP_NO_SA) begin
+        f_q.code <= esp_contract_pkg::DROP_NO_SA;  // deleted between lookup and fetch
+        f_q.handle <= esp_in_pkg::NO_SA;
+      end else if (ctrl[esp_contract_pkg::SA_W_CTRL_UDP_ENCAP_LSB] != f_q.d.udp)
+        f_q.code <= esp_contract_pkg::DROP_MALFORMED;
+      else if (sf_result != esp_contract_pkg::DROP_OK)
+        f_q.code <= sf_result;
+      else if (f_q.d.esp_len < 16'(ESP_MIN))
+        f_q.code <= esp_contract_pkg::DROP_MALFORMED;
+    end
+
+    if (f_to_r) begin
+      r_q <= f_q;
+    end else if (r_st == E_WAIT && rc_done) begin
+      r_q.seq <= rc_seq;
+      if (!rc_ok) r_q.code <= esp_contract_pkg::DROP_REPLAY;
+    end
   end
 endmodule
