@@ -18,6 +18,13 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
+bool starts_card_work(std::uint32_t addr) { return addr == ESP_REG_SA_CMD || addr == ESP_REG_DEV_CONTROL; }
+
+void wait_not_busy(esp::PacketEngine& e) {
+  for (int i = 0; i < 100000 && (e.read_reg(ESP_REG_SA_STATUS) & ESP_REG_SA_STATUS_BUSY_MASK); ++i) {
+  }
+}
+
 BothEngine::BothEngine(std::unique_ptr<esp::PacketEngine> a, std::string a_name, std::unique_ptr<esp::PacketEngine> b,
                        std::string b_name)
     : a_(std::move(a)), b_(std::move(b)), a_name_(std::move(a_name)), b_name_(std::move(b_name)) {}
@@ -36,12 +43,12 @@ std::uint32_t BothEngine::read_reg(std::uint32_t addr) {
 void BothEngine::write_reg(std::uint32_t addr, std::uint32_t data) {
   a_->write_reg(addr, data);
   b_->write_reg(addr, data);
-  // An SA command keeps the RTL busy for a few cycles and the model for none: let both
-  // finish it, so SA_STATUS is compared for the command's outcome, not its timing.
-  if (addr == ESP_REG_SA_CMD)
-    for (esp::PacketEngine* e : {a_.get(), b_.get()})
-      for (int i = 0; i < 1000 && (e->read_reg(ESP_REG_SA_STATUS) & ESP_REG_SA_STATUS_BUSY_MASK); ++i) {
-      }
+  // An SA command or a reset keeps the RTL busy for a while and the model for no time: let
+  // both finish, so SA_STATUS is compared for the outcome, not the timing.
+  if (starts_card_work(addr)) {
+    wait_not_busy(*a_);
+    wait_not_busy(*b_);
+  }
 }
 
 bool BothEngine::irq() {

@@ -3,8 +3,13 @@
 
 #include <stdexcept>
 
+#include "both_engine.h"
 #include "hls_engine.h"
 #include "packet_engine.h"
+#ifdef ESP_WITH_RTL_ENGINE  // set by sim/top.cmake when the Verilated esp_engine_top is built
+#include "Vesp_engine_top.h"
+#include "rtl_engine.h"
+#endif
 
 namespace espsim {
 
@@ -15,11 +20,26 @@ std::unique_ptr<esp::PacketEngine> make() {
   return std::make_unique<Engine>();
 }
 
+#ifdef ESP_WITH_RTL_ENGINE
+using RtlTop = esp::RtlEngine<Vesp_engine_top>;
+
+// The RTL and the HLS model in lockstep; the first difference throws EngineMismatch.
+std::unique_ptr<esp::PacketEngine> make_rtl() { return std::make_unique<SettledEngine>(std::make_unique<RtlTop>()); }
+
+std::unique_ptr<esp::PacketEngine> make_both() {
+  return std::make_unique<BothEngine>(std::make_unique<RtlTop>(), "rtl", std::make_unique<esp::HlsEngine>(), "hls");
+}
+#endif
+
 }  // namespace
 
 const std::vector<EngineInfo>& engines() {
   static const std::vector<EngineInfo> table = {
       {"hls", "the HLS C++ model of the accelerator (C simulation)", &make<esp::HlsEngine>},
+#ifdef ESP_WITH_RTL_ENGINE
+      {"rtl", "the SystemVerilog accelerator (esp_engine_top, Verilated; cycle counts)", &make_rtl},
+      {"both", "rtl and hls in lockstep, stopping at the first difference", &make_both},
+#endif
   };
   return table;
 }
