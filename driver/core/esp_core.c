@@ -60,21 +60,30 @@ static int sa_error_to_errno(u32 err)
 	}
 }
 
-/* Issues an SA command and waits for it; returns 0 or a negative errno. */
-static int sa_command(struct esp_core *c, u32 op, u32 handle)
+/* Waits until the card takes SA commands again; returns SA_STATUS or -ETIMEDOUT. */
+static long wait_not_busy(struct esp_core *c)
 {
-	u32 status = 0, polls;
+	u32 status, polls;
 
-	wr(c, ESP_REG_SA_CMD, (op << ESP_REG_SA_CMD_OP_LSB) | (handle << ESP_REG_SA_CMD_HANDLE_LSB));
 	for (polls = 0; polls < ESP_CORE_BUSY_POLLS; polls++) {
 		status = rd(c, ESP_REG_SA_STATUS);
 		if (!(status & (ESP_REG_SA_STATUS_BUSY_MASK << ESP_REG_SA_STATUS_BUSY_LSB)))
-			break;
+			return status;
 		esp_relax();
 	}
-	if (polls == ESP_CORE_BUSY_POLLS)
-		return -ETIMEDOUT;
-	return sa_error_to_errno(field(status, ESP_REG_SA_STATUS_ERROR_LSB, ESP_REG_SA_STATUS_ERROR_MASK));
+	return -ETIMEDOUT;
+}
+
+/* Issues an SA command and waits for it; returns 0 or a negative errno. */
+static int sa_command(struct esp_core *c, u32 op, u32 handle)
+{
+	long status;
+
+	wr(c, ESP_REG_SA_CMD, (op << ESP_REG_SA_CMD_OP_LSB) | (handle << ESP_REG_SA_CMD_HANDLE_LSB));
+	status = wait_not_busy(c);
+	if (status < 0)
+		return (int)status;
+	return sa_error_to_errno(field((u32)status, ESP_REG_SA_STATUS_ERROR_LSB, ESP_REG_SA_STATUS_ERROR_MASK));
 }
 
 /* Writes a staging word only when it differs from what SA_DATA already holds. */
@@ -232,6 +241,9 @@ int esp_core_init(struct esp_core *c, const struct esp_hw_ops *ops, void *ctx)
 		return -ENODEV;
 	/* Start from a known card: empty table, zero counters, empty staging. */
 	wr(c, ESP_REG_DEV_CONTROL, 1u << ESP_REG_DEV_CONTROL_SOFT_RESET_LSB);
+	/* The RTL clears its table a slot per cycle; SA commands are ignored meanwhile. */
+	if (wait_not_busy(c) < 0)
+		return -ETIMEDOUT;
 	stage_all_zero(c);
 	c->events_lost_hw = 0;
 	return 0;
