@@ -20,8 +20,8 @@ struct EngineMismatch : std::runtime_error {
 
 // Waits after writes that start card work (SA_CMD, DEV_CONTROL's SOFT_RESET) until
 // SA_STATUS.BUSY clears. The RTL sweeps its tables for ~1024 cycles after SOFT_RESET and
-// ignores SA_DATA/SA_CMD writes meanwhile; the driver core does not yet poll BUSY after
-// SOFT_RESET (esp_core_init), which the HLS model (never busy) does not reveal.
+// ignores SA_DATA/SA_CMD writes meanwhile; a register user that does not poll BUSY (as the
+// driver core did not before it was fixed) would lose writes, which the HLS model hides.
 void wait_not_busy(esp::PacketEngine& e);
 bool starts_card_work(std::uint32_t addr);
 
