@@ -100,6 +100,22 @@ int main(int argc, char** argv)
         const Figure f = measure(*sim, n, rounds);
         std::printf("%-28s %14.0f %10.2f %18s\n", ("sim: (espsim serve, " + engine + ")").c_str(), f.installs_per_s,
                     f.installs_per_s / base.installs_per_s, "(server side)");
+        // Card cycles per install (timed engines): the cycle counter read through two
+        // probe packets around the installs, minus what one probe packet costs.
+        const std::vector<uint8_t> probe(20, 0); // not IP: dropped MALFORMED, no state touched
+        const uint64_t c0 = sim->inject(false, 0, probe).card_cycles;
+        std::vector<uint32_t> handles;
+        for (uint32_t i = 0; i < n; i++)
+            handles.push_back(sim->sa_add(sa(i)));
+        const uint64_t c1 = sim->inject(false, 0, probe).card_cycles;
+        const uint64_t c2 = sim->inject(false, 0, probe).card_cycles;
+        for (uint32_t h : handles)
+            sim->sa_del(h);
+        if (c2 > c1) {
+            const double per = (double(c1 - c0) - double(c2 - c1)) / n;
+            std::printf("%-28s %14.1f   (control-port cycles per SA install on the %s card)\n", "  cycles/install", per,
+                        engine.c_str());
+        }
     }
     ::kill(pid, SIGTERM);
     ::waitpid(pid, nullptr, 0);

@@ -61,6 +61,7 @@ PacketResult CoreCard::inject(bool inbound, uint16_t sa_handle, std::span<const 
         out.sa = r.sa;
     }
     esp_core_poll_events(&core_); // lifetimes and exhaustion raise events on the data path
+    out.card_cycles = cycles();
     return out;
 }
 

@@ -35,6 +35,7 @@ struct PacketResult {
     std::vector<uint8_t> bytes; // output packet, empty for a drop
     uint8_t result = 0;         // ESP_DROP_* code
     uint16_t sa = 0xffff;       // SA that handled it
+    uint64_t card_cycles = 0;   // the card's cycle counter after it (timed engines; else 0)
 };
 
 class Device {

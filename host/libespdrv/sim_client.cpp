@@ -68,7 +68,7 @@ public:
         uint8_t pad8 = 0;
         uint32_t pad32 = 0;
         if (!sim::get(body, pos, r.result) || !sim::get(body, pos, pad8) || !sim::get(body, pos, r.sa) ||
-            !sim::get(body, pos, pad32) || !sim::get(body, pos, cycles_))
+            !sim::get(body, pos, pad32) || !sim::get(body, pos, r.card_cycles))
             throw Error(EPROTO, "inject reply");
         r.bytes.assign(body.begin() + static_cast<long>(pos), body.end());
         return r;
@@ -109,7 +109,6 @@ protected:
 private:
     int fd_ = -1;
     std::mutex lock_;
-    uint64_t cycles_ = 0;
 };
 
 } // namespace

@@ -79,7 +79,7 @@ void serve_client(int fd, std::shared_ptr<CoreCard> card)
             sim::put(reply, uint8_t{0});
             sim::put(reply, r.sa);
             sim::put(reply, uint32_t{0});
-            sim::put(reply, card->cycles());
+            sim::put(reply, r.card_cycles);
             reply.insert(reply.end(), r.bytes.begin(), r.bytes.end());
         } else if (kind == sim::kEvents) {
             uint32_t timeout_ms = 0, max = 0;
