@@ -1,7 +1,7 @@
 // SA installs per second through each libespdrv backend reachable here, in one run,
 // with the in-process model as the baseline, and control-port writes per install.
 //
-//   bench_sa_install [--sas N] [--rounds R] [--engine hls|rtl]
+//   bench_sa_install [--sas N] [--rounds R] [--engine hls|rtl] [--espsim PATH]
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -70,6 +70,7 @@ int main(int argc, char** argv)
     uint32_t n = 1000;
     int rounds = 3;
     std::string engine = "hls";
+    std::string espsim = ESPSIM_BIN;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--sas"))
             n = static_cast<uint32_t>(std::stoul(argv[i + 1]));
@@ -77,6 +78,8 @@ int main(int argc, char** argv)
             rounds = std::stoi(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--engine"))
             engine = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--espsim"))
+            espsim = argv[i + 1];
     }
     std::printf("SA installs (IPv4, AES-128, alternating in/out), %u SAs x %d rounds, best round\n", n, rounds);
     std::printf("%-28s %14s %10s %18s\n", "backend", "installs/s", "vs model:", "reg writes/install");
@@ -89,7 +92,7 @@ int main(int argc, char** argv)
     const std::string sock = "/tmp/esp-bench-" + std::to_string(::getpid()) + ".sock";
     pid_t pid = ::fork();
     if (pid == 0) {
-        ::execl(ESPSIM_BIN, ESPSIM_BIN, "serve", "--socket", sock.c_str(), "--engine", engine.c_str(), nullptr);
+        ::execl(espsim.c_str(), espsim.c_str(), "serve", "--socket", sock.c_str(), "--engine", engine.c_str(), nullptr);
         ::_exit(127);
     }
     struct stat st;

@@ -36,11 +36,18 @@ std::string engine_help() {
   return s;
 }
 
+// A served card is the Verilated RTL when this build has it, else the HLS model.
+std::string serve_default_engine() {
+  for (const auto& e : espsim::engines())
+    if (std::string(e.name) == "rtl") return "rtl";
+  return "hls";
+}
+
 int serve(int argc, char** argv) {
   po::options_description opts("espsim serve options");
   opts.add_options()("help,h", "this help")("socket", po::value<std::string>()->required(),
                                              "UNIX socket path to serve the card on")(
-      "engine", po::value<std::string>()->default_value("hls"), engine_help().c_str());
+      "engine", po::value<std::string>()->default_value(serve_default_engine()), engine_help().c_str());
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
