@@ -68,9 +68,12 @@ int main(int argc, char** argv)
     } catch (const espctl::UsageError& e) {
         std::fprintf(stderr, "espctl: %s\n(try espctl --help)\n", e.message.c_str());
         return 2;
+    } catch (const espdrv::BadDeviceString& e) {
+        std::fprintf(stderr, "espctl: %s\n(try espctl --help)\n", e.what());
+        return 2;
     } catch (const espdrv::Error& e) {
         // "sa add: File exists": what was asked, then the errno's meaning.
         std::fprintf(stderr, "espctl: %s\n", e.what());
-        return e.errnum() == EINVAL && std::strncmp(e.what(), "device '", 8) == 0 ? 2 : 1;
+        return 1;
     }
 }

@@ -9,6 +9,7 @@
 // the same requests get the same answers everywhere.
 #pragma once
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -28,6 +29,12 @@ class Error : public std::system_error {
 public:
     Error(int err, const std::string& what) : std::system_error(err, std::generic_category(), what) {}
     int errnum() const { return code().value(); }
+};
+
+// A device string that names no backend (a usage error, not a refusal by a card).
+class BadDeviceString : public Error {
+public:
+    explicit BadDeviceString(const std::string& what) : Error(EINVAL, what) {}
 };
 
 // What became of a packet pushed through a card's data path.
@@ -82,7 +89,7 @@ private:
     void call(unsigned long cmd, void* arg, const char* what);
 };
 
-// Opens a device from its string; throws Error (EINVAL for a bad string, or the open's errno).
+// Opens a device from its string; throws BadDeviceString, or Error with the open's errno.
 std::unique_ptr<Device> open_device(std::string_view spec);
 
 } // namespace espdrv

@@ -27,7 +27,7 @@ std::unique_ptr<Device> open_device(std::string_view spec)
         throw Error(ENOTSUP, "device '" + s + "': this build has no XRT backend (XRT was not found)");
 #endif
     }
-    throw Error(EINVAL, "device '" + s + "': expected /dev/espN, sim:PATH, model: or xrt:N");
+    throw BadDeviceString("device '" + s + "': expected /dev/espN, sim:PATH, model: or xrt:N");
 }
 
 } // namespace espdrv

@@ -96,7 +96,7 @@ std::unique_ptr<Device> open_xrt_device(const std::string& index)
     char* end = nullptr;
     const unsigned long i = std::strtoul(index.c_str(), &end, 10);
     if (index.empty() || *end)
-        throw Error(EINVAL, "device 'xrt:" + index + "': expected xrt:N with N a card index");
+        throw BadDeviceString("device 'xrt:" + index + "': expected xrt:N with N a card index");
     return std::make_unique<XrtDevice>(static_cast<unsigned>(i));
 }
 
