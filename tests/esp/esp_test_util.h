@@ -9,36 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "../common/test_bytes.h"
+
 #include "esp_contract.h"
 #include "packet_engine.h"
 
 namespace esp_test {
 
-using Bytes = std::vector<std::uint8_t>;
-
-inline Bytes from_hex(const std::string& hex) {
-  if (hex.size() % 2 != 0) throw std::invalid_argument("odd hex length: " + hex);
-  Bytes out(hex.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = static_cast<std::uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
-  return out;
-}
-
-inline std::string to_hex(const Bytes& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (std::uint8_t x : b) {
-    s.push_back(digits[x >> 4]);
-    s.push_back(digits[x & 15]);
-  }
-  return s;
-}
-
-inline Bytes random_bytes(std::mt19937_64& rng, std::size_t n) {
-  Bytes out(n);
-  for (auto& x : out) x = static_cast<std::uint8_t>(rng());
-  return out;
-}
+using test_bytes::Bytes;
+using test_bytes::from_hex;
+using test_bytes::random_bytes;
+using test_bytes::to_hex;
 
 inline std::uint32_t be32(const std::uint8_t* p) {
   return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];

@@ -10,29 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "../common/test_bytes.h"
+
 #include "block.h"
 
 namespace hls_test {
 
-using Bytes = std::vector<std::uint8_t>;
-
-inline Bytes from_hex(const std::string& hex) {
-  if (hex.size() % 2 != 0) throw std::invalid_argument("odd hex length: " + hex);
-  Bytes out(hex.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = static_cast<std::uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
-  return out;
-}
-
-inline std::string to_hex(const Bytes& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (std::uint8_t x : b) {
-    s.push_back(digits[x >> 4]);
-    s.push_back(digits[x & 15]);
-  }
-  return s;
-}
+using test_bytes::Bytes;
+using test_bytes::from_hex;
+using test_bytes::random_bytes;
+using test_bytes::to_hex;
 
 inline esphls::block_t block_from_hex(const std::string& hex) {
   const Bytes b = from_hex(hex);
@@ -43,12 +30,6 @@ inline std::string block_hex(const esphls::block_t& blk) {
   Bytes b(16);
   esphls::block_to_bytes(blk, b.data());
   return to_hex(b);
-}
-
-inline Bytes random_bytes(std::mt19937_64& rng, std::size_t n) {
-  Bytes out(n);
-  for (auto& x : out) x = static_cast<std::uint8_t>(rng());
-  return out;
 }
 
 
