@@ -1,26 +1,32 @@
-// esp_encap: outbound ESP (RFC 4303, AES-GCM per RFC 4106) in tunnel mode, streaming at
-// one beat per cycle: inner IPv4/IPv6 packet in, outer IPv4 (optionally in UDP, RFC 3948)
-// or IPv6 + ESP header + IV + ciphertext (inner packet, pad 1,2,3..., pad length, next
-// header) + ICV out. Framing follows the HLS model (hls/esp/esp_outbound.cpp,
-// esp_framing.cpp): IV = the 64-bit sequence number, nonce = salt || IV, AAD = SPI || seq
-// (|| seq_hi with ESN), outer IPv4 ID = seq[15:0], TTL/hop limit OUTER_TTL, DF clear,
-// UDP checksum 0 over IPv4.
-//
-// Not handled here (dropped MALFORMED, see docs/rtl-crypto.md): transport mode (needs an
-// input realigner for the kept header) and UDP over IPv6 (its checksum covers the
-// ciphertext, which follows it on the wire: needs a packet buffer).
+// esp_encap: outbound ESP (RFC 4303, AES-GCM per RFC 4106) at one beat per cycle, tunnel
+// and transport mode, optionally in UDP (RFC 3948) over IPv4 or IPv6. Framing follows the
+// HLS model (hls/esp/esp_outbound.cpp, esp_framing.cpp; docs/engine.md "Outbound"):
+// IV = the 64-bit sequence number, nonce = salt || IV, AAD = SPI || seq (|| seq_hi with
+// ESN), pad 1, 2, 3... Tunnel: outer IPv4 (ID = seq[15:0], TTL OUTER_TTL, DF clear) or
+// IPv6, next header 4/41. Transport: the inner IP header (IPv4 with its options, or the
+// IPv6 fixed header) stays in front with protocol/next header 50 (17 with UDP), length
+// and IPv4 checksum rewritten; the rest is encrypted. UDP checksum: 0 over IPv4, computed
+// over IPv6 (RFC 8200 8.1; 0 sent as 0xFFFF).
 //
 // Per-packet inputs (valid with the first beat) are the outbound SA after the control
 // block's lookup: it has already checked the handle, limits and sequence exhaustion,
-// assigned s_seq, and verified that the beats carry exactly s_len bytes.
+// assigned s_seq, and verified that the beats carry exactly s_len bytes. The inner checks
+// of the model (version, lengths, and for transport: family = SA family, no IPv4
+// fragment, no IPv6 hop-by-hop/routing/fragment header) are repeated on the first beat; a
+// failure gives one drop beat (keep 0, last, MALFORMED, SA = handle, LEN 0).
 //
-// Input side: per packet, one AAD beat into gcm_core (the input waits a cycle), then the
-// inner beats as GCM text with the ESP trailer merged into the last beat (or one extra
-// beat), while the header plan goes into a small FIFO. Output side: header bytes from the
-// plan, then gcm_core's ciphertext and tag, through stream_pack (headers are 36/44/56
-// bytes, not beat multiples). A packet costs beats + 2 cycles (AAD beat, LEN slot) and
-// + 1 more when the trailer spills into an extra beat.
-module esp_encap (
+// Input side: per packet, one AAD beat into gcm_core, then the GCM text: the inner beats
+// (tunnel) or the bytes after the kept header, realigned by a 32-byte funnel over the
+// previous and current beat (transport: the header is 20..60 bytes, a multiple of 4); the
+// ESP trailer is merged into the last text beat (or one extra beat). The header plan goes
+// into a small FIFO when it is known (tunnel: at once; transport: with the beat that
+// completes the kept header). Output side: header bytes from the plan, then gcm_core's
+// ciphertext and tag, through stream_pack; then a packet ring that releases a packet at
+// once (cut-through) unless it is UDP over IPv6, whose checksum covers the ciphertext
+// behind it: such a packet leaves once its last beat is in, checksum patched.
+module esp_encap #(
+    parameter int RING_DEPTH = 2048  // beats; 2 jumbo packets keep UDP/IPv6 at full rate
+) (
     input  logic         clk,
     input  logic         rst_n,
     // inner packet, AXI lanes (byte i of a beat in s_data[8i+7:8i])
@@ -58,99 +64,140 @@ module esp_encap (
   localparam int OUTER_TTL = esp_contract_pkg::OUTER_TTL;
   localparam logic [3:0] DROP_OK = esp_contract_pkg::DROP_OK;
   localparam logic [3:0] DROP_MALFORMED = esp_contract_pkg::DROP_MALFORMED;
+  localparam int HDR_BYTES = 84;  // kept IPv4 header with options (60) + UDP (8) + ESP/IV (16)
 
   // Block convention (byte 0 in [127:120]) <-> AXI lanes: a byte reversal, pure wiring.
   function automatic logic [127:0] reverse_bytes(input logic [127:0] x);
     for (int i = 0; i < 16; i++) reverse_bytes[8*i +: 8] = x[127-8*i -: 8];
   endfunction
 
-  // ------------------------------------------------------------ plan (first beat)
-  logic [7:0] b0;
+  // ------------------------------------------------------------ first beat: checks, sizes
+  logic [7:0] b0, b6, b7, b9;
   logic [15:0] inner_totlen4, inner_paylen6;
-  logic inner_ok, supported;
+  logic inner_v4, inner_ok;
   logic [1:0] pad;
   logic [7:0] next_header;
-  logic [15:0] text_len, outer_len, total;
-  logic [511:0] hdr;
-  logic [6:0] hdr_len;
+  logic [6:0] clear_len, ip_len;  // kept inner header bytes; bytes before UDP/ESP
+  logic [15:0] total;
 
   assign b0 = s_data[7:0];
+  assign b6 = s_data[55:48];
+  assign b7 = s_data[63:56];
+  assign b9 = s_data[79:72];
   assign inner_totlen4 = {s_data[23:16], s_data[31:24]};
   assign inner_paylen6 = {s_data[39:32], s_data[47:40]};
+  assign inner_v4 = b0[7:4] == 4'd4;
 
   always_comb begin
     inner_ok = 1'b0;
-    if (b0[7:4] == 4'd4)
+    if (inner_v4)
       inner_ok = s_len >= 16'd20 && b0[3:0] >= 4'd5 && {10'd0, b0[3:0], 2'b00} <= s_len &&
-                 inner_totlen4 == s_len;
+                 inner_totlen4 == s_len &&
+                 // RFC 4303 3.1.1: transport takes whole datagrams, of the SA's family.
+                 (!s_transport || (!s_outer_ipv6 && {b6[5:0], b7} == 14'd0));
     else if (b0[7:4] == 4'd6)
-      inner_ok = s_len >= 16'd40 && inner_paylen6 + 16'd40 == s_len;
+      inner_ok = s_len >= 16'd40 && inner_paylen6 + 16'd40 == s_len &&
+                 // Hop-by-hop, routing and fragment headers must stay in clear: refused.
+                 (!s_transport || (s_outer_ipv6 && b6 != 8'd0 && b6 != 8'd43 && b6 != 8'd44));
     inner_ok = inner_ok && s_len <= 16'(MAX_PACKET_BYTES);
   end
-  assign supported = !s_transport && !(s_outer_ipv6 && s_udp);
-  // RFC 4303 2.4: pad so that payload + pad + 2 is a multiple of 4.
+  // RFC 4303 2.4: pad so that payload + pad + 2 is a multiple of 4 (the kept header is a
+  // multiple of 4, so the inner length decides).
   assign pad = 2'(3'd4 - 3'(s_len[1:0] + 2'd2));
-  assign next_header = (b0[7:4] == 4'd4) ? 8'd4 : 8'd41;
-  assign text_len = s_len + 16'(pad) + 16'd2;
-  assign outer_len = (s_outer_ipv6 ? 16'd40 : 16'd20) + (s_udp ? 16'd8 : 16'd0);
-  assign total = outer_len + 16'd32 + text_len;
-  assign hdr_len = 7'(outer_len + 16'd16);
+  assign clear_len = !s_transport ? 7'd0 : inner_v4 ? {1'b0, b0[3:0], 2'b00} : 7'd40;
+  assign next_header = s_transport ? (inner_v4 ? b9 : b6) : (inner_v4 ? 8'd4 : 8'd41);
+  assign ip_len = s_transport ? clear_len : (s_outer_ipv6 ? 7'd40 : 7'd20);
+  assign total = 16'(ip_len) + (s_udp ? 16'd8 : 16'd0) + 16'd32 + s_len - 16'(clear_len) +
+                 16'(pad) + 16'd2;
 
-  // Outer IPv4 header checksum: one's-complement sum of the ten header words.
-  logic [15:0] ip4_csum;
+  // Per-packet fields held from the first beat for the header plan and the realigner.
+  logic [15:0] sa_q, total_q, sport_q, dport_q;
+  logic transport_q, outer6_q, udp_q, v4_q;
+  logic [31:0] spi_q;
+  logic [63:0] seq_q;
+  logic [127:0] src_q, dst_q;
+  logic [6:0] ip_len_q;
+  logic [4:0] sh_q;   // transport: text starts at lane sh_q (1..16) of beat bk_q
+  logic [1:0] bk_q;
+  logic [127:0] hcap_q[4];  // transport: the first four inner beats (the kept header)
+
+  // ------------------------------------------------------------ header plan
+  logic [8*HDR_BYTES-1:0] hdr;
+  logic [6:0] hdr_len;
+  logic [127:0] hfull[4];
+  logic [2:0] k_q;          // inner beat index of the current beat (saturates at 7)
+
   always_comb begin
-    logic [19:0] sum;
+    logic [7:0] hb[HDR_BYTES];
+    logic [7:0] tail[24];
+    logic [15:0] ulen;
+    logic [20:0] sum;
     logic [16:0] fold;
-    sum = 20'h04500 + 20'(total) + 20'(s_seq[15:0]) + {12'd0, 8'(OUTER_TTL)} * 20'd256 +
-          (s_udp ? 20'd17 : 20'd50) + 20'(s_src[127:112]) + 20'(s_src[111:96]) +
-          20'(s_dst[127:112]) + 20'(s_dst[111:96]);
-    fold = {1'b0, sum[15:0]} + {13'd0, sum[19:16]};
-    ip4_csum = ~(fold[15:0] + {15'd0, fold[16]});
-  end
-
-  // Header bytes in wire order (byte i at hdr[8i+7:8i]).
-  always_comb begin
-    logic [7:0] hb[64];
-    int esp_off;
-    for (int i = 0; i < 64; i++) hb[i] = 8'd0;
-    if (!s_outer_ipv6) begin
-      hb[0] = 8'h45;
-      {hb[2], hb[3]} = total;
-      {hb[4], hb[5]} = s_seq[15:0];
-      hb[8] = 8'(OUTER_TTL);
-      hb[9] = s_udp ? 8'd17 : 8'd50;
-      {hb[10], hb[11]} = ip4_csum;
-      {hb[12], hb[13], hb[14], hb[15]} = s_src[127:96];
-      {hb[16], hb[17], hb[18], hb[19]} = s_dst[127:96];
-      if (s_udp) begin
-        {hb[20], hb[21]} = s_sport;
-        {hb[22], hb[23]} = s_dport;
-        {hb[24], hb[25]} = total - 16'd20;
+    logic [15:0] csum;
+    int toff;
+    for (int b = 0; b < 4; b++) hfull[b] = (transport_q && k_q == 3'(b)) ? s_data : hcap_q[b];
+    for (int i = 0; i < HDR_BYTES; i++) hb[i] = 8'd0;
+    if (transport_q) begin
+      // The kept header, with the model's rewrite (ip_rewrite_header).
+      for (int i = 0; i < 60; i++)
+        if (7'(i) < ip_len_q) hb[i] = hfull[i / 16][8*(i%16) +: 8];
+      if (v4_q) begin
+        {hb[2], hb[3]} = total_q;
+        hb[9] = udp_q ? 8'd17 : 8'd50;
+        {hb[10], hb[11]} = 16'd0;
+      end else begin
+        {hb[4], hb[5]} = total_q - 16'd40;
+        hb[6] = udp_q ? 8'd17 : 8'd50;
       end
+    end else if (!outer6_q) begin
+      hb[0] = 8'h45;
+      {hb[2], hb[3]} = total_q;
+      {hb[4], hb[5]} = seq_q[15:0];
+      hb[8] = 8'(OUTER_TTL);
+      hb[9] = udp_q ? 8'd17 : 8'd50;
+      {hb[12], hb[13], hb[14], hb[15]} = src_q[127:96];
+      {hb[16], hb[17], hb[18], hb[19]} = dst_q[127:96];
     end else begin
       hb[0] = 8'h60;
-      {hb[4], hb[5]} = total - 16'd40;
-      hb[6] = 8'd50;
+      {hb[4], hb[5]} = total_q - 16'd40;
+      hb[6] = udp_q ? 8'd17 : 8'd50;
       hb[7] = 8'(OUTER_TTL);
       for (int i = 0; i < 16; i++) begin
-        hb[8+i] = s_src[127-8*i -: 8];
-        hb[24+i] = s_dst[127-8*i -: 8];
+        hb[8+i] = src_q[127-8*i -: 8];
+        hb[24+i] = dst_q[127-8*i -: 8];
       end
     end
-    esp_off = s_outer_ipv6 ? 40 : (s_udp ? 28 : 20);
-    for (int i = 0; i < 4; i++) begin
-      hb[esp_off+i] = s_spi[31-8*i -: 8];
-      hb[esp_off+4+i] = s_seq[31-8*i -: 8];
-      hb[esp_off+8+i] = s_seq[63-8*i -: 8];
-      hb[esp_off+12+i] = s_seq[31-8*i -: 8];
+    // IPv4 header checksum (outer or kept): one's-complement sum of the header words.
+    sum = '0;
+    for (int w = 0; w < 30; w++)
+      if (7'(2 * w) < ip_len_q) sum = sum + 21'({hb[2*w], hb[2*w+1]});
+    fold = {1'b0, sum[15:0]} + {12'd0, sum[20:16]};
+    csum = ~(fold[15:0] + {15'd0, fold[16]});
+    if (transport_q ? v4_q : !outer6_q) {hb[10], hb[11]} = csum;
+    // UDP (checksum 0 here; over IPv6 the output ring patches it), then SPI, seq, IV.
+    ulen = total_q - 16'(ip_len_q);
+    for (int i = 0; i < 24; i++) tail[i] = 8'd0;
+    toff = udp_q ? 8 : 0;
+    if (udp_q) begin
+      {tail[0], tail[1]} = sport_q;
+      {tail[2], tail[3]} = dport_q;
+      {tail[4], tail[5]} = ulen;
     end
-    for (int i = 0; i < 64; i++) hdr[8*i +: 8] = hb[i];
+    for (int i = 0; i < 4; i++) begin
+      tail[toff+i] = spi_q[31-8*i -: 8];
+      tail[toff+4+i] = seq_q[31-8*i -: 8];
+      tail[toff+8+i] = seq_q[63-8*i -: 8];
+      tail[toff+12+i] = seq_q[31-8*i -: 8];
+    end
+    for (int i = 0; i < 24; i++) hb[32'(ip_len_q) + i] = tail[i];
+    for (int i = 0; i < HDR_BYTES; i++) hdr[8*i +: 8] = hb[i];
+    hdr_len = ip_len_q + (udp_q ? 7'd24 : 7'd16);
   end
 
   // ------------------------------------------------------------ plan FIFO
-  // {drop, hdr, hdr_len, total, sa}
-  localparam int PLAN_W = 1 + 512 + 7 + 16 + 16;
-  logic plan_push, plan_valid, plan_pop;
+  // {drop, udp6, hdr, hdr_len, total, sa}
+  localparam int PLAN_W = 2 + 8 * HDR_BYTES + 7 + 16 + 16;
+  logic plan_push, plan_valid, plan_pop, plan_wr_drop;
   logic [PLAN_W-1:0] plan_head;
   logic [2:0] plan_count;
   logic plan_room;
@@ -158,7 +205,9 @@ module esp_encap (
 
   stream_fifo #(.WIDTH(PLAN_W), .DEPTH(4)) u_plan_fifo (
       .clk, .rst_n,
-      .wr_en(plan_push), .wr_data({!(inner_ok && supported), hdr, hdr_len, total, s_sa}),
+      .wr_en(plan_push),
+      .wr_data(plan_wr_drop ? {1'b1, 1'b0, (8 * HDR_BYTES + 7 + 16)'(0), s_sa}
+                            : {1'b0, udp_q && outer6_q, hdr, hdr_len, total_q, sa_q}),
       .rd_valid(plan_valid), .rd_ready(plan_pop), .rd_data(plan_head), .count(plan_count)
   );
 
@@ -169,36 +218,59 @@ module esp_encap (
   logic [3:0] len_lo_q;  // s_len mod 16: bytes in the last inner beat (0 = 16)
   logic [1:0] pad_q;
   logic [7:0] nh_q;
-  logic [4:0] extra_k0_q;  // trailer bytes already sent in the last inner beat
+  logic pend_q;          // this packet's plan is not pushed yet
+  logic [127:0] prev_q;  // the previous inner beat (transport funnel)
+  logic [127:0] extra_q; // the trailer's spill beat
+  logic [4:0] extra_n_q;
 
   logic g_valid, g_ready, g_aad, g_last;
   logic [127:0] g_lanes;
   logic [4:0] g_nbytes;
 
   // Trailer byte k (0-based): pad bytes 1..pad, then pad length, then next header.
-  function automatic logic [7:0] trailer_byte(input logic [4:0] k, input logic [1:0] p,
+  function automatic logic [7:0] trailer_byte(input logic [5:0] k, input logic [1:0] p,
                                               input logic [7:0] nh);
-    if (k < {3'd0, p}) trailer_byte = {3'd0, k} + 8'd1;
-    else if (k == {3'd0, p}) trailer_byte = {6'd0, p};
+    if (k < {4'd0, p}) trailer_byte = {2'd0, k} + 8'd1;
+    else if (k == {4'd0, p}) trailer_byte = {6'd0, p};
     else trailer_byte = nh;
   endfunction
 
-  logic [4:0] last_n;       // inner bytes in the last beat, 1..16
-  logic [4:0] trail_total;  // pad + 2
+  // Text window: 32 lanes from the previous and current beat, starting at lane st (tunnel:
+  // the current beat; transport: sh_q, or sh_q + 16 on the beat that ends the header).
+  logic cap_beat, emit, push_ok, first_ok;
+  logic [5:0] st, text_n, trail_total, win_n;
+  logic [255:0] win;
+  logic [4:0] last_n;
   assign last_n = (len_lo_q == 4'd0) ? 5'd16 : {1'b0, len_lo_q};
-  assign trail_total = {3'd0, pad_q} + 5'd2;
+  assign trail_total = {4'd0, pad_q} + 6'd2;
+  assign cap_beat = transport_q && k_q == {1'b0, bk_q};
+  assign emit = !transport_q || k_q > {1'b0, bk_q} || (cap_beat && s_last);
+  assign st = !transport_q ? 6'd16 : cap_beat ? {1'b0, sh_q} + 6'd16 : {1'b0, sh_q};
+  assign text_n = 6'd16 + {1'b0, last_n} - st;  // text bytes in win on the last beat
+  assign win_n = text_n + trail_total;
+  // The plan of a transport packet goes with the beat that completes the kept header.
+  assign push_ok = !cap_beat || plan_room;
+  assign first_ok = s_valid && !pend_q && plan_room;
+
+  always_comb begin
+    win = {s_data, prev_q} >> {st, 3'b000};
+    if (s_last)
+      for (int j = 0; j < 32; j++)
+        if (6'(j) >= text_n && 6'(j) < win_n) win[8*j +: 8] = trailer_byte(6'(j) - text_n, pad_q, nh_q);
+  end
 
   always_comb begin
     g_valid = 1'b0;
     g_aad = 1'b0;
     g_last = 1'b0;
-    g_lanes = s_data;
+    g_lanes = win[127:0];
     g_nbytes = 5'd16;
     s_ready = 1'b0;
-    plan_push = 1'b0;
+    plan_wr_drop = 1'b0;
     unique case (in_q)
       IN_FIRST: begin
-        // The AAD beat; the first inner beat waits. Drops only queue their plan.
+        // The AAD beat. Tunnel: the first inner beat waits; transport: it is all header
+        // (>= 20 bytes), taken now. Drops only queue their plan.
         g_lanes = '0;
         g_lanes[31:0] = {s_spi[7:0], s_spi[15:8], s_spi[23:16], s_spi[31:24]};
         if (s_esn) begin
@@ -210,44 +282,51 @@ module esp_encap (
           g_nbytes = 5'd8;
         end
         g_aad = 1'b1;
-        g_valid = s_valid && plan_room && inner_ok && supported;
-        plan_push = s_valid && plan_room && (!(inner_ok && supported) || g_ready);
+        g_valid = first_ok && inner_ok;
+        s_ready = first_ok && inner_ok && s_transport && g_ready;
+        plan_wr_drop = first_ok && !inner_ok;
       end
       IN_TEXT: begin
-        g_valid = s_valid;
+        g_valid = s_valid && emit && push_ok;
+        s_ready = push_ok && (!emit || g_ready);
         if (s_last) begin
-          for (int j = 0; j < 16; j++)
-            if (5'(j) >= last_n) g_lanes[8*j +: 8] = trailer_byte(5'(j) - last_n, pad_q, nh_q);
-          if (last_n + trail_total <= 5'd16) begin
-            g_nbytes = last_n + trail_total;
-            g_last = 1'b1;
-          end
+          g_nbytes = (win_n <= 6'd16) ? win_n[4:0] : 5'd16;
+          g_last = win_n <= 6'd16;
         end
-        s_ready = g_ready;
       end
       IN_EXTRA: begin
         g_valid = 1'b1;
-        g_lanes = '0;
-        for (int j = 0; j < 5; j++)
-          if (5'(j) < trail_total - extra_k0_q)
-            g_lanes[8*j +: 8] = trailer_byte(extra_k0_q + 5'(j), pad_q, nh_q);
-        g_nbytes = trail_total - extra_k0_q;
+        g_lanes = extra_q;
+        g_nbytes = extra_n_q;
         g_last = 1'b1;
       end
       IN_DROP: s_ready = 1'b1;
       default: ;
     endcase
+    // A pending plan: tunnel, as soon as there is room; transport, with the header's end.
+    plan_push = plan_wr_drop ||
+                (pend_q && (transport_q ? (in_q == IN_TEXT && cap_beat && s_valid && s_ready)
+                                        : plan_room));
   end
+
+  logic in_fire;
+  assign in_fire = s_valid && s_ready;
 
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       in_q <= IN_FIRST;
+      pend_q <= 1'b0;
     end else begin
+      if (plan_push) pend_q <= 1'b0;
       unique case (in_q)
         IN_FIRST:
-          if (plan_push) in_q <= (inner_ok && supported) ? IN_TEXT : IN_DROP;
+          if (plan_wr_drop) in_q <= IN_DROP;
+          else if (g_valid && g_ready) begin
+            in_q <= IN_TEXT;
+            pend_q <= 1'b1;
+          end
         IN_TEXT:
-          if (s_valid && g_ready && s_last) in_q <= g_last ? IN_FIRST : IN_EXTRA;
+          if (in_fire && s_last) in_q <= win_n <= 6'd16 ? IN_FIRST : IN_EXTRA;
         IN_EXTRA:
           if (g_ready) in_q <= IN_FIRST;
         IN_DROP:
@@ -258,12 +337,36 @@ module esp_encap (
   end
 
   always_ff @(posedge clk) begin
-    if (in_q == IN_FIRST && plan_push) begin
+    if (in_q == IN_FIRST && g_valid && g_ready) begin
       len_lo_q <= s_len[3:0];
       pad_q <= pad;
       nh_q <= next_header;
+      sa_q <= s_sa;
+      total_q <= total;
+      sport_q <= s_sport;
+      dport_q <= s_dport;
+      transport_q <= s_transport;
+      outer6_q <= s_outer_ipv6;
+      udp_q <= s_udp;
+      v4_q <= inner_v4;
+      spi_q <= s_spi;
+      seq_q <= s_seq;
+      src_q <= s_src;
+      dst_q <= s_dst;
+      ip_len_q <= ip_len;
+      sh_q <= {1'b0, 4'(clear_len - 7'd1)} + 5'd1;
+      bk_q <= 2'((clear_len - 7'd1) >> 4);
+      k_q <= 3'd1;  // tunnel: unused; transport: beat 0 is taken now
+      hcap_q[0] <= s_data;
+      prev_q <= s_data;
     end
-    if (in_q == IN_TEXT) extra_k0_q <= 5'd16 - last_n;
+    if (in_q == IN_TEXT && in_fire) begin
+      prev_q <= s_data;
+      if (k_q != 3'd7) k_q <= k_q + 3'd1;
+      if (k_q < 3'd4) hcap_q[k_q[1:0]] <= s_data;
+      extra_q <= win[255:128];
+      extra_n_q <= 5'(win_n - 6'd16);
+    end
   end
 
   // ------------------------------------------------------------ gcm_core
@@ -285,9 +388,9 @@ module esp_encap (
   typedef enum logic [1:0] {OUT_IDLE, OUT_HDR, OUT_BODY, OUT_DROP} out_state_t;
   out_state_t out_q;
 
-  logic [511:0] hdr_q;
+  logic [8*HDR_BYTES-1:0] hdr_q;
   logic [6:0] hdr_len_q;
-  logic [1:0] chunk_q;
+  logic [2:0] chunk_q;
 
   logic p_in_valid, p_in_ready, p_in_last, p_out_valid, p_out_ready, p_out_last, p_idle;
   logic [127:0] p_in_data, p_out_data;
@@ -295,7 +398,9 @@ module esp_encap (
   logic [15:0] p_out_keep;
 
   logic [6:0] hdr_left;
+  logic [8*HDR_BYTES+127:0] hdr_ext;
   assign hdr_left = hdr_len_q - {chunk_q, 4'd0};
+  assign hdr_ext = {128'd0, hdr_q};
 
   always_comb begin
     p_in_valid = 1'b0;
@@ -306,7 +411,7 @@ module esp_encap (
     unique case (out_q)
       OUT_HDR: begin
         p_in_valid = 1'b1;
-        p_in_data = hdr_q[128*chunk_q +: 128];
+        p_in_data = hdr_ext[128*chunk_q +: 128];
         p_in_nbytes = (hdr_left >= 7'd16) ? 5'd16 : hdr_left[4:0];
         p_in_last = 1'b0;
       end
@@ -327,37 +432,41 @@ module esp_encap (
   );
 
   // Output sideband per packet, in order (a packet's tail can still be in stream_pack when
-  // the next plan is taken).
+  // the next plan is taken), with the UDP/IPv6 flag for the ring.
   logic user_valid, user_pop;
-  logic [TUSER_OUT_WIDTH-1:0] user_head, user_new;
+  logic [TUSER_OUT_WIDTH:0] user_head, user_new;
   logic [2:0] user_count;
-  logic plan_drop;
+  logic plan_drop, plan_udp6;
   logic [15:0] plan_total, plan_sa;
   assign plan_drop = plan_head[PLAN_W-1];
+  assign plan_udp6 = plan_head[PLAN_W-2];
   assign plan_total = plan_head[31:16];
   assign plan_sa = plan_head[15:0];
   assign plan_pop = out_q == OUT_IDLE && plan_valid && user_count < 3'd4;
-  assign user_new = {plan_drop ? DROP_MALFORMED : DROP_OK, plan_drop ? 16'd0 : plan_total, plan_sa, 1'b0};
+  assign user_new = {plan_udp6, plan_drop ? DROP_MALFORMED : DROP_OK, plan_drop ? 16'd0 : plan_total,
+                     plan_sa, 1'b0};
 
-  stream_fifo #(.WIDTH(TUSER_OUT_WIDTH), .DEPTH(4)) u_user_fifo (
+  stream_fifo #(.WIDTH(TUSER_OUT_WIDTH + 1), .DEPTH(4)) u_user_fifo (
       .clk, .rst_n,
       .wr_en(plan_pop), .wr_data(user_new),
       .rd_valid(user_valid), .rd_ready(user_pop), .rd_data(user_head), .count(user_count)
   );
 
-  logic drop_beat;
+  // The packed stream (before the ring).
+  logic q_valid, q_ready, q_last, drop_beat;
+  logic [127:0] q_data;
+  logic [15:0] q_keep;
   assign drop_beat = out_q == OUT_DROP && p_idle;
-  assign m_valid = p_out_valid || drop_beat;
-  assign m_data = drop_beat ? '0 : p_out_data;
-  assign m_keep = drop_beat ? '0 : p_out_keep;
-  assign m_last = drop_beat || p_out_last;
-  assign m_user = user_head;
-  assign p_out_ready = m_ready;
-  assign user_pop = m_valid && m_ready && m_last;
+  assign q_valid = p_out_valid || drop_beat;
+  assign q_data = drop_beat ? '0 : p_out_data;
+  assign q_keep = drop_beat ? '0 : p_out_keep;
+  assign q_last = drop_beat || p_out_last;
+  assign p_out_ready = q_ready;
+  assign user_pop = q_valid && q_ready && q_last;
 
   always_ff @(posedge clk) begin
     if (plan_pop) begin
-      hdr_q <= plan_head[PLAN_W-2 -: 512];
+      hdr_q <= plan_head[PLAN_W-3 -: 8 * HDR_BYTES];
       hdr_len_q <= plan_head[38:32];
     end
   end
@@ -375,19 +484,123 @@ module esp_encap (
           end
         OUT_HDR:
           if (p_in_ready) begin
-            chunk_q <= chunk_q + 2'd1;
+            chunk_q <= chunk_q + 3'd1;
             if (hdr_left <= 7'd16) out_q <= OUT_BODY;
           end
         OUT_BODY:
           if (c_valid && p_in_ready && c_tag) out_q <= OUT_IDLE;
         OUT_DROP:
-          if (drop_beat && m_ready) out_q <= OUT_IDLE;
+          if (drop_beat && q_ready) out_q <= OUT_IDLE;
         default: out_q <= OUT_IDLE;
       endcase
     end
   end
 
-  // user_valid is implied by m_valid (every packet's sideband is queued before its beats).
+  // ------------------------------------------------------------ packet ring
+  // Beats {data, keep, last} in a RAM with a registered read (block RAM); a release record
+  // per packet {tuser, udp6, checksum} in a small FIFO: written with the packet's first beat
+  // (cut-through) or, for UDP over IPv6, with its last beat once the checksum is summed.
+  // The reader sends a packet's beats only while its record is there.
+  localparam int RAW = $clog2(RING_DEPTH);
+  localparam int RING_W = 128 + 16 + 1;
+  localparam int REC_DEPTH = 16;
+
+  logic [RING_W-1:0] ring_mem[RING_DEPTH];
+  logic [RAW-1:0] ring_wp, ring_rp, ring_rp_next;
+  logic [RAW:0] ring_count;
+  logic [RING_W-1:0] ring_rd_q;
+  logic ring_wr, ring_rd;
+
+  logic rec_push, rec_valid, rec_pop;
+  logic [TUSER_OUT_WIDTH+16:0] rec_head, rec_new;
+  logic [$clog2(REC_DEPTH):0] rec_count;
+
+  logic w_first_q;      // the next written beat starts a packet
+  logic [1:0] w_idx_q;  // beat index within the packet (saturates at 3)
+  logic [31:0] acc_q;
+  logic [31:0] beat_sum, acc_next;
+  logic [16:0] cfold1;
+  logic [15:0] udp_csum;
+  logic w_udp6;
+
+  assign w_udp6 = user_head[TUSER_OUT_WIDTH];
+  assign q_ready = ring_count < (RAW+1)'(RING_DEPTH) && rec_count < ($clog2(REC_DEPTH)+1)'(REC_DEPTH);
+  assign ring_wr = q_valid && q_ready;
+
+  // UDP/IPv6 checksum: the payload length (bytes 4..5, = UDP length), the addresses and
+  // everything from the UDP header on (bytes 8..); + 17 for the pseudo-header's next header.
+  always_comb begin
+    beat_sum = '0;
+    for (int w = 0; w < 8; w++)
+      if (w_idx_q != 2'd0 || w == 2 || w >= 4)
+        beat_sum = beat_sum + 32'({q_data[16*w +: 8] & {8{q_keep[2*w]}},
+                                   q_data[16*w+8 +: 8] & {8{q_keep[2*w+1]}}});
+    acc_next = (w_first_q ? 32'd17 : acc_q) + beat_sum;
+    cfold1 = {1'b0, acc_next[15:0]} + {1'b0, acc_next[31:16]};
+    udp_csum = ~(cfold1[15:0] + {15'd0, cfold1[16]});
+    if (udp_csum == 16'd0) udp_csum = 16'hFFFF;
+  end
+
+  assign rec_push = ring_wr && (w_udp6 ? q_last : w_first_q);
+  assign rec_new = {user_head[TUSER_OUT_WIDTH-1:0], w_udp6, udp_csum};
+
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      w_first_q <= 1'b1;
+      w_idx_q <= '0;
+      acc_q <= '0;
+    end else if (ring_wr) begin
+      w_first_q <= q_last;
+      w_idx_q <= q_last ? 2'd0 : (w_idx_q == 2'd3 ? 2'd3 : w_idx_q + 2'd1);
+      acc_q <= acc_next;
+    end
+  end
+
+  stream_fifo #(.WIDTH(TUSER_OUT_WIDTH + 17), .DEPTH(REC_DEPTH)) u_rec_fifo (
+      .clk, .rst_n,
+      .wr_en(rec_push), .wr_data(rec_new),
+      .rd_valid(rec_valid), .rd_ready(rec_pop), .rd_data(rec_head), .count(rec_count)
+  );
+
+  // Registered read at the next read address, with write-through for the same address.
+  assign ring_rd = m_valid && m_ready;
+  assign ring_rp_next = ring_rd ? ring_rp + RAW'(1) : ring_rp;
+  always_ff @(posedge clk) begin
+    if (ring_wr) ring_mem[ring_wp] <= {q_data, q_keep, q_last};
+    ring_rd_q <= (ring_wr && ring_wp == ring_rp_next) ? {q_data, q_keep, q_last} : ring_mem[ring_rp_next];
+  end
+
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      ring_wp <= '0;
+      ring_rp <= '0;
+      ring_count <= '0;
+    end else begin
+      if (ring_wr) ring_wp <= ring_wp + RAW'(1);
+      ring_rp <= ring_rp_next;
+      ring_count <= ring_count + (RAW+1)'(ring_wr) - (RAW+1)'(ring_rd);
+    end
+  end
+
+  // Reader: beat index for the checksum patch (UDP checksum at bytes 46..47: beat 2).
+  logic [1:0] r_idx_q;
+  logic rec_udp6;
+  assign rec_udp6 = rec_head[16];
+  assign m_valid = ring_count != 0 && rec_valid;
+  assign m_keep = ring_rd_q[16:1];
+  assign m_last = ring_rd_q[0];
+  assign m_user = rec_head[TUSER_OUT_WIDTH+16:17];
+  assign rec_pop = ring_rd && m_last;
+  always_comb begin
+    m_data = ring_rd_q[RING_W-1:17];
+    if (rec_udp6 && r_idx_q == 2'd2) m_data[127:112] = {rec_head[7:0], rec_head[15:8]};
+  end
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) r_idx_q <= '0;
+    else if (ring_rd) r_idx_q <= m_last ? 2'd0 : (r_idx_q == 2'd3 ? 2'd3 : r_idx_q + 2'd1);
+  end
+
+  // user_valid is implied by q_valid (every packet's sideband is queued before its beats).
   logic unused;
   assign unused = ^{user_valid, c_user};
 endmodule
