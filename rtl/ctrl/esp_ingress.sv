@@ -6,6 +6,10 @@
 // the stored beats (b_*) or skips the packet (d_skip). tuser is sampled on the first beat.
 // Beats past MAX_PACKET_BYTES / 16 are counted, not stored (such a packet is malformed).
 // The buffer holds at least one longest packet, so the input can never deadlock.
+// A look-ahead port (a_*) shows the complete packets behind the ones already taken with
+// a_next, with their first stored beat, so a consumer can prepare the next packet (SA fetch,
+// header checks) while the head packet's beats still stream out. A consumer that never
+// pulses a_next sees a_* as the head's descriptor.
 module esp_ingress #(
   parameter int unsigned DEPTH_LOG2 = 11,        // beats in the ring (2048 = 3.5 longest packets)
   parameter int unsigned DESC_LOG2  = 5
@@ -31,15 +35,24 @@ module esp_ingress #(
   input  logic         b_ready,
   output logic [127:0] b_data,
   output logic [4:0]   b_nbytes,
-  output logic         b_last
+  output logic         b_last,
+  // the oldest complete packet not yet taken with a_next (a_next only while a_valid; the
+  // consumer retires, through b_last or d_skip, only packets it has taken)
+  output logic         a_valid,
+  output logic [15:0]  a_sa,
+  output logic [15:0]  a_len,
+  output logic [31:0]  a_nbytes,
+  output logic         a_ok,
+  output logic [127:0] a_first,                  // the packet's first stored beat
+  input  logic         a_next
 );
   localparam int unsigned MAXB = esp_contract_pkg::MAX_PACKET_BYTES;
   localparam int unsigned MAX_BEATS = (MAXB + 15) / 16;
   localparam int unsigned NB = 1 << DEPTH_LOG2;
   localparam int unsigned ND = 1 << DESC_LOG2;
   localparam int unsigned AW = DEPTH_LOG2;
-  // descriptor: {dir, sa, len, nbytes, ok, end pointer}
-  localparam int unsigned DW = 1 + 16 + 16 + 32 + 1 + AW;
+  // descriptor: {start pointer, dir, sa, len, nbytes, ok, end pointer}
+  localparam int unsigned DW = AW + 1 + 16 + 16 + 32 + 1 + AW;
 
   logic [132:0]  mem  [NB];                      // {nbytes, data}
   logic [DW-1:0] desc [ND];
@@ -54,6 +67,7 @@ module esp_ingress #(
   logic [15:0]  p_sa, p_len_field;
   logic [31:0]  p_nbytes;
   logic [15:0]  p_beats;                         // beats stored so far
+  logic [AW-1:0] p_start;                        // where the packet's first beat went
   logic [4:0]   n;
   logic         contiguous, store, fire, beat_ok;
   logic [31:0]  nbytes_next;
@@ -85,12 +99,23 @@ module esp_ingress #(
   logic          retire;
   assign head     = desc[d_rd];
   assign d_valid  = d_count != '0;
-  assign {d_dir, d_sa, d_len, d_nbytes, d_ok, head_end} = head;
+  logic [AW-1:0] head_start;
+  assign {head_start, d_dir, d_sa, d_len, d_nbytes, d_ok, head_end} = head;
   assign b_valid  = d_valid;
   assign b_data   = mem[rd_ptr][127:0];
   assign b_nbytes = mem[rd_ptr][132:128];
   assign b_last   = rd_ptr + 1'b1 == head_end;
   assign retire   = d_valid && (d_skip || (b_ready && b_last));
+
+  // look-ahead: a_taken descriptors from the head on are taken, not yet retired
+  logic [DESC_LOG2:0]   a_taken;
+  logic [DW-1:0]        ahead;
+  logic [AW-1:0]        a_start, a_end;
+  logic                 a_dir;
+  assign ahead   = desc[d_rd + a_taken[DESC_LOG2-1:0]];
+  assign a_valid = d_count > a_taken;
+  assign {a_start, a_dir, a_sa, a_len, a_nbytes, a_ok, a_end} = ahead;
+  assign a_first = mem[a_start][127:0];
 
   logic [AW-1:0] rd_next;
   logic [AW:0]   freed;
@@ -105,7 +130,7 @@ module esp_ingress #(
     if (!rst_n) begin
       wr_ptr <= '0; rd_ptr <= '0; used <= '0;
       d_count <= '0; d_wr <= '0; d_rd <= '0;
-      in_pkt <= 1'b0;
+      in_pkt <= 1'b0; a_taken <= '0;
     end else begin
       if (store) begin
         mem[wr_ptr] <= {n, s_axis_tdata};
@@ -113,6 +138,7 @@ module esp_ingress #(
       end
       if (fire) begin
         if (!in_pkt) begin
+          p_start     <= wr_ptr;
           p_dir       <= s_axis_tuser[esp_contract_pkg::TUSER_IN_DIR_LSB];
           p_sa        <= s_axis_tuser[esp_contract_pkg::TUSER_IN_SA_LSB +: 16];
           p_len_field <= s_axis_tuser[esp_contract_pkg::TUSER_IN_LEN_LSB +: 16];
@@ -122,7 +148,8 @@ module esp_ingress #(
         p_beats  <= (in_pkt ? p_beats : 16'd0) + {15'd0, store};
         in_pkt   <= !s_axis_tlast;
         if (s_axis_tlast) begin
-          desc[d_wr] <= {in_pkt ? p_dir : s_axis_tuser[esp_contract_pkg::TUSER_IN_DIR_LSB],
+          desc[d_wr] <= {in_pkt ? p_start : wr_ptr,
+                         in_pkt ? p_dir : s_axis_tuser[esp_contract_pkg::TUSER_IN_DIR_LSB],
                          in_pkt ? p_sa : s_axis_tuser[esp_contract_pkg::TUSER_IN_SA_LSB +: 16],
                          (nbytes_next > MAXB) ? 16'(MAXB) : nbytes_next[15:0],
                          nbytes_next, ok_next, wr_ptr + AW'(store)};
@@ -133,6 +160,11 @@ module esp_ingress #(
       used    <= used + {{AW{1'b0}}, store} - freed;
       d_count <= d_count + {{DESC_LOG2{1'b0}}, fire && s_axis_tlast} - {{DESC_LOG2{1'b0}}, retire};
       if (retire) d_rd <= d_rd + 1'b1;
+      a_taken <= a_taken + {{DESC_LOG2{1'b0}}, a_next && a_valid} -
+                 {{DESC_LOG2{1'b0}}, retire && a_taken != '0};
     end
   end
+
+  logic unused;
+  assign unused = ^{head_start, a_dir, a_end};
 endmodule

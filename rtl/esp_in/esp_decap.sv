@@ -106,7 +106,7 @@ module esp_decap #(
       .clk, .rst_n, .in_valid(pq_valid), .in_ready(pq_ready), .in_desc(pq_data),
       .lk_valid, .lk_spi, .lk_dst, .lk_ipv6, .lk_done, .lk_hit, .lk_handle,
       .sf_valid, .sf_handle, .sf_dir, .sf_alloc, .sf_done, .sf_result, .sf_gen, .sf_cfg,
-      .rc_valid, .rc_ready, .rc_handle, .rc_seq_lo, .rc_done, .rc_ok(rp_ok), .rc_seq(rp_seq_out),
+      .rc_valid, .rc_ready, .rc_handle, .rc_seq_lo, .rc_done, .rc_ok(rp_ok), .rc_seq(rp_seq_out), .pd_done(pd_valid),
       .out_valid(rs_valid), .out_room(sq_count < 3'd4), .out_desc(rs_desc));
 
   stream_fifo #(.WIDTH(SA_W), .DEPTH(4)) u_sa_q (

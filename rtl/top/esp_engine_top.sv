@@ -144,13 +144,18 @@ module esp_engine_top #(
   logic [31:0] d_nbytes;
   logic [127:0] b_data;
   logic [4:0] b_nbytes;
+  logic a_valid, a_ok, a_next;
+  logic [15:0] a_sa, a_len;
+  logic [31:0] a_nbytes;
+  logic [127:0] a_first;
 
   esp_ingress u_ingress (
       .clk, .rst_n,
       .s_axis_tdata, .s_axis_tkeep, .s_axis_tlast, .s_axis_tuser,
       .s_axis_tvalid(s_axis_tvalid && go && !cur_dir), .s_axis_tready(ing_tready),
       .d_valid, .d_dir, .d_sa, .d_len, .d_nbytes, .d_ok, .d_skip,
-      .b_valid, .b_ready, .b_data, .b_nbytes, .b_last);
+      .b_valid, .b_ready, .b_data, .b_nbytes, .b_last,
+      .a_valid, .a_sa, .a_len, .a_nbytes, .a_ok, .a_first, .a_next);
 
   logic e_valid, e_ready, e_last, e_transport, e_outer_ipv6, e_udp, e_esn, e_key256;
   logic [127:0] e_data, e_src, e_dst;
@@ -161,14 +166,17 @@ module esp_engine_top #(
   logic r_room, r_push;
   logic [60:0] r_data;
 
-  esp_out_ctrl u_out_ctrl (
+  localparam int unsigned RQ_DEPTH = 8;
+  logic rq_pop;
+  esp_out_ctrl #(.RQ_DEPTH(RQ_DEPTH)) u_out_ctrl (
       .clk, .rst_n,
-      .d_valid, .d_sa, .d_len, .d_nbytes, .d_ok, .d_skip, .b_valid, .b_ready, .b_data, .b_last,
+      .d_valid, .d_skip, .b_valid, .b_ready, .b_data, .b_last,
+      .a_valid, .a_sa, .a_len, .a_nbytes, .a_ok, .a_first, .a_next,
       .sf_grant(!dec_sf_valid), .sf_valid(out_sf_valid), .sf_handle(out_sf_handle), .sf_alloc(out_sf_alloc),
       .sf_done(sf_done && sf_out_tag[1]), .sf_result, .sf_gen, .sf_cfg, .sf_seq,
       .e_valid, .e_ready, .e_data, .e_last, .e_len, .e_sa, .e_transport, .e_outer_ipv6, .e_udp,
       .e_esn, .e_key256, .e_spi, .e_salt, .e_key, .e_src, .e_dst, .e_sport, .e_dport, .e_seq,
-      .r_room, .r_push, .r_data);
+      .r_room, .r_push, .r_data, .pd_pop(rq_pop));
 
   logic enc_m_valid, enc_m_ready, enc_m_last;
   logic [127:0] enc_m_data;
@@ -185,8 +193,7 @@ module esp_engine_top #(
       .m_last(enc_m_last), .m_user(enc_m_user));
 
   // Outbound results in order: a drop record gives the drop beat, an OK one encap's packet.
-  localparam int unsigned RQ_DEPTH = 8;
-  logic rq_valid, rq_pop;
+  logic rq_valid;
   logic [60:0] rq;
   logic [$clog2(RQ_DEPTH):0] rq_count;
   assign r_room = rq_count < ($clog2(RQ_DEPTH) + 1)'(RQ_DEPTH);
@@ -238,5 +245,5 @@ module esp_engine_top #(
   assign pd_inner_bytes = dec_pd_valid ? dec_pd_inner_bytes : (enc_result == DROP_OK ? rq_inner_bytes : 16'd0);
 
   logic unused;
-  assign unused = ^{d_dir, b_nbytes, sf_handle_out};
+  assign unused = ^{d_dir, d_sa, d_len, d_nbytes, d_ok, b_nbytes, sf_handle_out};
 endmodule

@@ -1,23 +1,35 @@
-// Outbound packet control between esp_ingress and esp_encap: per stored packet one SA fetch
-// (esp_ctrl's sf_* port, sf_alloc only for a well-formed packet so a MALFORMED one takes no
-// sequence number), the model's outbound check order (NO_SA, SA_DISABLED, MALFORMED incl.
-// the inner header, SEQ_EXHAUSTED), then either the packet's beats into esp_encap with the
-// snapshot's fields, or a skip. Every packet leaves one record, in order, in the result
-// queue (r_*), which esp_out_merge turns into a drop beat or esp_encap's packet.
-module esp_out_ctrl (
+// Outbound packet control between esp_ingress and esp_encap, in two overlapping stages:
+//   fetch: per complete packet, taken from esp_ingress's look-ahead port while earlier
+//          packets still stream, one SA fetch (esp_ctrl's sf_* port; sf_alloc only for a
+//          well-formed packet, so a MALFORMED one takes no sequence number) and the model's
+//          outbound check order (NO_SA, SA_DISABLED, MALFORMED incl. the inner header,
+//          SEQ_EXHAUSTED); the verdict and the snapshot's fields go into a job queue, and
+//          one record per packet, in order, into the result queue (r_*), which the top
+//          turns into a drop beat or esp_encap's packet;
+//   feed:  per job, the head packet's beats into esp_encap with the job's fields, or a skip.
+// Lifetime: a packet's fetch must see the SA as the model would after every earlier packet,
+// so it waits while an earlier OK packet of the same SA with a hard limit has not yet given
+// its counter record (pd_pop, the top's outbound record) plus the 2 cycles esp_ctrl needs to
+// disable the SA. SAs without hard limits never wait.
+module esp_out_ctrl #(
+  parameter int unsigned RQ_DEPTH = 8      // entries of the top's result queue
+) (
   input  logic         clk,
   input  logic         rst_n,
-  // esp_ingress descriptor and beats (outbound packets only)
+  // esp_ingress: head descriptor (skip) and beats, look-ahead descriptor (outbound only)
   input  logic         d_valid,
-  input  logic [15:0]  d_sa,
-  input  logic [15:0]  d_len,
-  input  logic [31:0]  d_nbytes,
-  input  logic         d_ok,
   output logic         d_skip,
   input  logic         b_valid,
   output logic         b_ready,
   input  logic [127:0] b_data,
   input  logic         b_last,
+  input  logic         a_valid,
+  input  logic [15:0]  a_sa,
+  input  logic [15:0]  a_len,
+  input  logic [31:0]  a_nbytes,
+  input  logic         a_ok,
+  input  logic [127:0] a_first,
+  output logic         a_next,
   // SA fetch (shared with esp_decap: sf_grant low while the inbound side fetches)
   input  logic         sf_grant,
   output logic         sf_valid,
@@ -51,34 +63,54 @@ module esp_out_ctrl (
   // result queue entry: {drop, code, sa, gen, in_bytes, inner_bytes}
   input  logic         r_room,
   output logic         r_push,
-  output logic [60:0]  r_data
+  output logic [60:0]  r_data,
+  input  logic         pd_pop               // the result queue's head left (its pd_* record)
 );
-  typedef enum logic [1:0] {S_IDLE, S_WAIT, S_FEED} state_t;
-  state_t st_q;
-  logic well_q;
+  localparam logic [3:0] DROP_OK = esp_contract_pkg::DROP_OK;
+  localparam int unsigned RW = $clog2(RQ_DEPTH);
 
   function automatic logic [31:0] word(input logic [31*32-1:0] cfg, input int unsigned i);
     word = cfg[32 * i +: 32];
   endfunction
 
-  // The inner-header checks of the model (tunnel mode), on the first stored beat.
+  // ------------------------------------------------------------ fetch stage
+  // The inner-header checks of the model (tunnel mode), on the packet's first stored beat.
   logic [7:0] b0;
   logic [15:0] tot4, pay6;
   logic inner_ok;
-  assign b0 = b_data[7:0];
-  assign tot4 = {b_data[23:16], b_data[31:24]};
-  assign pay6 = {b_data[39:32], b_data[47:40]};
+  assign b0 = a_first[7:0];
+  assign tot4 = {a_first[23:16], a_first[31:24]};
+  assign pay6 = {a_first[39:32], a_first[47:40]};
   always_comb begin
     inner_ok = 1'b0;
     if (b0[7:4] == 4'd4)
-      inner_ok = d_len >= 16'd20 && b0[3:0] >= 4'd5 && {10'd0, b0[3:0], 2'b00} <= d_len && tot4 == d_len;
+      inner_ok = a_len >= 16'd20 && b0[3:0] >= 4'd5 && {10'd0, b0[3:0], 2'b00} <= a_len && tot4 == a_len;
     else if (b0[7:4] == 4'd6)
-      inner_ok = d_len >= 16'd40 && pay6 + 16'd40 == d_len;
+      inner_ok = a_len >= 16'd40 && pay6 + 16'd40 == a_len;
   end
 
-  assign sf_valid = st_q == S_IDLE && d_valid && r_room && sf_grant;
-  assign sf_handle = d_sa;
-  assign sf_alloc = d_ok && inner_ok;
+  // In-flight OK packets of hard-limited SAs: one slot per result queue entry (same order),
+  // plus the last two records that left (esp_ctrl disables the SA 2 cycles after pd_*).
+  logic [RQ_DEPTH-1:0] lim_v;
+  logic [15:0] lim_h[RQ_DEPTH];
+  logic [RW-1:0] lim_wr, lim_rd;
+  logic [1:0] gone_v;
+  logic [15:0] gone_h[2];
+  logic hazard;
+  always_comb begin
+    hazard = 1'b0;
+    for (int i = 0; i < int'(RQ_DEPTH); i++) if (lim_v[i] && lim_h[i] == a_sa) hazard = 1'b1;
+    for (int i = 0; i < 2; i++) if (gone_v[i] && gone_h[i] == a_sa) hazard = 1'b1;
+  end
+
+  logic f_busy;                 // a fetch is outstanding
+  logic [15:0] f_sa, f_len, f_nbytes;
+  logic f_well;
+  logic job_room;
+  assign sf_valid = !f_busy && a_valid && r_room && job_room && sf_grant && !hazard;
+  assign sf_handle = a_sa;
+  assign sf_alloc = a_ok && inner_ok;
+  assign a_next = sf_valid;
 
   logic [31:0] ctrl, ports;
   assign ports = word(sf_cfg, esp_contract_pkg::SA_W_UDP_PORTS);
@@ -87,55 +119,83 @@ module esp_out_ctrl (
   always_comb begin
     if (sf_result == esp_contract_pkg::DROP_NO_SA || sf_result == esp_contract_pkg::DROP_SA_DISABLED)
       code = sf_result;
-    else if (!well_q) code = esp_contract_pkg::DROP_MALFORMED;
+    else if (!f_well) code = esp_contract_pkg::DROP_MALFORMED;
     else code = sf_result;
   end
+  logic hard_limited;
+  assign hard_limited = |{word(sf_cfg, esp_contract_pkg::SA_W_BYTE_HARD_LO), word(sf_cfg, esp_contract_pkg::SA_W_BYTE_HARD_HI),
+                          word(sf_cfg, esp_contract_pkg::SA_W_PKT_HARD_LO), word(sf_cfg, esp_contract_pkg::SA_W_PKT_HARD_HI)};
   logic [15:0] rec_sa;
-  assign rec_sa = sf_result == esp_contract_pkg::DROP_NO_SA ? 16'hffff : d_sa;
-  assign r_push = st_q == S_WAIT && sf_done;
-  assign r_data = {code != esp_contract_pkg::DROP_OK, code, rec_sa, sf_gen, d_nbytes[15:0],
-                   code == esp_contract_pkg::DROP_OK ? d_len : 16'd0};
-  assign d_skip = r_push && code != esp_contract_pkg::DROP_OK;
+  assign rec_sa = sf_result == esp_contract_pkg::DROP_NO_SA ? 16'hffff : f_sa;
+  assign r_push = f_busy && sf_done;
+  assign r_data = {code != DROP_OK, code, rec_sa, sf_gen, f_nbytes, code == DROP_OK ? f_len : 16'd0};
 
-  assign e_valid = st_q == S_FEED && b_valid;
-  assign b_ready = st_q == S_FEED && e_ready;
-  assign e_data = b_data;
-  assign e_last = b_last;
-  assign e_len = d_len;
-  assign e_sa = d_sa;
+  // job: {ok, transport, outer_ipv6, udp, esn, key256, spi, salt, key, src, dst, sport, dport, seq, len, sa}
+  localparam int unsigned JW = 1 + 5 + 32 + 32 + 256 + 128 + 128 + 16 + 16 + 64 + 16 + 16;
+  logic [JW-1:0] job_new, job;
+  logic job_valid, job_pop, job_ok;
+  logic [2:0] job_count;
+  assign job_room = job_count < 3'd2;   // one job streaming, one prepared
+  assign job_new = {code == DROP_OK,
+                    ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB], ctrl[esp_contract_pkg::SA_W_CTRL_IPV6_LSB],
+                    ctrl[esp_contract_pkg::SA_W_CTRL_UDP_ENCAP_LSB], ctrl[esp_contract_pkg::SA_W_CTRL_ESN_LSB],
+                    ctrl[esp_contract_pkg::SA_W_CTRL_KEY256_LSB],
+                    word(sf_cfg, esp_contract_pkg::SA_W_SPI), word(sf_cfg, esp_contract_pkg::SA_W_SALT),
+                    word(sf_cfg, 4), word(sf_cfg, 5), word(sf_cfg, 6), word(sf_cfg, 7),
+                    word(sf_cfg, 8), word(sf_cfg, 9), word(sf_cfg, 10), word(sf_cfg, 11),
+                    word(sf_cfg, 12), word(sf_cfg, 13), word(sf_cfg, 14), word(sf_cfg, 15),
+                    word(sf_cfg, 16), word(sf_cfg, 17), word(sf_cfg, 18), word(sf_cfg, 19),
+                    ports[31:16], ports[15:0], sf_seq, f_len, f_sa};
+
+  stream_fifo #(.WIDTH(JW), .DEPTH(4)) u_jobs (
+      .clk, .rst_n, .wr_en(r_push), .wr_data(job_new), .rd_valid(job_valid), .rd_ready(job_pop),
+      .rd_data(job), .count(job_count));
 
   always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) st_q <= S_IDLE;
-    else begin
-      case (st_q)
-        S_IDLE: if (sf_valid) st_q <= S_WAIT;
-        S_WAIT: if (sf_done) st_q <= code == esp_contract_pkg::DROP_OK ? S_FEED : S_IDLE;
-        S_FEED: if (e_valid && e_ready && b_last) st_q <= S_IDLE;
-        default: st_q <= S_IDLE;
-      endcase
+    if (!rst_n) begin
+      f_busy <= 1'b0;
+      lim_v <= '0;
+      lim_wr <= '0;
+      lim_rd <= '0;
+      gone_v <= '0;
+    end else begin
+      if (sf_valid) f_busy <= 1'b1;
+      else if (sf_done) f_busy <= 1'b0;
+      if (r_push) begin
+        lim_v[lim_wr] <= code == DROP_OK && hard_limited;
+        lim_wr <= lim_wr + 1'b1;
+      end
+      gone_v <= {gone_v[0], pd_pop && lim_v[lim_rd]};
+      if (pd_pop) begin
+        lim_v[lim_rd] <= 1'b0;
+        lim_rd <= lim_rd + 1'b1;
+      end
     end
   end
 
   always_ff @(posedge clk) begin
-    if (sf_valid) well_q <= sf_alloc;
-    if (st_q == S_WAIT && sf_done) begin
-      e_transport <= ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB];
-      e_outer_ipv6 <= ctrl[esp_contract_pkg::SA_W_CTRL_IPV6_LSB];
-      e_udp <= ctrl[esp_contract_pkg::SA_W_CTRL_UDP_ENCAP_LSB];
-      e_esn <= ctrl[esp_contract_pkg::SA_W_CTRL_ESN_LSB];
-      e_key256 <= ctrl[esp_contract_pkg::SA_W_CTRL_KEY256_LSB];
-      e_spi <= word(sf_cfg, esp_contract_pkg::SA_W_SPI);
-      e_salt <= word(sf_cfg, esp_contract_pkg::SA_W_SALT);
-      e_key <= {word(sf_cfg, 4), word(sf_cfg, 5), word(sf_cfg, 6), word(sf_cfg, 7),
-                word(sf_cfg, 8), word(sf_cfg, 9), word(sf_cfg, 10), word(sf_cfg, 11)};
-      e_src <= {word(sf_cfg, 12), word(sf_cfg, 13), word(sf_cfg, 14), word(sf_cfg, 15)};
-      e_dst <= {word(sf_cfg, 16), word(sf_cfg, 17), word(sf_cfg, 18), word(sf_cfg, 19)};
-      e_sport <= ports[31:16];
-      e_dport <= ports[15:0];
-      e_seq <= sf_seq;
+    if (sf_valid) begin
+      f_sa <= a_sa;
+      f_len <= a_len;
+      f_nbytes <= a_nbytes[15:0];   // pd_in_bytes is 16 bits (esp_ctrl); longer inputs are MALFORMED
+      f_well <= sf_alloc;
     end
+    if (r_push) lim_h[lim_wr] <= f_sa;
+    gone_h[0] <= lim_h[lim_rd];
+    gone_h[1] <= gone_h[0];
   end
-  // pd_in_bytes is 16 bits (esp_ctrl); longer inputs are MALFORMED anyway.
+
+  // ------------------------------------------------------------ feed stage
+  assign job_ok = job[JW-1];
+  assign d_skip = job_valid && !job_ok && d_valid;
+  assign e_valid = job_valid && job_ok && b_valid;
+  assign b_ready = job_valid && job_ok && e_ready;
+  assign job_pop = d_skip || (e_valid && e_ready && b_last);
+  assign e_data = b_data;
+  assign e_last = b_last;
+  assign {e_transport, e_outer_ipv6, e_udp, e_esn, e_key256, e_spi, e_salt, e_key, e_src, e_dst,
+          e_sport, e_dport, e_seq, e_len, e_sa} = job[JW-2:0];
+
   logic unused;
-  assign unused = ^d_nbytes[31:16];
+  assign unused = ^{a_nbytes[31:16], a_first[127:48], a_first[15:8]};
 endmodule

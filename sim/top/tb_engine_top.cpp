@@ -12,6 +12,7 @@
 
 #include "Vesp_engine_top.h"
 #include "both_engine.h"
+#include "engine_top_regs.h"
 #include "esp_packet_gen.h"
 #include "esp_reference.h"
 #include "hls_engine.h"
@@ -191,18 +192,7 @@ struct Stream {
   esp::sim::AxisSource src;
   esp::sim::AxisSink sink;
 
-  // install() and friends through this bench's control port
-  struct Regs final : esp::PacketEngine {
-    esp::sim::AxiLiteMaster<Top>& axi;
-    explicit Regs(esp::sim::AxiLiteMaster<Top>& a) : axi(a) {}
-    std::uint32_t read_reg(std::uint32_t addr) override { return axi.read(addr); }
-    void write_reg(std::uint32_t addr, std::uint32_t data) override { axi.write(addr, data); }
-    Result process(bool, std::uint16_t, std::span<const std::uint8_t>) override {
-      throw std::logic_error("Stream::Regs carries registers only");
-    }
-    std::uint64_t cycles() const override { return 0; }
-    bool irq() override { return false; }
-  } regs{axi};
+  esp::sim::AxiLiteRegs<Top> regs{axi};  // install() and friends through this bench's control port
 
   Stream(double bubble, double stall)
       : src(esp::sim::bind_s_axis(bench.top()), bubble, 11), sink(esp::sim::bind_m_axis(bench.top()), stall, 12) {
@@ -270,6 +260,78 @@ TEST_CASE("engine top: a stream of mixed packets in flight comes out in order", 
     REQUIRE(outs.size() == ins.size());
     for (std::size_t i = 0; i < ins.size(); ++i) same_result(outs[i], hls.process(ins[i].inbound, ins[i].handle, ins[i].bytes), i);
     same_state(s.regs, hls, t.handles());
+  }
+}
+
+// Lifetimes and sequence limits with many packets of one SA in flight: an OK packet that
+// reaches a hard limit disables its SA, and every later packet of that SA must drop
+// SA_DISABLED exactly as in the model (one packet at a time), although it may already be in
+// the pipeline; ESN SAs cross 2^32 in both directions; one outbound SA runs out of numbers.
+TEST_CASE("engine top: hard limits, exhaustion and ESN epochs with packets in flight", "[rtl][top][lifetime]") {
+  for (const double load : {0.0, 0.3}) {
+    Stream s(load, load);
+    esp::HlsEngine hls;
+    std::mt19937_64 rng(load > 0 ? 31 : 30);
+    std::vector<Lane> out, in;
+    auto lane = [&](bool inbound, unsigned handle, bool esn, std::uint64_t seq) -> Lane& {
+      Lane l;
+      l.sa = random_sa(rng, handle & 1, esn, false, false, false);
+      l.sa.inbound = inbound;
+      l.sa.seq = seq;
+      l.next_seq = seq + 1;
+      l.handle = handle;
+      auto& v = inbound ? in : out;
+      v.push_back(l);
+      return v.back();
+    };
+    lane(false, 1, true, 0xFFFFFFFFull - 20).sa.pkt_hard = 45;            // ESN epoch, packet limit
+    Lane& ob = lane(false, 2, false, 100);                                 // byte limit
+    ob.sa.byte_soft = 1500, ob.sa.byte_hard = 3000;
+    lane(false, 3, false, 0xFFFFFFFFull - 12);                             // runs out of numbers
+    lane(false, 4, true, 0xFFFFFFFFull - 5);                               // no limits, ESN epoch
+    Lane& ia = lane(true, 40, true, 0xFFFFFFFFull - 25);                   // ESN epoch, packet limit
+    ia.sa.pkt_soft = 20, ia.sa.pkt_hard = 50;
+    lane(true, 41, false, 10).sa.byte_hard = 2500;                         // byte limit
+    lane(true, 42, true, 0xFFFFFFFFull - 30);                              // no limits, ESN epoch
+    std::vector<unsigned> handles;
+    for (auto* v : {&out, &in})
+      for (const Lane& l : *v) {
+        REQUIRE(install(s.regs, l.handle, l.sa) == ESP_SA_ERR_NONE);
+        REQUIRE(install(hls, l.handle, l.sa) == ESP_SA_ERR_NONE);
+        handles.push_back(l.handle);
+      }
+    std::vector<Input> ins;
+    for (int i = 0; i < 420; ++i) {
+      // mostly the first SA of each direction, so many of its packets are in flight at once
+      const bool inbound = rng() % 2;
+      auto& v = inbound ? in : out;
+      Lane& l = v[rng() % 3 == 0 ? rng() % v.size() : 0];
+      const std::size_t size = rng() % 8 == 0 ? 300 + rng() % 1100 : rng() % 120;
+      Bytes inner = random_inner(rng, rng() & 1, size);
+      if (!inbound) {
+        ins.push_back({false, std::uint16_t(l.handle), inner});
+        continue;
+      }
+      std::uint64_t seq = l.next_seq++;
+      if (rng() % 8 == 0 && seq > l.sa.seq + 3) seq -= 1 + rng() % 3;  // late or replayed
+      RefEncryptOptions o;
+      o.iv = random_bytes(rng, 8);
+      ins.push_back({true, 0, ref_encrypt(l.sa, seq, inner, o)});
+    }
+    std::uint64_t cycles = 0;
+    const auto outs = s.run(ins, cycles);
+    REQUIRE(outs.size() == ins.size());
+    std::array<unsigned, 8> codes{};
+    for (std::size_t i = 0; i < ins.size(); ++i) {
+      const auto h = hls.process(ins[i].inbound, ins[i].handle, ins[i].bytes);
+      same_result(outs[i], h, i);
+      ++codes[h.result & 7u];
+    }
+    same_state(s.regs, hls, handles);
+    for (int c : {ESP_DROP_OK, ESP_DROP_SA_DISABLED, ESP_DROP_SEQ_EXHAUSTED, ESP_DROP_REPLAY}) {
+      INFO("drop code " << c << " never occurred");
+      CHECK(codes[unsigned(c)] > 0);
+    }
   }
 }
 
