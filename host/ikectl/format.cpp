@@ -36,17 +36,31 @@ void print_tunnels(std::ostream& os, const std::vector<ChildSaStatus>& tunnels) 
             print_selectors(os, "dst", t.remote_ts);
             continue;
         }
-        os << " path=" << (t.offload_handle ? "offload/" + std::to_string(*t.offload_handle) : std::string("host"))
-           << '\n';
+        os << " path=";
+        if (t.offload_handle)
+            os << "offload/" << *t.offload_handle
+               << (t.offload_handle_out ? "," + std::to_string(*t.offload_handle_out) : std::string());
+        else
+            os << "host";
+        os << '\n';
         print_selectors(os, "src", t.local_ts);
         print_selectors(os, "dst", t.remote_ts);
-        os << "  SA: proposal=" << t.proposal << " esn=" << (t.esn ? 1 : 0) << " replaywin=" << t.replay_window
-           << " seqno=" << hex_spi(t.seq_out, 8) << " replaywin_lastseq=" << hex_spi(t.replay_top_in, 8) << '\n';
+        os << "  SA: proposal=" << t.proposal << " esn=" << (t.esn ? 1 : 0) << " replaywin=" << t.replay_window;
+        if (t.offload_handle)
+            os << " seqno=" << hex_spi(t.seq_out, 8) << " replaywin_lastseq=" << hex_spi(t.replay_top_in, 8);
+        os << '\n';
         os << "  life: timeout=" << left_of(t.lifetime_left_s, t.lifetime_s)
            << " kb=" << left_of(t.lifetime_left_kb, t.lifetime_kb) << '\n';
-        os << "  dec: spi=" << hex_spi(t.spi_in, 8) << " pkts/bytes=" << t.packets_in << '/' << t.bytes_in << '\n';
+        if (!t.offload_handle) {
+            // No host data path yet: nothing counts a host-path SA's packets.
+            os << "  dec: spi=" << hex_spi(t.spi_in, 8) << " counters=not-kept\n";
+            os << "  enc: spi=" << hex_spi(t.spi_out, 8) << " counters=not-kept\n";
+            continue;
+        }
+        os << "  dec: spi=" << hex_spi(t.spi_in, 8) << " pkts/bytes=" << t.packets_in << '/' << t.bytes_in
+           << (t.counters_kept ? " drops=" + std::to_string(t.drops_in) : std::string()) << '\n';
         os << "  enc: spi=" << hex_spi(t.spi_out, 8) << " pkts/bytes=" << t.packets_out << '/' << t.bytes_out
-           << '\n';
+           << (t.counters_kept ? " drops=" + std::to_string(t.drops_out) : std::string()) << '\n';
     }
 }
 

@@ -1,7 +1,7 @@
 // ikectl: talks to iked over its control socket, or checks a configuration
 // file on its own.
 //   ikectl [--socket PATH | --config FILE] [-j] tunnel list | gateway list | tunnel up NAME |
-//          tunnel down NAME | reload | check [FILE]
+//          tunnel down NAME | tunnel trigger SRC DST [PROTO SPORT DPORT] | reload | check [FILE]
 // Exit status: 0 done; 1 daemon not running, daemon error or refused action;
 // 2 bad arguments or configuration errors.
 #include <iostream>
@@ -27,6 +27,8 @@ const char* const usage_text =
     "  gateway list       IKE SAs (like diagnose vpn ike gateway list)\n"
     "  tunnel up NAME     bring up the phase2 NAME\n"
     "  tunnel down NAME   tear down the phase2 NAME\n"
+    "  tunnel trigger SRC DST [PROTO SPORT DPORT]\n"
+    "                     a packet with no SA: negotiate the phase2 whose selectors match\n"
     "  reload             re-read the daemon's configuration file\n"
     "  check              check the daemon's configuration file\n"
     "  check FILE         check FILE without a daemon (prints the errors or \"ok\")\n"
@@ -100,7 +102,32 @@ int run(const Options& o) {
         request = {Command::gateway_list, {}};
     else if (w.size() == 3 && w[0] == "tunnel" && (w[1] == "up" || w[1] == "down"))
         request = {w[1] == "up" ? Command::tunnel_up : Command::tunnel_down, w[2]};
-    else if (is({"reload"}))
+    else if ((w.size() == 4 || w.size() == 7) && w[0] == "tunnel" && w[1] == "trigger") {
+        request.command = Command::tunnel_trigger;
+        request.trigger.src = w[2];
+        request.trigger.dst = w[3];
+        if (w.size() == 7) {
+            auto number = [&](const std::string& text, unsigned long max, const char* what) {
+                size_t used = 0;
+                unsigned long v = 0;
+                try {
+                    v = std::stoul(text, &used);
+                } catch (const std::exception&) {
+                    used = 0;
+                }
+                if (used != text.size() || text.empty() || v > max)
+                    throw std::invalid_argument(std::string(what) + " '" + text + "'");
+                return v;
+            };
+            try {
+                request.trigger.proto = static_cast<uint8_t>(number(w[4], 255, "protocol"));
+                request.trigger.sport = static_cast<uint16_t>(number(w[5], 65535, "port"));
+                request.trigger.dport = static_cast<uint16_t>(number(w[6], 65535, "port"));
+            } catch (const std::invalid_argument& e) {
+                return usage(std::string("bad ") + e.what());
+            }
+        }
+    } else if (is({"reload"}))
         request = {Command::reload, {}};
     else if (is({"check"}))
         request = {Command::config_check, {}};
@@ -121,7 +148,8 @@ int run(const Options& o) {
         return 0;
     }
     case Command::tunnel_up:
-    case Command::tunnel_down: return print_action(action_from_response(reply), o.json);
+    case Command::tunnel_down:
+    case Command::tunnel_trigger: return print_action(action_from_response(reply), o.json);
     case Command::reload:
     case Command::config_check: return print_check(check_from_response(reply), o.json);
     }

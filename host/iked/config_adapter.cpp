@@ -52,6 +52,12 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
         }
         p.local_id = p1.localid;
         p.peer_id = p1.peerid;
+        p.dpd = p1.dpd == ike::config::DpdMode::disable   ? DpdMode::disable
+                : p1.dpd == ike::config::DpdMode::on_idle ? DpdMode::on_idle
+                                                          : DpdMode::on_demand;
+        p.dpd_interval_s = p1.dpd_retryinterval;
+        p.dpd_retries = p1.dpd_retrycount;
+        p.natt_keepalive_s = p1.nattraversal == ike::config::NatTraversal::disable ? 0 : p1.keepalive;
         for (const auto* p2 : c.phase2_of(p1.name)) {
             ChildCfg ch;
             ch.name = p2->name;
@@ -72,7 +78,10 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
             ch.transport = p2->encapsulation == ike::config::Encapsulation::transport_mode;
             ch.local_ts = {to_ts(p2->local_ts)};
             ch.remote_ts = {to_ts(p2->remote_ts)};
-            ch.lifetime_s = p2->keylifeseconds;
+            // keylife-type: seconds, kbs or both (whichever limit comes first).
+            ch.lifetime_s = p2->uses_seconds() ? p2->keylifeseconds : 0;
+            ch.lifetime_kb = p2->uses_kbs() ? p2->keylifekbs : 0;
+            ch.keepalive = p2->keepalive;
             p.children.push_back(std::move(ch));
         }
         g.peers.push_back(std::move(p));

@@ -1,5 +1,6 @@
 #include "control_handler.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -70,9 +71,14 @@ std::string EngineControl::ike_word(const Selected& s) {
     return esp_word(s);
 }
 
+namespace {
+// Left of a limit: 0 once it is used up.
+uint64_t left_of(uint64_t limit, uint64_t used) { return used < limit ? limit - used : 0; }
+} // namespace
+
 std::vector<ctl::ChildSaStatus> EngineControl::list_tunnels() {
     std::vector<ctl::ChildSaStatus> out;
-    auto now = std::chrono::steady_clock::now();
+    auto now = now_();
     std::set<std::string> seen;
     for (const auto& t : engine_.tunnels()) {
         if (!seen.insert(t.name).second) continue; // one entry per phase2, all its SAs below
@@ -91,11 +97,31 @@ std::vector<ctl::ChildSaStatus> EngineControl::list_tunnels() {
                 s.proposal = esp_word(c.proposal);
                 s.esn = c.proposal.esn;
                 s.replay_window = c.cfg.replay_window;
-                s.lifetime_s = c.cfg.lifetime_s;
-                uint64_t age = seconds(now - c.installed_at);
-                s.lifetime_left_s = age < c.cfg.lifetime_s ? c.cfg.lifetime_s - age : 0;
-                // The card holds both directions; the record shows the inbound handle.
-                if (c.offloaded()) s.offload_handle = c.hw_in;
+                if (c.cfg.lifetime_s) {
+                    s.lifetime_s = c.cfg.lifetime_s;
+                    s.lifetime_left_s = left_of(c.cfg.lifetime_s, seconds(now - c.installed_at));
+                }
+                if (c.cfg.lifetime_kb) s.lifetime_kb = c.cfg.lifetime_kb;
+                if (c.offloaded()) {
+                    s.offload_handle = c.hw_in;
+                    s.offload_handle_out = c.hw_out;
+                }
+                // The card counts offloaded SAs; host-path SAs have no data path yet.
+                auto n = engine_.child_counters(c);
+                if (n.kept) {
+                    s.counters_kept = true;
+                    s.packets_in = n.in.packets;
+                    s.bytes_in = n.in.bytes;
+                    s.replay_top_in = n.in.seq;
+                    s.drops_in = n.in.drops;
+                    s.packets_out = n.out.packets;
+                    s.bytes_out = n.out.bytes;
+                    s.seq_out = n.out.seq;
+                    s.drops_out = n.out.drops;
+                    // Each direction has the volume limit; the busier one ends first.
+                    if (c.cfg.lifetime_kb)
+                        s.lifetime_left_kb = left_of(c.cfg.lifetime_kb, std::max(n.in.bytes, n.out.bytes) / 1024);
+                }
                 s.state = c.state == ChildState::installed ? ctl::ChildSaState::established
                           : c.state == ChildState::rekeyed ? ctl::ChildSaState::rekeying
                                                            : ctl::ChildSaState::deleting;
@@ -116,7 +142,7 @@ std::vector<ctl::ChildSaStatus> EngineControl::list_tunnels() {
 
 std::vector<ctl::IkeSaStatus> EngineControl::list_gateways() {
     std::vector<ctl::IkeSaStatus> out;
-    auto now = std::chrono::steady_clock::now();
+    auto now = now_();
     for (const auto& [spi, sa] : engine_.sas()) {
         ctl::IkeSaStatus g;
         g.name = sa->cfg->name;
@@ -143,22 +169,38 @@ std::vector<ctl::IkeSaStatus> EngineControl::list_gateways() {
 }
 
 ctl::ActionResult EngineControl::tunnel_up(const std::string& phase2) {
-    if (!engine_.initiate(phase2, std::chrono::steady_clock::now()))
+    if (!engine_.initiate(phase2, now_()))
         return {false, "no phase2-interface named '" + phase2 + "'"};
     return {true, "negotiating " + phase2};
 }
 
 ctl::ActionResult EngineControl::tunnel_down(const std::string& phase2) {
-    if (!engine_.terminate_child(phase2, std::chrono::steady_clock::now()))
+    if (!engine_.terminate_child(phase2, now_()))
         return {false, "tunnel '" + phase2 + "' has no Child SA"};
     return {true, "deleting the Child SA of " + phase2};
+}
+
+ctl::ActionResult EngineControl::tunnel_trigger(const ctl::Trigger& t) {
+    TriggerPacket pkt;
+    boost::system::error_code e1, e2;
+    pkt.src = boost::asio::ip::make_address(t.src, e1);
+    pkt.dst = boost::asio::ip::make_address(t.dst, e2);
+    if (e1 || e2 || pkt.src.is_v4() != pkt.dst.is_v4()) return {false, "bad addresses '" + t.src + "' '" + t.dst + "'"};
+    pkt.proto = t.proto;
+    pkt.sport = t.sport;
+    pkt.dport = t.dport;
+    std::string phase2;
+    AcquireResult r = engine_.acquire(pkt, now_(), &phase2);
+    if (r == AcquireResult::no_match) return {false, "no phase2 selectors match " + t.src + " -> " + t.dst};
+    std::string what = phase2 + ": " + acquire_result_name(r);
+    return {true, r == AcquireResult::up ? what : what + " (triggering packet dropped)"};
 }
 
 ctl::CheckResult EngineControl::reload() {
     ctl::CheckResult r;
     auto cfg = load_(r.diagnostics);
     if (!cfg) return r;
-    engine_.reload(std::move(*cfg), std::chrono::steady_clock::now());
+    engine_.reload(std::move(*cfg), now_());
     r.ok = true;
     return r;
 }

@@ -18,12 +18,16 @@ public:
     // `load` parses the configuration file: a GatewayConfig, or nullopt with
     // the diagnostics (both ways the diagnostics are filled).
     using Loader = std::function<std::optional<ike::sa::GatewayConfig>(std::vector<std::string>& diagnostics)>;
-    EngineControl(ike::sa::Engine& engine, Loader load) : engine_(engine), load_(std::move(load)) {}
+    using Now = std::function<ike::sa::TimePoint()>;
+    // `now` is the engine's clock (tests pass their virtual one).
+    EngineControl(ike::sa::Engine& engine, Loader load, Now now = [] { return ike::sa::Clock::now(); })
+        : engine_(engine), load_(std::move(load)), now_(std::move(now)) {}
 
     std::vector<ike::control::ChildSaStatus> list_tunnels() override;
     std::vector<ike::control::IkeSaStatus> list_gateways() override;
     ike::control::ActionResult tunnel_up(const std::string& phase2) override;
     ike::control::ActionResult tunnel_down(const std::string& phase2) override;
+    ike::control::ActionResult tunnel_trigger(const ike::control::Trigger& t) override;
     ike::control::CheckResult reload() override;
     ike::control::CheckResult check_config() override;
 
@@ -34,6 +38,7 @@ public:
 private:
     ike::sa::Engine& engine_;
     Loader load_;
+    Now now_;
 };
 
 } // namespace iked

@@ -134,7 +134,9 @@ void UdpIo::send(const Datagram& d) {
         if (s->v6 != d.local.addr.is_v6() || s->port != d.local.port) continue;
         std::vector<uint8_t> out;
         out.reserve(d.data.size() + 4);
-        if (s->port == natt_port_) out.insert(out.end(), 4, 0); // non-ESP marker
+        // IKE on 4500 carries the non-ESP marker; a NAT-T keepalive (one 0xFF) does not.
+        bool keepalive = d.data.size() == 1 && d.data[0] == 0xff;
+        if (s->port == natt_port_ && !keepalive) out.insert(out.end(), 4, 0);
         out.insert(out.end(), d.data.begin(), d.data.end());
         // Send from the address the SA uses (IP_PKTINFO / IPV6_PKTINFO).
         alignas(cmsghdr) char ctrl[CMSG_SPACE(sizeof(in6_pktinfo))] = {};

@@ -120,7 +120,7 @@ TEST_CASE("ike-control: bad requests get an error reply", "[ike-control]") {
     CHECK(error_of("not json") == "bad request: invalid JSON at offset 0: unexpected character");
     CHECK(error_of(R"({"command":"tunnel sideways"})") ==
           "bad request: unknown command 'tunnel sideways'; valid: 'tunnel list', 'gateway list', 'tunnel up', "
-          "'tunnel down', 'reload', 'config check'");
+          "'tunnel down', 'reload', 'config check', 'tunnel trigger'");
     CHECK(error_of(R"({"command":"tunnel up"})") == "bad request: missing field 'name'");
     CHECK(error_of(R"({"command":"tunnel up","name":""})") == "bad request: empty tunnel name");
     CHECK(error_of(R"([1])") == "bad request: expected object, got array");

@@ -21,3 +21,16 @@ if(TARGET iked)
                          RUN_SERIAL TRUE TIMEOUT 120)
   endforeach()
 endif()
+
+# Engines with model cards (libespdrv model:): tunnel list counters and byte
+# lifetimes with real ESP packets; DPD, keepalives and acquires.
+if(TARGET iked_core AND TARGET espdrv)
+  add_executable(ike_card_tests
+    ${CMAKE_CURRENT_LIST_DIR}/protocol_card_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol_liveness_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/card_traffic.cpp
+    ${CMAKE_SOURCE_DIR}/host/ikectl/format.cpp)
+  target_link_libraries(ike_card_tests PRIVATE iked_core espdrv catch_main)
+  target_include_directories(ike_card_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_SOURCE_DIR}/host/ikectl)
+  catch_discover_tests(ike_card_tests TEST_PREFIX "" PROPERTIES LABELS ike)
+endif()

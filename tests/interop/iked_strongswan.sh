@@ -185,6 +185,24 @@ if [ -n "$DEVICE" ]; then # the AES-GCM Child SA sits in the accelerator
 	if [ -n "$IKECTL" ]; then
 		"$IKECTL" --socket "$WORK/iked.sock" tunnel list | tee "$WORK/list.txt"
 		grep -q "path=host" "$WORK/list.txt" && { echo "FAIL: ikectl shows a host-path SA"; exit 1; }
+		# -j: both card SAs named, counters read back from the card (nothing sent yet),
+		# SPIs equal to the exported ones.
+		"$IKECTL" --socket "$WORK/iked.sock" -j tunnel list >"$WORK/list.json"
+		python3 - "$WORK/list.json" "$WORK/keys.txt" <<'PY' || { cat "$WORK/list.json"; echo "FAIL: ikectl -j tunnel list"; exit 1; }
+import json, sys
+doc = json.load(open(sys.argv[1]))
+tunnels = doc["tunnels"] if isinstance(doc, dict) else doc
+t = [x for x in tunnels if x["tunnel"] == "ss-p2" and x["state"] == "established"]
+assert len(t) == 1, t
+t = t[0]
+assert t["path"] == "offload" and t["counters_kept"] is True, t
+assert t["offload_handle"] is not None and t["offload_handle_out"] is not None, t
+assert t["packets_out"] == 0 and t["seq_out"] == 0 and t["drops_in"] == 0, t
+assert t["lifetime_s"] and 0 < t["lifetime_left_s"] <= t["lifetime_s"], t
+keys = open(sys.argv[2]).read().lower()
+assert t["spi_in"] in keys and t["spi_out"] in keys, (t["spi_in"], t["spi_out"])
+print("ikectl -j: offload", t["offload_handle"], t["offload_handle_out"], "spis", t["spi_in"], t["spi_out"])
+PY
 	fi
 	echo "offload: AES-GCM Child SA installed in $DEVICE"
 fi

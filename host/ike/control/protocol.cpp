@@ -4,8 +4,8 @@ namespace ike::control {
 
 namespace {
 
-constexpr std::string_view command_names[] = {"tunnel list", "gateway list", "tunnel up",
-                                              "tunnel down", "reload",       "config check"};
+constexpr std::string_view command_names[] = {"tunnel list", "gateway list", "tunnel up",     "tunnel down",
+                                              "reload",      "config check", "tunnel trigger"};
 
 Json error_response(const std::string& message) {
     Json j = Json::object();
@@ -32,6 +32,7 @@ Json dispatch(const Request& r, ControlHandler& h) {
     case Command::tunnel_down: return to_json(h.tunnel_down(r.name));
     case Command::reload: return to_json(h.reload());
     case Command::config_check: return to_json(h.check_config());
+    case Command::tunnel_trigger: return to_json(h.tunnel_trigger(r.trigger));
     }
     return error_response("unknown command");
 }
@@ -62,6 +63,13 @@ Json to_json(const Request& r) {
     j.set("command", to_string(r.command));
     if (r.command == Command::tunnel_up || r.command == Command::tunnel_down)
         j.set("name", r.name);
+    if (r.command == Command::tunnel_trigger) {
+        j.set("src", r.trigger.src);
+        j.set("dst", r.trigger.dst);
+        j.set("proto", r.trigger.proto);
+        j.set("sport", r.trigger.sport);
+        j.set("dport", r.trigger.dport);
+    }
     return j;
 }
 
@@ -84,6 +92,19 @@ Request request_from_json(const Json& j) {
         r.name = j.at("name").as_string();
         if (r.name.empty())
             throw JsonError("empty tunnel name");
+    }
+    if (r.command == Command::tunnel_trigger) {
+        auto narrow_field = [&](const char* key, uint64_t max) {
+            uint64_t v = j.at(key).as_u64();
+            if (v > max)
+                throw JsonError(std::string(key) + " out of range");
+            return v;
+        };
+        r.trigger.src = j.at("src").as_string();
+        r.trigger.dst = j.at("dst").as_string();
+        r.trigger.proto = static_cast<uint8_t>(narrow_field("proto", 255));
+        r.trigger.sport = static_cast<uint16_t>(narrow_field("sport", 65535));
+        r.trigger.dport = static_cast<uint16_t>(narrow_field("dport", 65535));
     }
     return r;
 }

@@ -6,6 +6,8 @@
 //            {"command": "gateway list"}         -> {"ok": true, "gateways": [IkeSa...]}
 //            {"command": "tunnel up", "name": N}  -> {"ok": B, "message": "..."}
 //            {"command": "tunnel down", "name": N}-> {"ok": B, "message": "..."}
+//            {"command": "tunnel trigger", "src": A, "dst": A, "proto": P, "sport": N, "dport": N}
+//                                                -> {"ok": B, "message": "..."}  (an acquire)
 //            {"command": "reload"}               -> {"ok": B, "diagnostics": ["FILE:L:C: ...", ...]}
 //            {"command": "config check"}         -> {"ok": B, "diagnostics": [...]}
 // Any malformed request gets {"ok": false, "error": "..."}; a line longer
@@ -25,11 +27,12 @@ namespace ike::control {
 inline constexpr size_t max_line_bytes = 64 * 1024;
 inline constexpr const char* default_socket_path = "/run/iked.sock";
 
-enum class Command { tunnel_list, gateway_list, tunnel_up, tunnel_down, reload, config_check };
+enum class Command { tunnel_list, gateway_list, tunnel_up, tunnel_down, reload, config_check, tunnel_trigger };
 
 struct Request {
     Command command = Command::tunnel_list;
     std::string name; // tunnel up/down only
+    Trigger trigger{}; // tunnel trigger only
     bool operator==(const Request&) const = default;
 };
 

@@ -123,6 +123,11 @@ Json to_json(const ChildSaStatus& s) {
     j.set("lifetime_left_kb", optional_u64(s.lifetime_left_kb));
     j.set("lifetime_kb", optional_u64(s.lifetime_kb));
     j.set("offload_handle", s.offload_handle ? Json(*s.offload_handle) : Json());
+    j.set("offload_handle_out", s.offload_handle_out ? Json(*s.offload_handle_out) : Json());
+    j.set("path", s.offload_handle ? "offload" : "host");
+    j.set("counters_kept", s.counters_kept);
+    j.set("drops_in", s.drops_in);
+    j.set("drops_out", s.drops_out);
     return j;
 }
 
@@ -151,6 +156,15 @@ ChildSaStatus child_sa_from_json(const Json& j) {
     const Json& h = j.at("offload_handle");
     if (!h.is_null())
         s.offload_handle = narrow<uint32_t>(h, "offload_handle");
+    // Fields added later: absent in records of older daemons.
+    if (const Json* o = j.find("offload_handle_out"); o && !o->is_null())
+        s.offload_handle_out = narrow<uint32_t>(*o, "offload_handle_out");
+    if (const Json* k = j.find("counters_kept"))
+        s.counters_kept = k->as_bool();
+    if (const Json* d = j.find("drops_in"))
+        s.drops_in = d->as_u64();
+    if (const Json* d = j.find("drops_out"))
+        s.drops_out = d->as_u64();
     return s;
 }
 

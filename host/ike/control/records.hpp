@@ -32,7 +32,10 @@ struct ChildSaStatus {
     uint64_t bytes_in = 0, bytes_out = 0, packets_in = 0, packets_out = 0;
     std::optional<uint64_t> lifetime_left_s, lifetime_s;   // nullopt: no time limit
     std::optional<uint64_t> lifetime_left_kb, lifetime_kb; // nullopt: no volume limit
-    std::optional<uint32_t> offload_handle;              // accelerator SA handle; nullopt: host path
+    std::optional<uint32_t> offload_handle;              // accelerator SA handle (inbound); nullopt: host path
+    std::optional<uint32_t> offload_handle_out;          // the outbound card SA
+    bool counters_kept = false;                          // false: host path, nothing counts its packets
+    uint64_t drops_in = 0, drops_out = 0;                // card drops (replay, auth, disabled ...)
     ChildSaState state = ChildSaState::down;
 
     bool operator==(const ChildSaStatus&) const = default;

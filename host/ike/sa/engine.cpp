@@ -401,6 +401,7 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
                 p.encap_sport = inbound ? sa.remote.port : sa.local.port;
                 p.encap_dport = inbound ? sa.local.port : sa.remote.port;
             }
+            set_byte_limits(p, child);
             auto h = offload_->install(p);
             p.wipe();
             (inbound ? child.hw_in : child.hw_out) = h;
@@ -509,7 +510,7 @@ void Engine::send_request(IkeSa& sa) {
     }
     IKE_LOG(debug) << sa.label() << " sending " << exchange_name(h.exchange) << " request " << h.mid << " to "
                    << sa.remote.str();
-    sa.outstanding.start(msg, now_, cfg_.retransmit);
+    sa.outstanding.start(msg, now_, retransmit_policy(sa));
     transmit(sa, msg);
 }
 
@@ -733,8 +734,9 @@ void Engine::handle_response(IkeSa& sa, const Header& h, const Datagram& d) {
 // ------------------------------------------------------------------ timers
 void Engine::on_timer(TimePoint now) {
     now_ = now;
+    poll_offload_events();
     for (auto& [spi, sa] : sas_) {
-        switch (sa->outstanding.tick(now, cfg_.retransmit)) {
+        switch (sa->outstanding.tick(now, retransmit_policy(*sa))) {
         case Outstanding::Tick::idle: break;
         case Outstanding::Tick::resend:
             ++stats_.retransmits;
@@ -751,6 +753,7 @@ void Engine::on_timer(TimePoint now) {
             kill(*sa, "IKE_AUTH never came");
     }
     reap();
+    check_liveness(); // DPD probes, NAT-T keepalives
     // Auto-negotiate tunnels that are down are retried (every 5 s on failure);
     // child_failed() puts them back here when an attempt fails.
     std::vector<std::string> due;
@@ -775,8 +778,8 @@ void Engine::expire_children(IkeSa& sa) {
             c.state = ChildState::deleting;
             expire.emplace_back(c.name, c.spi_in);
         } else if (!c.rekey_queued && age >= (c.we_initiated ? life * 9 / 10 : life * 19 / 20)) {
-            c.rekey_queued = true;
-            rekey.emplace_back(c.name, c.spi_in);
+            c.rekey_queued = true; // idle and no phase2 keepalive: let it expire
+            if (c.cfg.keepalive || !child_idle(c)) rekey.emplace_back(c.name, c.spi_in);
         }
     }
     for (const auto& [name, spi] : expire) {

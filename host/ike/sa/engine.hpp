@@ -39,9 +39,28 @@ struct GatewayInfo {
     bool nat_here = false, nat_there = false;
 };
 
+// A Child SA's traffic as the card counts it; `kept` is false for host-path
+// SAs (no host data path yet, so nothing counts their packets).
+struct ChildCounters {
+    bool kept = false;
+    OffloadCounters in, out;
+};
+
+// The packet that triggers an acquire (kernel ACQUIRE in strongSwan terms):
+// its addresses and, when known, protocol and ports (0: not given).
+struct TriggerPacket {
+    boost::asio::ip::address src, dst;
+    uint8_t proto = 0;
+    uint16_t sport = 0, dport = 0;
+};
+enum class AcquireResult { no_match, up, pending, initiated };
+const char* acquire_result_name(AcquireResult r);
+
 struct EngineStats {
     uint64_t rx = 0, tx = 0, retransmits = 0, dropped = 0, auth_failures = 0;
     uint64_t ike_established = 0, ike_failed = 0, children_installed = 0;
+    uint64_t dpd_probes = 0, dead_peers = 0, natt_keepalives = 0;
+    uint64_t acquires = 0, acquire_dropped = 0;
 };
 
 class Engine {
@@ -59,12 +78,19 @@ public:
     // A new IKE SA for the phase2 even if one is up (load generation).
     bool initiate_fresh(const std::string& child, TimePoint now);
     bool terminate_child(const std::string& child, TimePoint now);
+    // A packet with no SA to carry it: the phase2 whose selectors match is
+    // negotiated (auto-negotiate disable tunnels come up on traffic); the
+    // packet itself is dropped and counted unless its SA is up (acquire.cpp).
+    AcquireResult acquire(const TriggerPacket& pkt, TimePoint now, std::string* phase2 = nullptr);
     bool terminate_ike(const std::string& peer, TimePoint now);
     void reload(GatewayConfig cfg, TimePoint now);
 
     std::vector<TunnelInfo> tunnels() const;
     std::vector<GatewayInfo> gateways() const;
     const EngineStats& stats() const { return stats_; }
+    SaOffload* offload() const { return offload_; }
+    // Reads the card's counters of both directions (counters.cpp).
+    ChildCounters child_counters(const ChildSa& c) const;
     const std::map<uint64_t, std::unique_ptr<IkeSa>>& sas() const { return sas_; }
     IkeSa* find_established(const std::string& peer);
 
@@ -76,6 +102,7 @@ public:
     void remove_child(IkeSa& sa, uint32_t spi_in, const char* why);
     void established(IkeSa& sa);
     void kill(IkeSa& sa, const char* why); // removes at the end of the current event
+    void count_dead_peer() { ++stats_.dead_peers; }
     // The IKE SA that replaces `old` after a rekey: takes over its Child SAs.
     IkeSa& adopt_rekeyed(IkeSa& old, std::unique_ptr<IkeSa> fresh);
     // A local IKE SPI not in use.
@@ -100,6 +127,16 @@ private:
     void transmit(const IkeSa& sa, const Bytes& bytes);
     void run_queue(IkeSa& sa);
     void expire_children(IkeSa& sa);
+    // Byte lifetimes (keylifekbs) for a card SA, and the card's lifetime
+    // events: soft -> rekey, hard -> delete (lifetime.cpp).
+    static void set_byte_limits(OffloadSa& p, const ChildSa& c);
+    void poll_offload_events();
+    // Dead peer detection, NAT-T keepalives (dpd.cpp).
+    void check_liveness();
+    void check_liveness(IkeSa& sa);
+    RetransmitPolicy retransmit_policy(const IkeSa& sa) const;
+    // No packet passed the card's SAs of an offloaded Child SA (host path: unknown, false).
+    bool child_idle(const ChildSa& c) const;
     void reap();
     IkeSa& new_sa(std::shared_ptr<const PeerCfg> cfg, bool initiator);
     void start_ike(std::shared_ptr<const PeerCfg> cfg, const std::string& first_child);
@@ -112,6 +149,14 @@ private:
     std::map<uint64_t, std::unique_ptr<IkeSa>> sas_; // by our SPI
     std::map<std::string, TimePoint> retry_at_;       // auto-negotiate children that are down
     std::set<std::string> held_down_;                 // taken down by the administrator
+    // What dead peer detection last saw of an IKE SA (by uid).
+    struct Liveness {
+        uint32_t mid_in = 0, mid_out = 0; // message IDs: they move when the peer answered or asked
+        uint64_t esp_in = 0, esp_out = 0; // card packets of its Child SAs
+        TimePoint last_heard{}, last_keepalive{};
+        std::optional<TimePoint> unanswered_since; // on-demand: ESP went out, nothing came back
+    };
+    std::map<uint32_t, Liveness> liveness_;
     TimePoint now_{};
     uint32_t next_uid_ = 1, next_child_uid_ = 1;
     EngineStats stats_;

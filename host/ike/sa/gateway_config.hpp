@@ -42,8 +42,13 @@ struct ChildCfg {
     bool auto_negotiate = false;
     bool transport = false;
     std::vector<Ts> local_ts, remote_ts;
-    uint32_t lifetime_s = 43200;
+    uint32_t lifetime_s = 43200; // 0: no time limit (keylife-type kbs)
+    uint64_t lifetime_kb = 0;    // 0: no volume limit (keylife-type seconds); card byte limits
+    bool keepalive = false;      // phase2 keepalive: rekey at expiry even when idle
 };
+
+// Dead peer detection (phase1 dpd): FortiOS modes.
+enum class DpdMode { disable, on_idle, on_demand };
 
 struct PeerCfg {
     std::string name;
@@ -55,6 +60,9 @@ struct PeerCfg {
     std::vector<Suite> suites;
     std::vector<uint16_t> dh_groups;
     std::string local_id, peer_id; // empty: own address / accept any
+    DpdMode dpd = DpdMode::on_demand;
+    uint32_t dpd_interval_s = 20, dpd_retries = 3;
+    uint32_t natt_keepalive_s = 10; // NAT-T keepalive when behind a NAT; 0: off
     std::vector<ChildCfg> children;
 };
 

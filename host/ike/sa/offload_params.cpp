@@ -24,6 +24,8 @@ esp_sa_params to_esp_sa_params(const OffloadSa& sa) {
     std::memcpy(p.salt, sa.salt, 4);
     std::memcpy(p.src, sa.src, 16);
     std::memcpy(p.dst, sa.dst, 16);
+    p.byte_soft = sa.byte_soft;
+    p.byte_hard = sa.byte_hard;
     if (sa.udp_encap) {
         p.encap_sport = sa.encap_sport;
         p.encap_dport = sa.encap_dport;
