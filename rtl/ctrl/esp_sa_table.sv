@@ -248,6 +248,13 @@ module esp_sa_table
           if (s_in) loc[h_q] <= pr_loc;
         end
       end
+      // SOFT_RESET empties the table at once, as the model does between two packets: the
+      // sweep that follows only wipes the rows. (Clearing valid slot by slot left a slot
+      // the sweep had not reached yet serving packets with its old key for up to N_SA cycles.)
+      if (soft_reset) begin
+        valid <= '0;
+        disabled <= '0;
+      end
     end
   end
 
