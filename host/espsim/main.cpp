@@ -36,8 +36,9 @@ std::string engine_help() {
   return s;
 }
 
-// A served card is the Verilated RTL when this build has it, else the HLS model.
-std::string serve_default_engine() {
+// The default engine, served or on a capture: the Verilated RTL when this build has it
+// (ESP_WITH_RTL), else the HLS model.
+std::string default_engine() {
   for (const auto& e : espsim::engines())
     if (std::string(e.name) == "rtl") return "rtl";
   return "hls";
@@ -47,7 +48,7 @@ int serve(int argc, char** argv) {
   po::options_description opts("espsim serve options");
   opts.add_options()("help,h", "this help")("socket", po::value<std::string>()->required(),
                                              "UNIX socket path to serve the card on")(
-      "engine", po::value<std::string>()->default_value(serve_default_engine()), engine_help().c_str());
+      "engine", po::value<std::string>()->default_value(default_engine()), engine_help().c_str());
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -139,7 +140,7 @@ int main(int argc, char** argv) {
       "in", po::value(&o.in)->required(), "input capture (raw IP or Ethernet)")(
       "out", po::value(&o.out)->required(), "output capture (same framing)")(
       "stats-json", po::value(&o.stats_json), "write statistics as JSON to this file")(
-      "engine", po::value(&o.engine)->default_value("hls"), engine_help().c_str())(
+      "engine", po::value(&o.engine)->default_value(default_engine()), engine_help().c_str())(
       "quiet,q", po::bool_switch(&o.quiet), "no line per packet");
   po::variables_map vm;
   try {
