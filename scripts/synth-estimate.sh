@@ -86,21 +86,27 @@ for f in $(cut -d= -f2- "$lists" | tr ';' '\n' | grep '\.sv$' | sort -u); do
 done
 
 # count <log> <regex>: sum of the cell counts matching regex in the last statistics block
-# (the hierarchy total when the top has submodules, else the top module's own block).
+# (the hierarchy total when the top has submodules, else the top module's own block),
+# each weighted by the LUTs it occupies for LUT-RAM cells (RAM32M16 takes a whole SLICEM).
 count() {
   sed 's/^\[[0-9.]*\] //' "$1" | awk '
     /=== design hierarchy ===/ { blk = "" }
     /Printing statistics/ { blk = "" }
     { blk = blk "\n" $0 }
     END { print blk }' |
-    awk -v re="$2" '$1 ~ "^(" re ")$" && $2 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }'
+    awk -v re="$2" '
+      BEGIN { w["RAM32M16"] = 8; w["RAM64M8"] = 8; w["RAM32M"] = 4; w["RAM64M"] = 4
+              w["RAM32X1D"] = 2; w["RAM64X1D"] = 2; w["RAM128X1D"] = 4; w["RAM256X1D"] = 8
+              w["RAM128X1S"] = 2; w["RAM256X1S"] = 4; w["RAM512X1S"] = 8 }
+      $1 ~ "^(" re ")$" && $2 ~ /^[0-9]+$/ { n += $2 * (($1 in w) ? w[$1] : 1) }
+      END { print n + 0 }'
 }
 
 summary=$out/summary.md
 declare -A got  # top -> "lut lutmem ff b36 b18 dsp carry" of the tops that synthesized
 {
-  echo "| top | LUT | (as SRL/LUTRAM) | FF | BRAM36 (+18) | DSP | CARRY8 | LUT levels | synth s | levels s |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| top | LUT | of which SRL/LUTRAM | MUXF7/8/9 | FF | BRAM36 (+18) | DSP | CARRY | LUT levels | synth s | levels s |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$summary"
 
 for top in "${tops[@]}"; do
@@ -127,15 +133,16 @@ for top in "${tops[@]}"; do
     b36=$(count "$log" 'RAMB36E2')
     b18=$(count "$log" 'RAMB18E2')
     dsp=$(count "$log" 'DSP48E2')
-    carry=$(count "$log" 'CARRY8')
-    got[$top]="$lut $lutmem $ff $b36 $b18 $dsp $carry"
+    carry=$(count "$log" 'CARRY[48]')
+    muxf=$(count "$log" 'MUXF[789]')
+    got[$top]="$lut $lutmem $muxf $ff $b36 $b18 $dsp $carry"
     echo "  synth_xilinx ${synth_s} s: LUT $lut (SRL/LUTRAM $lutmem), FF $ff, BRAM36 $b36 +18 $b18, DSP $dsp"
     # How each inferred memory was mapped (block RAM, LUT RAM or flip-flops).
     sed 's/^\[[0-9.]*\] //' "$log" | grep -E '^ *(mapping memory|using FF mapping|no valid mapping)' |
       sed "s/^/    /" || true
   else
     [ $rc -eq 124 ] && why=timeout || why="fail: $(grep -m1 'ERROR' "$out/$top.xcup.log" | sed 's/^\[[0-9.]*\] //' | tr '|' '/')"
-    lut="($why)"; lutmem=-; ff=-; b36=-; b18=-; dsp=-; carry=-
+    lut="($why)"; lutmem=-; muxf=-; ff=-; b36=-; b18=-; dsp=-; carry=-
     echo "  synth_xilinx $why after ${synth_s} s, see $out/$top.xcup.log"
   fi
 
@@ -154,7 +161,7 @@ for top in "${tops[@]}"; do
     fi
     echo "  levels: $levels (${levels_s} s)"
   fi
-  echo "| $top | $lut | $lutmem | $ff | $b36 (+$b18) | $dsp | $carry | $levels | $synth_s | $levels_s |" >>"$summary"
+  echo "| $top | $lut | $lutmem | $muxf | $ff | $b36 (+$b18) | $dsp | $carry | $levels | $synth_s | $levels_s |" >>"$summary"
 done
 
 # The whole engine when yosys cannot take esp_engine_top: the sum of its parts synthesized
@@ -166,9 +173,9 @@ if [ -z "${got[esp_engine_top]:-}" ]; then
   for p in $parts; do [ -n "${got[$p]:-}" ] || have=0; done
   if [ $have = 1 ]; then
     sum=$(for p in $parts; do echo "${got[$p]}"; done |
-          awk '{ for (i = 1; i <= NF; i++) t[i] += $i } END { print t[1], t[2], t[3], t[4], t[5], t[6], t[7] }')
-    read -r lut lutmem ff b36 b18 dsp carry <<<"$sum"
-    echo "| engine, sum of parts* | $lut | $lutmem | $ff | $b36 (+$b18) | $dsp | $carry | - | - | - |" >>"$summary"
+          awk '{ for (i = 1; i <= NF; i++) t[i] += $i } END { print t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8] }')
+    read -r lut lutmem muxf ff b36 b18 dsp carry <<<"$sum"
+    echo "| engine, sum of parts* | $lut | $lutmem | $muxf | $ff | $b36 (+$b18) | $dsp | $carry | - | - | - |" >>"$summary"
     echo "*: $parts (without esp_in_trailer, the esp_decap and top FIFOs)" >>"$summary"
   fi
 fi
