@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
@@ -214,7 +215,20 @@ class LiveCard {
         REQUIRE(last_before[j] <= first_at[j]);
         changes_[ks[j - 1]].apply_before = last_before[j];
       }
+      // packets of the slot in flight across a change (entered before it returned, left
+      // after it was issued): the ones whose version the timing decided
+      for (std::size_t i = 0; i < sent_.size(); ++i) {
+        if (!belongs(sent_[i], h, ver)) continue;
+        for (std::size_t k : ks)
+          if (i >= changes_[k].outputs_at_issue && i < changes_[k].started_at_done) {
+            ++straddling_;
+            if (i >= changes_[k].apply_before) ++straddling_new_;
+          }
+      }
     }
+    std::printf("tb_engine_live: %zu packets, %zu SA changes, %zu packets of a changed SA in flight across its change"
+                " (%zu of them under the new version)\n",
+                sent_.size(), changes_.size(), straddling_, straddling_new_);
   }
 
   // The HLS model replays the traffic with each change between the packets align() found.
@@ -348,6 +362,7 @@ class LiveCard {
   std::set<unsigned> slots_;
   std::vector<Change> changes_;
   std::vector<Sent> sent_;
+  std::size_t straddling_ = 0, straddling_new_ = 0;
 };
 
 SaConfig outbound_sa(std::mt19937_64& rng, bool key256, bool ipv6, bool udp, bool esn = false) {
@@ -398,7 +413,7 @@ TEST_CASE("live: outbound rekeys, deletes and re-adds under traffic switch betwe
     const unsigned in_transport = lc.add(inbound_sa(rng, true, true, false, true));
     lc.start_traffic();
 
-    for (int round = 0; round < 28; ++round) {
+    for (int round = 0; round < 60; ++round) {
       traffic(lc, {{rekey, 30}, {doomed, 12}, {readd, 12}, {steady, 16}, {in_steady, 16}, {in_transport, 14}}, 8);
       if (round % 2 == 1) {  // rekey: new SPI and key, key size and outer family vary
         SaConfig c = outbound_sa(rng, round % 4 == 1, round % 8 == 3, false);
@@ -412,6 +427,41 @@ TEST_CASE("live: outbound rekeys, deletes and re-adds under traffic switch betwe
         REQUIRE(h == readd);
       }
       if (round % 5 == 2) (void)lc.dev().sa_get(steady);  // READ commands under traffic
+    }
+    lc.drain();
+    INFO(lc.packets() << " packets");
+    lc.align();
+    lc.compare_with_model();
+  }
+}
+
+// Inbound rekeys the way IKE makes them: the new SA is added beside the old one (make), the
+// peer switches to it, the old one is deleted while its last packets are still in flight
+// (break); its slot is reused by the next rekey. Another inbound SA is deleted mid-stream.
+TEST_CASE("live: inbound make-before-break rekeys and deletes under traffic", "[rtl][top][live]") {
+  for (const double load : {0.0, 0.3}) {
+    INFO("bubbles and back-pressure " << load);
+    LiveCard lc(load, load > 0 ? 61 : 60);
+    auto& rng = lc.rng();
+    unsigned cur = lc.add(inbound_sa(rng, false, false, false, false));
+    const unsigned doomed = lc.add(inbound_sa(rng, true, true, false, false));
+    const unsigned steady = lc.add(outbound_sa(rng, false, false, true));
+    const unsigned in_steady = lc.add(inbound_sa(rng, true, true, false, true));
+    lc.start_traffic();
+    int old = -1;  // the previous slot while the peer still uses it
+    for (int round = 0; round < 60; ++round) {
+      std::vector<std::pair<unsigned, unsigned>> w = {{cur, 30}, {steady, 16}, {in_steady, 16}, {doomed, 10}};
+      if (old >= 0) w.push_back({unsigned(old), 10});  // the peer's last packets on the old SA
+      traffic(lc, w, 8);
+      if (round % 3 == 1) {
+        old = int(cur);
+        cur = lc.add(inbound_sa(rng, round % 2, round % 5 == 1, round % 4 == 1, false));
+      } else if (round % 3 == 2 && old >= 0) {
+        lc.remove(unsigned(old));
+      } else if (round % 3 == 0) {
+        old = -1;  // the peer has nothing left on it
+      }
+      if (round == 13) lc.remove(doomed);
     }
     lc.drain();
     INFO(lc.packets() << " packets");
@@ -439,7 +489,7 @@ TEST_CASE("live: inbound rekeys in place, deletes and re-adds under traffic swit
     const unsigned in_steady = lc.add(inbound_sa(rng, true, false, false, true, true));
     lc.start_traffic();
 
-    for (int round = 0; round < 28; ++round) {
+    for (int round = 0; round < 60; ++round) {
       traffic(lc, {{rekey, 30}, {doomed, 12}, {readd, 14}, {steady, 20}, {in_steady, 20}}, 8);
       if (round % 2 == 1) {
         SaConfig c = inbound_sa(rng, round % 4 == 1, round % 8 == 3, false, false);
@@ -557,79 +607,83 @@ TEST_CASE("live: rst_n and SOFT_RESET in the middle of packets, then clean resta
   live::Rig rig(0.3, 0.3, 51);
   live::Regs regs(rig);
   Shapes shapes(51);
-
-  // 1. rst_n while an input and an output packet are half transferred.
-  esp::HlsEngine before;
+  auto model = std::make_unique<esp::HlsEngine>();  // mirrors the card
   shapes.program(regs);
-  shapes.program(before);
-  const auto first = shapes.packets(30);
-  send_all(rig, first);
-  run_to_mid_packets(rig);
-  const std::size_t done_before = rig.sink.done().size();
-  rig.pulse_reset(2);
-  for (std::size_t i = 0; i < done_before; ++i)
-    same_result(to_result(rig.sink.done()[i]), before.process(first[i].inbound, first[i].handle, first[i].bytes), i);
-  // Nothing stale comes out: the output stays idle with the input idle.
-  for (int c = 0; c < 3000; ++c) {
-    rig.bench.tick();
-    REQUIRE_FALSE(rig.bench.top().m_axis_tvalid);
-  }
-  REQUIRE(rig.sink.done().size() == done_before);
-  rig.settle();
-  for (std::uint64_t c : counters(regs)) REQUIRE(c == 0);
-  REQUIRE(regs.read_reg(ESP_REG_EVT_COUNT) == 0);
-  for (const auto& [h, c] : shapes.sas) REQUIRE(command(regs, ESP_SA_OP_READ, h) == ESP_SA_ERR_SLOT_EMPTY);
+  shapes.program(*model);
 
-  // 2. Re-programmed: bit-exact with a fresh model, counters and rows too.
-  esp::HlsEngine fresh;
-  reprogrammed_run(rig, fresh, shapes);
-  REQUIRE(counters(regs) == counters(fresh));
+  for (unsigned round = 0; round < 4; ++round) {
+    INFO("round " << round);
+    // 1. rst_n while an input and an output packet are half transferred.
+    rig.sink.done().clear();
+    const auto first = shapes.packets(30);
+    send_all(rig, first);
+    run_to_mid_packets(rig);
+    const std::size_t done_before = rig.sink.done().size();
+    rig.pulse_reset(1 + round % 3);
+    for (std::size_t i = 0; i < done_before; ++i)
+      same_result(to_result(rig.sink.done()[i]), model->process(first[i].inbound, first[i].handle, first[i].bytes), i);
+    // Nothing stale comes out: the output stays idle with the input idle.
+    for (int c = 0; c < 3000; ++c) {
+      rig.bench.tick();
+      REQUIRE_FALSE(rig.bench.top().m_axis_tvalid);
+    }
+    REQUIRE(rig.sink.done().size() == done_before);
+    rig.settle();
+    for (std::uint64_t c : counters(regs)) REQUIRE(c == 0);
+    REQUIRE(regs.read_reg(ESP_REG_EVT_COUNT) == 0);
+    for (const auto& [h, c] : shapes.sas) REQUIRE(command(regs, ESP_SA_OP_READ, h) == ESP_SA_ERR_SLOT_EMPTY);
 
-  // 3. SOFT_RESET while packets are half transferred both ways: every packet is the
-  // model's (before the reset) or an empty card's (after), with one switch, no later than
-  // the first packet that entered after the write; the counters restart at the write and
-  // count exactly the packets that left after it.
-  rig.sink.done().clear();
-  const std::uint64_t started_base = rig.src.started();
-  const auto third = shapes.packets(40);
-  send_all(rig, third);
-  run_to_mid_packets(rig);
-  const std::size_t outputs_at_issue = rig.sink.done().size();
-  regs.write_reg(ESP_REG_DEV_CONTROL, 1u << ESP_REG_DEV_CONTROL_SOFT_RESET_LSB);
-  const std::size_t started_at_done = rig.src.started() - started_base;
-  const std::uint64_t reset_cycle = rig.watch.last_dev_control;
-  REQUIRE(rig.drain(third.size(), 600 * third.size() + 100000));
-  const auto& outs = rig.sink.done();
-  esp::HlsEngine empty;
-  std::size_t switch_at = third.size();
-  for (std::size_t i = 0; i < third.size(); ++i) {
-    const Result r = to_result(outs[i]);
-    const Result pre = fresh.process(third[i].inbound, third[i].handle, third[i].bytes);
-    const Result post = empty.process(third[i].inbound, third[i].handle, third[i].bytes);
-    const bool is_pre = r.result == pre.result && r.sa == pre.sa && r.bytes == pre.bytes;
-    if (switch_at == third.size() && !is_pre) switch_at = i;
-    if (i >= switch_at) same_result(r, post, i);
-  }
-  INFO("switch at packet " << switch_at << ", outputs before the write " << outputs_at_issue
-                           << ", packets started before it returned " << started_at_done);
-  REQUIRE(switch_at >= outputs_at_issue);
-  REQUIRE(switch_at <= started_at_done);
-  std::size_t first_after = 0;
-  while (first_after < outs.size() && outs[first_after].cycle < reset_cycle) ++first_after;
-  std::size_t last_same = first_after;
-  while (last_same < outs.size() && outs[last_same].cycle == reset_cycle) ++last_same;
-  const auto rtl_counts = counters(regs);
-  const auto after_excl = counted(third, outs, last_same, outs.size() - last_same);
-  const auto after_incl = counted(third, outs, first_after, outs.size() - first_after);
-  REQUIRE((rtl_counts == after_excl || rtl_counts == after_incl));
-  rig.settle();
+    // 2. Re-programmed: bit-exact with a fresh model, counters and rows too.
+    model = std::make_unique<esp::HlsEngine>();
+    reprogrammed_run(rig, *model, shapes);
+    REQUIRE(counters(regs) == counters(*model));
 
-  // 4. Re-programmed after SOFT_RESET: bit-exact with a fresh model again.
-  esp::HlsEngine again;
-  reprogrammed_run(rig, again, shapes);
-  const auto final_counts = counters(regs), model_counts = counters(again);
-  for (std::size_t c = 0; c < final_counts.size(); ++c) {
-    INFO("counter register 0x" << std::hex << counter_regs()[c]);
-    REQUIRE(final_counts[c] - rtl_counts[c] == model_counts[c]);
+    // 3. SOFT_RESET while packets are half transferred both ways: every packet is the
+    // model's (before the reset) or an empty card's (after), with one switch, no later than
+    // the first packet that entered after the write; the counters restart at the write and
+    // count exactly the packets that left after it.
+    rig.sink.done().clear();
+    const std::uint64_t started_base = rig.src.started();
+    const auto third = shapes.packets(40);
+    send_all(rig, third);
+    run_to_mid_packets(rig);
+    const std::size_t outputs_at_issue = rig.sink.done().size();
+    regs.write_reg(ESP_REG_DEV_CONTROL, 1u << ESP_REG_DEV_CONTROL_SOFT_RESET_LSB);
+    const std::size_t started_at_done = rig.src.started() - started_base;
+    const std::uint64_t reset_cycle = rig.watch.last_dev_control;
+    REQUIRE(rig.drain(third.size(), 600 * third.size() + 100000));
+    const auto& outs = rig.sink.done();
+    esp::HlsEngine empty;
+    std::size_t switch_at = third.size();
+    for (std::size_t i = 0; i < third.size(); ++i) {
+      const Result r = to_result(outs[i]);
+      const Result pre = model->process(third[i].inbound, third[i].handle, third[i].bytes);
+      const Result post = empty.process(third[i].inbound, third[i].handle, third[i].bytes);
+      const bool is_pre = r.result == pre.result && r.sa == pre.sa && r.bytes == pre.bytes;
+      if (switch_at == third.size() && !is_pre) switch_at = i;
+      if (i >= switch_at) same_result(r, post, i);
+    }
+    INFO("switch at packet " << switch_at << ", outputs before the write " << outputs_at_issue
+                             << ", packets started before it returned " << started_at_done);
+    REQUIRE(switch_at >= outputs_at_issue);
+    REQUIRE(switch_at <= started_at_done);
+    std::size_t first_after = 0;
+    while (first_after < outs.size() && outs[first_after].cycle < reset_cycle) ++first_after;
+    std::size_t last_same = first_after;
+    while (last_same < outs.size() && outs[last_same].cycle == reset_cycle) ++last_same;
+    const auto rtl_counts = counters(regs);
+    const auto after_excl = counted(third, outs, last_same, outs.size() - last_same);
+    const auto after_incl = counted(third, outs, first_after, outs.size() - first_after);
+    REQUIRE((rtl_counts == after_excl || rtl_counts == after_incl));
+    rig.settle();
+
+    // 4. Re-programmed after SOFT_RESET: bit-exact with a fresh model again.
+    model = std::make_unique<esp::HlsEngine>();
+    reprogrammed_run(rig, *model, shapes);
+    const auto final_counts = counters(regs), model_counts = counters(*model);
+    for (std::size_t c = 0; c < final_counts.size(); ++c) {
+      INFO("counter register 0x" << std::hex << counter_regs()[c]);
+      REQUIRE(final_counts[c] - rtl_counts[c] == model_counts[c]);
+    }
   }
 }
