@@ -4,6 +4,7 @@
 // negotiations in flight until COUNT have finished, each on a fresh IKE SA.
 //
 // usage: ike_rate --config FILE --child PHASE2 --count N --parallel P
+//                 [--ike-port 500 --natt-port 4500 --remote-port 500]
 // prints: "ike_rate: N IKE_SA in S s = R IKE_SA/s (F failed)"
 #include <utility> // before Asio: Boost 1.74 uses std::exchange without it
 #include <boost/asio.hpp>
@@ -23,10 +24,13 @@ using namespace ike::sa;
 int main(int argc, char** argv) {
     std::string config, child;
     unsigned count = 100, parallel = 8, timeout_s = 120;
+    uint16_t ike_port = 500, natt_port = 4500, remote_port = 500;
     po::options_description desc("ike_rate options");
     desc.add_options()("config", po::value(&config)->required(), "FortiOS config of the initiator")(
         "child", po::value(&child)->required(), "phase2 to bring up")("count", po::value(&count), "IKE SAs")(
-        "parallel", po::value(&parallel), "negotiations in flight")("timeout", po::value(&timeout_s), "seconds");
+        "parallel", po::value(&parallel), "negotiations in flight")("timeout", po::value(&timeout_s), "seconds")(
+        "ike-port", po::value(&ike_port), "local IKE port")("natt-port", po::value(&natt_port), "local NAT-T port")(
+        "remote-port", po::value(&remote_port), "the responder's IKE port (unprivileged tests on localhost)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -41,12 +45,16 @@ int main(int argc, char** argv) {
     if (!r.ok()) return 2;
     std::vector<std::string> notes;
     GatewayConfig g = iked::to_gateway_config(r.config, notes);
-    for (auto& p : g.peers)
+    g.ike_port = ike_port;
+    g.natt_port = natt_port;
+    for (auto& p : g.peers) {
+        p.remote_port = remote_port;
         for (auto& c : p.children) c.auto_negotiate = false;
+    }
 
     boost::asio::io_context io;
     std::unique_ptr<Engine> engine;
-    iked::UdpIo udp(io, 500, 4500, [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); }, nullptr);
+    iked::UdpIo udp(io, ike_port, natt_port, [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); }, nullptr);
     engine = std::make_unique<Engine>(std::move(g), udp);
 
     unsigned started = 0;

@@ -2,10 +2,21 @@
 # strongSwan interop (label interop, needs root; skipped with 77 otherwise).
 add_executable(ike_protocol_tests
   ${CMAKE_CURRENT_LIST_DIR}/protocol_exchange_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/protocol_units_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/protocol_units_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/protocol_cookie_test.cpp)
 target_link_libraries(ike_protocol_tests PRIVATE ike_sa catch_main)
 target_include_directories(ike_protocol_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 catch_discover_tests(ike_protocol_tests TEST_PREFIX "" PROPERTIES LABELS ike)
+
+# The iked binary itself on 127.0.0.1 (unprivileged ports, no root), set up
+# by bench/ike/ike_rate; runs in the ASan+UBSan pass of scripts/test.sh too.
+# bench is added after tests, hence the component check, not if(TARGET).
+if(TARGET iked AND TARGET ikectl AND "bench" IN_LIST ESP_COMPONENTS)
+  add_test(NAME ike-protocol-iked-localhost
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/iked_localhost.sh $<TARGET_FILE:iked>
+                   $<TARGET_FILE:ike_rate> $<TARGET_FILE:ikectl>)
+  set_tests_properties(ike-protocol-iked-localhost PROPERTIES LABELS ike TIMEOUT 120)
+endif()
 
 # strongSwan interop: one ctest per case (see tests/interop/iked_strongswan.sh).
 if(TARGET iked)

@@ -1,4 +1,5 @@
-// ike-protocol: units of the protocol layer (selectors, proposals, wire, keys).
+// ike-protocol: units of the protocol layer (selectors, proposals, the
+// payload view over ike_codec, keys).
 #include <catch2/catch.hpp>
 
 #include "sa/gateway_config.hpp"
@@ -6,7 +7,9 @@
 #include "sa/key_export.hpp"
 #include "sa/retransmit.hpp"
 #include "sa/traffic_selector.hpp"
-#include "sa/wire.hpp"
+#include "sa/payloads.hpp"
+#include "codec/message.hpp"
+#include "crypto/sk_cipher.hpp"
 
 using namespace ike::sa;
 
@@ -73,7 +76,7 @@ TEST_CASE("ike-protocol: FortiOS proposal words", "[ike-protocol]") {
     CHECK_FALSE(parse_ike_suite("aes128gcm-prfmd5"));
 }
 
-TEST_CASE("ike-protocol: payload chain round trip and malformed input", "[ike-protocol]") {
+TEST_CASE("ike-protocol: payload view round trip through ike_codec, malformed input", "[ike-protocol]") {
     Payloads p;
     PeerCfg cfg;
     cfg.suites = {*parse_ike_suite("aes256gcm-prfsha384"), *parse_ike_suite("aes128-sha256")};
@@ -82,6 +85,7 @@ TEST_CASE("ike-protocol: payload chain round trip and malformed input", "[ike-pr
     p.ke = KePl{19, Bytes(64, 7)};
     p.nonce = Bytes(32, 9);
     p.add(N_NAT_DETECTION_SOURCE_IP, Bytes(20, 1));
+    p.add(N_COOKIE, Bytes(16, 3));
     p.tsi = {*parse_ts("10.0.0.0/8", 6, 80, 80)};
     p.tsr = {*parse_ts("2001:db8::/64")};
     p.deletes.push_back(DeletePl{PROTO_ESP, {0x11223344, 0x55667788}});
@@ -92,7 +96,8 @@ TEST_CASE("ike-protocol: payload chain round trip and malformed input", "[ike-pr
     Bytes msg = encode_plain(h, p);
     Header d = decode_header(msg);
     CHECK(d.spi_i == h.spi_i);
-    Payloads q = decode_payloads(d.next, std::span<const uint8_t>(msg).subspan(kHeaderLen));
+    CHECK(d.version == 0x20);
+    Payloads q = decode_plain(msg);
     REQUIRE(q.sa);
     REQUIRE(q.sa->size() == 2);
     CHECK((*q.sa)[0].transforms == (*p.sa)[0].transforms);
@@ -102,75 +107,65 @@ TEST_CASE("ike-protocol: payload chain round trip and malformed input", "[ike-pr
     CHECK(*q.tsr == *p.tsr);
     CHECK(q.deletes[0].spis == p.deletes[0].spis);
     CHECK(q.find(N_NAT_DETECTION_SOURCE_IP));
+    // The same bytes through ike_codec directly: COOKIE first (RFC 7296 2.6),
+    // the key length as a TV attribute.
+    auto m = ike::codec::decode(msg);
+    REQUIRE(m.ok());
+    auto* first = std::get_if<ike::codec::NotifyPayload>(&m->payloads.front());
+    REQUIRE(first);
+    CHECK(first->type == ike::codec::NotifyType::COOKIE);
+    auto* sa = m->find<ike::codec::SaPayload>();
+    REQUIRE(sa);
+    CHECK(sa->proposals[0].transforms[0].key_length == std::optional<uint16_t>(256));
     // every truncation is a clean WireError, never a crash
     for (size_t cut = 0; cut < msg.size(); ++cut) {
         Bytes t(msg.begin(), msg.begin() + static_cast<long>(cut));
-        CHECK_THROWS_AS(decode_payloads(d.next, std::span<const uint8_t>(t).subspan(std::min(cut, kHeaderLen))),
-                        WireError);
+        CHECK_THROWS_AS(decode_plain(t), WireError);
     }
     CHECK_THROWS_AS(decode_header(Bytes(10, 0)), WireError);
+    // An unknown critical payload is refused with the notify a responder sends.
+    Bytes crit = msg;
+    crit[16] = 200; // first payload type: unassigned
+    crit[28 + 1] |= 0x80;
+    try {
+        decode_plain(crit);
+        FAIL("decoded a message with an unknown critical payload");
+    } catch (const WireError& e) {
+        CHECK(e.notify == N_UNSUPPORTED_CRITICAL_PAYLOAD);
+        CHECK_FALSE(e.integrity());
+    }
 }
 
 TEST_CASE("ike-protocol: SK payload protects and detects tampering", "[ike-protocol]") {
     for (auto [encr, bits, integ] : {std::tuple<uint16_t, uint16_t, uint16_t>{ENCR_AES_GCM_16, 256, AUTH_NONE},
                                      {ENCR_CHACHA20_POLY1305, 0, AUTH_NONE},
                                      {ENCR_AES_CBC, 128, AUTH_HMAC_SHA2_256_128}}) {
-        Secret ek(random_bytes(encr_key_len(encr, bits)));
-        Secret ik(random_bytes(integ_key_len(integ)));
-        SkCipher c(encr, bits, integ, ek, ik);
+        Bytes ek = random_bytes(encr_key_len(encr, bits));
+        Bytes ik = random_bytes(integ_key_len(integ));
+        auto out = ike::crypto::make_sk_cipher(encr_id(encr), bits, integ_id(integ), ek, ik);
+        auto in = ike::crypto::make_sk_cipher(encr_id(encr), bits, integ_id(integ), ek, ik);
+        REQUIRE(out);
+        REQUIRE(in);
         Header h;
         h.spi_i = 1;
         h.spi_r = 2;
         h.exchange = IKE_AUTH;
         Payloads p;
         p.add(N_INITIAL_CONTACT);
-        uint8_t first = 0;
-        Bytes inner = encode_payloads(p, first);
-        Bytes msg = c.seal(h, first, inner);
-        Header hd = decode_header(msg);
-        uint8_t f2 = 0;
-        CHECK(c.open(msg, hd, f2) == inner);
-        CHECK(f2 == PL_NOTIFY);
+        p.idi = IdPl{ID_FQDN, Bytes{'g', 'w'}};
+        Bytes msg = seal(*out, h, p);
+        Payloads q = open(*in, msg);
+        CHECK(q.has(N_INITIAL_CONTACT));
+        REQUIRE(q.idi);
+        CHECK(q.idi->data == p.idi->data);
         msg[msg.size() / 2] ^= 1;
-        CHECK_THROWS_AS(c.open(msg, hd, f2), WireError);
+        try {
+            open(*in, msg);
+            FAIL("a tampered message was accepted");
+        } catch (const WireError& e) {
+            CHECK(e.integrity()); // dropped silently by the engine (RFC 7296 2.21.2)
+        }
     }
-}
-
-TEST_CASE("ike-protocol: prf+ and the RFC 7296 key schedule shape", "[ike-protocol]") {
-    Prf prf(PRF_HMAC_SHA2_256);
-    Bytes key(32, 0x0b), seed{'s', 'e', 'e', 'd'};
-    Bytes out = prf.plus(key, seed, 100);
-    CHECK(out.size() == 100);
-    // T1 = prf(K, S | 0x01); T2 = prf(K, T1 | S | 0x02)
-    Bytes s1 = seed;
-    s1.push_back(1);
-    Bytes t1 = prf(key, s1);
-    CHECK(Bytes(out.begin(), out.begin() + 32) == t1);
-    Bytes s2 = t1;
-    s2.insert(s2.end(), seed.begin(), seed.end());
-    s2.push_back(2);
-    CHECK(Bytes(out.begin() + 32, out.begin() + 64) == prf(key, s2));
-    // RFC 4231 test case 1 (HMAC-SHA-256)
-    Bytes k1(20, 0x0b);
-    std::string hi = "Hi There";
-    CHECK(hex(prf(k1, Bytes(hi.begin(), hi.end()))) ==
-          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
-}
-
-TEST_CASE("ike-protocol: DH exchange agrees for every group, bad values refused", "[ike-protocol]") {
-    for (uint16_t g : {1, 2, 5, 14, 19, 20, 21, 25, 26, 27, 28, 29, 30, 31, 32}) {
-        auto a = DhKey::generate(g), b = DhKey::generate(g);
-        REQUIRE(a);
-        REQUIRE(b);
-        auto sa = a->derive(b->public_value()), sb = b->derive(a->public_value());
-        REQUIRE(sa);
-        REQUIRE(sb);
-        CHECK(sa->bytes() == sb->bytes());
-        CHECK_FALSE(a->derive(Bytes(3, 1)));
-        if (g >= 19 && g <= 30 && g != 22 && g != 23 && g != 24) // a point off the curve
-            CHECK_FALSE(a->derive(Bytes(b->public_value().size(), 0x01)));
-    }
-    CHECK_FALSE(DhKey::generate(99));
 }
 
 TEST_CASE("ike-protocol: retransmission backoff doubles and gives up", "[ike-protocol]") {

@@ -17,11 +17,11 @@ Pkey pkey_from_params(const char* algorithm, int selection, const OSSL_PARAM* pa
     return Pkey(out);
 }
 
-std::optional<secure_bytes> derive(EVP_PKEY* own, EVP_PKEY* peer, bool pad) {
+std::optional<secure_bytes> derive(EVP_PKEY* own, EVP_PKEY* peer, bool pad, bool validate_peer) {
     PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, own, nullptr));
     if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) return std::nullopt;
     if (pad && EVP_PKEY_CTX_set_dh_pad(ctx.get(), 1) != 1) return std::nullopt;
-    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer, 1) != 1) return std::nullopt;
+    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer, validate_peer ? 1 : 0) != 1) return std::nullopt;
     std::size_t len = 0;
     if (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1 || len == 0) return std::nullopt;
     secure_bytes out(len);

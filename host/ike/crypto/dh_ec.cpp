@@ -5,6 +5,8 @@
 #include <openssl/objects.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include "dh_internal.hpp"
 
@@ -62,10 +64,15 @@ public:
         point.reserve(1 + peer.size());
         point.push_back(0x04);
         point.insert(point.end(), peer.begin(), peer.end());
-        // Import decodes the point and fails if it is not on the curve.
+        // Import decodes the point and fails if it is not on the curve; the
+        // quick check refuses the point at infinity. Every curve here has
+        // cofactor 1, so a point on the curve has order n and OpenSSL's full
+        // check (n * Q = O, a second scalar multiplication) adds nothing.
         Pkey peer_key = ec_key(curve_, point, nullptr);
         if (!peer_key) return std::nullopt;
-        auto secret = derive(key_.get(), peer_key.get(), false);
+        PkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, peer_key.get(), nullptr));
+        if (!check || EVP_PKEY_public_check_quick(check.get()) != 1) return std::nullopt;
+        auto secret = derive(key_.get(), peer_key.get(), false, false);
         if (!secret || secret->size() != curve_.field) return std::nullopt;
         return secret;
     }
@@ -111,7 +118,7 @@ public:
         if (peer.size() != size_) return std::nullopt;
         Pkey peer_key(EVP_PKEY_new_raw_public_key(pkey_type(), nullptr, peer.data(), peer.size()));
         if (!peer_key) return std::nullopt;
-        auto secret = derive(key_.get(), peer_key.get(), false);
+        auto secret = derive(key_.get(), peer_key.get(), false, true);
         if (!secret || secret->size() != size_) return std::nullopt;
         // RFC 8031 2.3: an all-zero result (low-order peer point) is refused.
         if (std::all_of(secret->begin(), secret->end(), [](uint8_t b) { return b == 0; })) return std::nullopt;
@@ -125,6 +132,31 @@ private:
     Pkey key_;
     std::size_t size_;
 };
+
+// The curve's domain parameters as an OpenSSL key, built once per process.
+EVP_PKEY* curve_domain(const Curve& c) {
+    // Never destroyed: OpenSSL's own exit handlers may run after static destructors.
+    static auto& cache = *new std::map<uint16_t, Pkey>();
+    static std::mutex& lock = *new std::mutex();
+    std::lock_guard<std::mutex> hold(lock);
+    if (auto it = cache.find(c.group); it != cache.end()) return it->second.get();
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(c.name), 0),
+        OSSL_PARAM_construct_end(),
+    };
+    Pkey domain = pkey_from_params("EC", EVP_PKEY_KEY_PARAMETERS, params);
+    if (!domain) return nullptr;
+    return cache.emplace(c.group, std::move(domain)).first->second.get();
+}
+
+Pkey ec_generate(const Curve& c) {
+    EVP_PKEY* domain = curve_domain(c);
+    if (domain == nullptr) return nullptr;
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, domain, nullptr));
+    EVP_PKEY* key = nullptr;
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &key) != 1) return nullptr;
+    return Pkey(key);
+}
 
 } // namespace
 
@@ -140,8 +172,7 @@ std::size_t ecx_bytes(uint16_t group) { return group == 31 ? 32 : group == 32 ? 
 std::unique_ptr<DhGroup> make_ecp(uint16_t group, std::span<const uint8_t> fixed_priv, bool fixed) {
     const Curve* c = find_curve(group);
     if (c == nullptr) return nullptr;
-    Pkey key = fixed ? ec_from_private(*c, fixed_priv)
-                     : Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", c->name));
+    Pkey key = fixed ? ec_from_private(*c, fixed_priv) : ec_generate(*c);
     if (!key) return nullptr;
     return std::make_unique<EcpGroup>(*c, std::move(key));
 }

@@ -28,9 +28,11 @@ using Params = std::unique_ptr<OSSL_PARAM, ParamDeleter>;
 
 // EVP_PKEY from OSSL_PARAMs (selection: EVP_PKEY_KEYPAIR / PUBLIC_KEY / KEY_PARAMETERS).
 Pkey pkey_from_params(const char* algorithm, int selection, const OSSL_PARAM* params);
-// EVP_PKEY_derive with the peer validated by OpenSSL too. pad: DH output
-// padded to the prime size.
-std::optional<secure_bytes> derive(EVP_PKEY* own, EVP_PKEY* peer, bool pad);
+// EVP_PKEY_derive. pad: DH output padded to the prime size. validate_peer:
+// OpenSSL's full public-key check too (for FFC with a small subgroup: y^q = 1,
+// one more exponentiation; for EC: n * Q = O, one more scalar multiplication).
+// Callers that checked what their group needs already pass false.
+std::optional<secure_bytes> derive(EVP_PKEY* own, EVP_PKEY* peer, bool pad, bool validate_peer);
 // Big-endian, left-padded to `size` octets (empty if it does not fit).
 std::vector<uint8_t> bn_to_padded(const BIGNUM* bn, std::size_t size);
 

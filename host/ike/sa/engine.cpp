@@ -292,10 +292,10 @@ void Engine::established(IkeSa& sa) {
         IkeKeyRecord r;
         r.spi_i = sa.spi_i;
         r.spi_r = sa.spi_r;
-        r.sk_ei = sa.sk_ei.bytes();
-        r.sk_er = sa.sk_er.bytes();
-        r.sk_ai = sa.sk_ai.bytes();
-        r.sk_ar = sa.sk_ar.bytes();
+        r.sk_ei = sa.sk_ei.copy();
+        r.sk_er = sa.sk_er.copy();
+        r.sk_ai = sa.sk_ai.copy();
+        r.sk_ar = sa.sk_ar.copy();
         uint16_t k = sa.proposal.key_bits;
         std::string kb = std::to_string(k);
         if (sa.proposal.encr == ENCR_AES_GCM_16) r.encr_name = "AES-GCM-" + kb + " with 16 octet ICV [RFC5282]";
@@ -392,7 +392,7 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
             p.key_len = static_cast<uint8_t>(child.proposal.key_bits / 8);
             p.spi = inbound ? child.spi_in : child.spi_out;
             p.replay_window = inbound ? child.cfg.replay_window : 0;
-            const Bytes& km = (inbound ? child.encr_in : child.encr_out).bytes();
+            const auto& km = (inbound ? child.encr_in : child.encr_out).bytes();
             std::memcpy(p.key, km.data(), p.key_len);
             std::memcpy(p.salt, km.data() + p.key_len, 4);
             put_addr(p.src, inbound ? sa.remote.addr : sa.local.addr);
@@ -423,9 +423,9 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
             r.dst = (inbound ? sa.local.addr : sa.remote.addr).to_string();
             r.spi = inbound ? child.spi_in : child.spi_out;
             r.encr_name = wireshark_encr(child.proposal);
-            r.encr_key = (inbound ? child.encr_in : child.encr_out).bytes();
+            r.encr_key = (inbound ? child.encr_in : child.encr_out).copy();
             r.integ_name = wireshark_integ(child.proposal.integ);
-            r.integ_key = (inbound ? child.integ_in : child.integ_out).bytes();
+            r.integ_key = (inbound ? child.integ_in : child.integ_out).copy();
             if (r.encr_name.empty()) { // Wireshark 4.0 has no ChaCha20-Poly1305: a comment line
                 r.encr_name = "CHACHA20-POLY1305 [RFC7634]";
                 r.wireshark_ok = false;
@@ -504,9 +504,7 @@ void Engine::send_request(IkeSa& sa) {
         sa.init_request = msg;
     } else {
         if (h.exchange == IKE_AUTH && (sa.nat_here || sa.nat_there)) float_to_natt(sa);
-        uint8_t first = 0;
-        Bytes inner = encode_payloads(p, first);
-        msg = sa.sk_out->seal(h, first, inner);
+        msg = seal(*sa.sk_out, h, p);
     }
     IKE_LOG(debug) << sa.label() << " sending " << exchange_name(h.exchange) << " request " << h.mid << " to "
                    << sa.remote.str();
@@ -526,9 +524,7 @@ void Engine::send_response(IkeSa& sa, const Header& req, const Payloads& p) {
         msg = encode_plain(h, p);
         sa.init_response = msg;
     } else {
-        uint8_t first = 0;
-        Bytes inner = encode_payloads(p, first);
-        msg = sa.sk_out->seal(h, first, inner);
+        msg = seal(*sa.sk_out, h, p);
     }
     sa.last_response = msg;
     sa.next_mid_in = req.mid + 1;
@@ -595,12 +591,13 @@ void Engine::handle_init_request(const Header& h, const Datagram& d) {
     }
     Payloads req;
     try {
-        req = decode_payloads(h.next, std::span<const uint8_t>(d.data).subspan(kHeaderLen));
+        req = decode_plain(d.data);
     } catch (const WireError& e) {
         IKE_LOG(warn) << "malformed IKE_SA_INIT from " << d.remote.str() << ": " << e.what();
         send_plain_error(d, h, N_INVALID_SYNTAX, {});
         return;
     }
+    if (!admit_init_request(h, d, req)) return;
     std::shared_ptr<const PeerCfg> cfg;
     for (const auto& p : peers_)
         if ((p->remote_addr && *p->remote_addr == d.remote.addr) || (!cfg && p->dynamic)) cfg = p;
@@ -642,15 +639,12 @@ void Engine::handle_request(IkeSa& sa, const Header& h, const Datagram& d) {
     }
     Payloads req;
     try {
-        uint8_t first = 0;
-        Bytes inner = sa.sk_in->open(d.data, h, first);
-        req = decode_payloads(first, inner);
+        req = open(*sa.sk_in, d.data);
     } catch (const WireError& e) {
         // Integrity failures are dropped silently (§2.21.2); syntax errors get an answer.
         ++stats_.dropped;
         IKE_LOG(warn) << sa.label() << " bad " << exchange_name(h.exchange) << " request: " << e.what();
-        if (std::string(e.what()).find("integrity") == std::string::npos &&
-            std::string(e.what()).find("decrypt") == std::string::npos) {
+        if (!e.integrity()) {
             Payloads p;
             p.add(N_INVALID_SYNTAX);
             send_response(sa, h, p);
@@ -687,13 +681,11 @@ void Engine::handle_response(IkeSa& sa, const Header& h, const Datagram& d) {
     Payloads resp;
     try {
         if (h.exchange == IKE_SA_INIT) {
-            resp = decode_payloads(h.next, std::span<const uint8_t>(d.data).subspan(kHeaderLen));
+            resp = decode_plain(d.data);
             if (sa.spi_r == 0 && h.spi_r != 0) sa.spi_r = h.spi_r;
             sa.init_response = d.data;
         } else {
-            uint8_t first = 0;
-            Bytes inner = sa.sk_in->open(d.data, h, first);
-            resp = decode_payloads(first, inner);
+            resp = open(*sa.sk_in, d.data);
         }
     } catch (const WireError& e) {
         ++stats_.dropped;

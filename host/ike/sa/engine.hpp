@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cookie.hpp"
 #include "gateway_config.hpp"
 #include "ike_sa.hpp"
 #include "key_export.hpp"
@@ -122,6 +123,9 @@ private:
     void handle_request(IkeSa& sa, const Header& h, const Datagram& d);
     void handle_response(IkeSa& sa, const Header& h, const Datagram& d);
     void handle_init_request(const Header& h, const Datagram& d);
+    // COOKIE check while too many responder SAs are half-open (cookie.cpp);
+    // false: the request was answered with a COOKIE and creates no SA.
+    bool admit_init_request(const Header& h, const Datagram& d, const Payloads& req);
     void send_request(IkeSa& sa);
     void send_response(IkeSa& sa, const Header& req, const Payloads& p);
     void transmit(const IkeSa& sa, const Bytes& bytes);
@@ -160,6 +164,7 @@ private:
     TimePoint now_{};
     uint32_t next_uid_ = 1, next_child_uid_ = 1;
     EngineStats stats_;
+    CookieJar cookies_;
 };
 
 } // namespace ike::sa

@@ -9,11 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "crypto.hpp"
+#include "algorithms.hpp"
 #include "datagram.hpp"
 #include "retransmit.hpp"
 #include "traffic_selector.hpp"
-#include "wire.hpp"
+#include "payloads.hpp"
+#include "secret.hpp"
 
 namespace ike::sa {
 
@@ -71,6 +72,10 @@ struct GatewayConfig {
     RetransmitPolicy retransmit;
     Millis auto_retry{5000}; // FortiOS auto-negotiate: retry every 5 s
     uint16_t ike_port = 500, natt_port = 4500;
+    // Half-open responder IKE SAs above which IKE_SA_INIT needs a COOKIE
+    // (RFC 7296 §2.6; strongSwan's default is 10, iked's is higher so that a
+    // busy but honest gateway does not pay the extra round trip).
+    size_t cookie_threshold = 30;
 };
 
 // Proposals offered on the wire.

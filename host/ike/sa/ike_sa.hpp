@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "child_sa.hpp"
-#include "crypto.hpp"
+#include "crypto/dh.hpp"
+#include "crypto/sk_cipher.hpp"
 #include "datagram.hpp"
 #include "gateway_config.hpp"
 #include "retransmit.hpp"
@@ -48,11 +49,11 @@ public:
     Endpoint local, remote;
     IkeState state = IkeState::connecting;
     Selected proposal;
-    std::unique_ptr<DhKey> dh;
+    std::unique_ptr<crypto::DhGroup> dh;
     Bytes ni, nr, cookie;
     Bytes init_request, init_response; // the IKE_SA_INIT messages, signed in AUTH
     Secret sk_d, sk_pi, sk_pr, sk_ai, sk_ar, sk_ei, sk_er;
-    std::optional<SkCipher> sk_out, sk_in;
+    std::unique_ptr<crypto::SkCipher> sk_out, sk_in; // what we send / what we receive
     bool nat_here = false, nat_there = false; // a NAT in front of us / of the peer
     bool peer_natt = false;                    // peer sent NAT_DETECTION notifies
 
@@ -75,13 +76,14 @@ public:
 
     // SKEYSEED and SK_* from the DH secret and nonces (RFC 7296 §2.14).
     // For a rekeyed IKE SA (§2.18): SKEYSEED = prf_old(SK_d old, g^ir | Ni | Nr).
-    void derive_keys(const Secret& shared, const IkeSa* rekeyed_from = nullptr);
+    // Throws std::runtime_error when ike_crypto refuses (unsupported algorithm).
+    void derive_keys(std::span<const uint8_t> shared, const IkeSa* rekeyed_from = nullptr);
     // AUTH for PSK (RFC 7296 §2.15); `ours` selects our octets or the peer's.
     Bytes psk_auth(bool ours, const IdPl& id) const;
     // NAT_DETECTION hash of SPIs, address and port (RFC 7296 §2.23).
     static Bytes nat_hash(uint64_t spi_i, uint64_t spi_r, const Endpoint& ep);
     // KEYMAT for a Child SA (§2.17): i->r then r->i, encryption then integrity.
-    void child_keys(ChildSa& c, const Secret* shared, const Bytes& nonce_i, const Bytes& nonce_r) const;
+    void child_keys(ChildSa& c, std::span<const uint8_t> shared, const Bytes& nonce_i, const Bytes& nonce_r) const;
 };
 
 } // namespace ike::sa

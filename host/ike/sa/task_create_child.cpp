@@ -43,7 +43,7 @@ public:
         p.nonce = ni_;
         if (c->pfs && !c->dh_groups.empty()) {
             if (group_ == 0) group_ = c->dh_groups.front();
-            dh_ = DhKey::generate(group_);
+            dh_ = crypto::make_dh(group_);
             if (!dh_) throw std::runtime_error("cannot generate DH group " + std::to_string(group_));
             p.ke = KePl{group_, dh_->public_value()};
         }
@@ -70,15 +70,15 @@ public:
             abandon(e, sa);
             return Result::done; // a failed Child SA leaves the IKE SA alone
         }
-        std::optional<Secret> shared;
+        std::optional<crypto::secure_bytes> shared;
         if (child.proposal.dh) {
-            if (!dh_ || !r.ke || r.ke->group != child.proposal.dh || !(shared = dh_->derive(r.ke->data))) {
+            if (!dh_ || !r.ke || r.ke->group != child.proposal.dh || !(shared = dh_->shared_secret(r.ke->data))) {
                 IKE_LOG(error) << sa.label() << " CHILD_SA " << child_ << ": bad KE in the response";
                 abandon(e, sa);
                 return Result::done;
             }
         }
-        sa.child_keys(child, shared ? &*shared : nullptr, ni_, *r.nonce);
+        sa.child_keys(child, shared ? std::span<const uint8_t>(*shared) : std::span<const uint8_t>(), ni_, *r.nonce);
         e.install_child(sa, std::move(child));
         if (rekey_) {
             if (ChildSa* old = sa.child_by_spi_in(rekey_)) {
@@ -106,7 +106,7 @@ private:
     uint16_t group_ = 0;
     bool retried_ = false;
     Bytes ni_;
-    std::unique_ptr<DhKey> dh_;
+    std::unique_ptr<crypto::DhGroup> dh_;
 };
 
 // The peer rekeys the IKE SA (RFC 7296 §1.3.2, §2.18): new SPIs, nonces and
@@ -126,9 +126,9 @@ Payloads respond_ike_rekey(Engine& e, IkeSa& sa, const Payloads& req) {
         resp.add(N_INVALID_KE_PAYLOAD, {static_cast<uint8_t>(sel->dh >> 8), static_cast<uint8_t>(sel->dh)});
         return resp;
     }
-    auto dh = DhKey::generate(sel->dh);
-    std::optional<Secret> shared;
-    if (!dh || !(shared = dh->derive(req.ke->data))) {
+    auto dh = crypto::make_dh(sel->dh);
+    std::optional<crypto::secure_bytes> shared;
+    if (!dh || !(shared = dh->shared_secret(req.ke->data))) {
         resp.add(N_INVALID_SYNTAX);
         return resp;
     }
@@ -181,16 +181,16 @@ Payloads respond_create_child(Engine& e, IkeSa& sa, const Payloads& req) {
     Payloads draft;
     auto child = respond_child(e, sa, req, draft, true, only);
     if (!child) return draft;
-    std::optional<Secret> shared;
-    std::unique_ptr<DhKey> dh;
+    std::optional<crypto::secure_bytes> shared;
+    std::unique_ptr<crypto::DhGroup> dh;
     if (child->proposal.dh) {
         if (!req.ke || req.ke->group != child->proposal.dh) {
             uint16_t g = child->proposal.dh;
             resp.add(N_INVALID_KE_PAYLOAD, {static_cast<uint8_t>(g >> 8), static_cast<uint8_t>(g)});
             return resp;
         }
-        dh = DhKey::generate(child->proposal.dh);
-        if (!dh || !(shared = dh->derive(req.ke->data))) {
+        dh = crypto::make_dh(child->proposal.dh);
+        if (!dh || !(shared = dh->shared_secret(req.ke->data))) {
             resp.add(N_INVALID_SYNTAX);
             return resp;
         }
@@ -198,7 +198,7 @@ Payloads respond_create_child(Engine& e, IkeSa& sa, const Payloads& req) {
     }
     Bytes nr = random_bytes(32);
     draft.nonce = nr;
-    sa.child_keys(*child, shared ? &*shared : nullptr, *req.nonce, nr);
+    sa.child_keys(*child, shared ? std::span<const uint8_t>(*shared) : std::span<const uint8_t>(), *req.nonce, nr);
     if (old) {
         for (auto& c : sa.children)
             if (c.spi_in == old->spi_in) c.state = ChildState::rekeyed;

@@ -1,7 +1,6 @@
 // IKE_AUTH with a pre-shared key (RFC 7296 §1.2, §2.15) and the first Child
 // SA, whose keys come from the IKE_SA_INIT nonces (no KE: §1.2).
-#include <openssl/crypto.h>
-
+#include "crypto/secure_bytes.hpp"
 #include "log.hpp"
 #include "tasks.hpp"
 
@@ -11,7 +10,7 @@ namespace {
 bool auth_ok(const IkeSa& sa, const Payloads& p, const IdPl& id) {
     if (!p.auth || p.auth->method != AUTH_PSK) return false;
     Bytes want = sa.psk_auth(false, id);
-    return want.size() == p.auth->data.size() && CRYPTO_memcmp(want.data(), p.auth->data.data(), want.size()) == 0;
+    return crypto::equal_ct(want, p.auth->data);
 }
 
 class IkeAuthTask : public Task {
@@ -51,7 +50,7 @@ public:
             e.child_failed(child_);
             return Result::done; // the IKE SA stands without the Child SA
         }
-        sa.child_keys(child, nullptr, sa.ni, sa.nr);
+        sa.child_keys(child, {}, sa.ni, sa.nr);
         e.install_child(sa, std::move(child));
         return Result::done;
     }
@@ -87,7 +86,7 @@ Payloads respond_ike_auth(Engine& e, IkeSa& sa, const Payloads& req) {
     e.established(sa);
     if (req.sa) {
         if (auto child = respond_child(e, sa, req, resp, false)) {
-            sa.child_keys(*child, nullptr, sa.ni, sa.nr);
+            sa.child_keys(*child, {}, sa.ni, sa.nr);
             e.install_child(sa, std::move(*child));
         }
     }

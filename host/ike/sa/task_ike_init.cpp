@@ -34,10 +34,11 @@ public:
         const auto& cfg = *sa.cfg;
         if (!sa.dh || sa.dh->group() != group_) {
             if (group_ == 0) group_ = cfg.dh_groups.empty() ? 14 : cfg.dh_groups.front();
-            sa.dh = DhKey::generate(group_);
+            sa.dh = crypto::make_dh(group_);
             if (!sa.dh) throw std::runtime_error("cannot generate DH group " + std::to_string(group_));
         }
-        sa.ni = random_bytes(32);
+        // A COOKIE or INVALID_KE_PAYLOAD retry keeps Ni: the cookie covers it (§2.6).
+        if (sa.ni.empty()) sa.ni = random_bytes(32);
         Payloads p;
         if (!sa.cookie.empty()) p.add(N_COOKIE, sa.cookie);
         p.sa = ike_proposals(cfg);
@@ -81,7 +82,7 @@ public:
         }
         sa.proposal = *sel;
         sa.nr = *r.nonce;
-        auto shared = sa.dh->derive(r.ke->data);
+        auto shared = sa.dh->shared_secret(r.ke->data);
         if (!shared) {
             IKE_LOG(error) << sa.label() << " invalid KE payload from the responder";
             return Result::failed;
@@ -126,9 +127,9 @@ std::optional<uint16_t> respond_ike_init(Engine&, IkeSa& sa, const Header& h, co
     }
     sa.proposal = *sel;
     sa.proposal.spi.clear();
-    sa.dh = DhKey::generate(sel->dh);
+    sa.dh = crypto::make_dh(sel->dh);
     if (!sa.dh) return N_NO_PROPOSAL_CHOSEN;
-    auto shared = sa.dh->derive(req.ke->data);
+    auto shared = sa.dh->shared_secret(req.ke->data);
     if (!shared) return N_INVALID_SYNTAX;
     sa.ni = *req.nonce;
     sa.nr = random_bytes(32);
