@@ -58,19 +58,18 @@ struct Input {
   Bytes bytes;
 };
 
-// SAs of the shapes both datapaths implement: outbound tunnel mode (AES-128/256, ESN, UDP
-// over IPv4, IPv4/IPv6 outer; esp_encap has no UDP over IPv6 and no transport mode), and
-// all 32 inbound shapes (transport included).
+// SAs of all 32 shapes each way (AES-128/256, ESN, UDP, IPv4/IPv6, tunnel/transport).
+// Outbound transport packets are of the SA's family: a packet the model refuses without a
+// sequence number (family, fragment) still takes one in esp_out_ctrl (docs/rtl-top.md).
 struct Traffic {
   std::mt19937_64 rng;
   std::vector<Lane> out, in;
 
   explicit Traffic(std::uint64_t seed) : rng(seed) {
-    for (unsigned shape = 0; shape < 16; ++shape) {
-      const bool key256 = shape & 1, esn = shape & 2, udp = shape & 4, ipv6 = shape & 8;
-      if (udp && ipv6) continue;
+    for (unsigned shape = 0; shape < 32; ++shape) {
+      const bool key256 = shape & 1, esn = shape & 2, udp = shape & 4, ipv6 = shape & 8, transport = shape & 16;
       Lane l;
-      l.sa = random_sa(rng, key256, esn, false, ipv6, udp);
+      l.sa = random_sa(rng, key256, esn, transport, ipv6, udp);
       l.sa.seq = esn ? 0xFFFFFFFFull - rng() % 100 : rng() % 1000;
       l.handle = shape;
       out.push_back(l);
@@ -108,7 +107,7 @@ struct Traffic {
 
   Input outbound() {
     Lane& l = out[rng() % out.size()];
-    Input p{false, std::uint16_t(l.handle), random_inner(rng, rng() & 1, size())};
+    Input p{false, std::uint16_t(l.handle), random_inner(rng, l.sa.transport ? l.sa.ipv6 : (rng() & 1), size())};
     switch (rng() % 20) {
       case 0: p.handle = std::uint16_t(in[rng() % in.size()].handle); break;  // inbound SA: NO_SA
       case 1: p.handle = std::uint16_t(rng() % 2 ? 0xFFFF : 200 + rng() % 50); break;  // NO_SA
