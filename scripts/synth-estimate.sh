@@ -40,7 +40,7 @@ esp_in_parser:ESP_RTL_ESP_IN_SOURCES:0:esp_in_trailer|esp_decap
 esp_in_resolve:ESP_RTL_ESP_IN_SOURCES:0:esp_in_trailer|esp_decap
 esp_in_emit:ESP_RTL_ESP_IN_SOURCES:0:esp_in_trailer|esp_decap
 esp_decap:ESP_RTL_ESP_IN_SOURCES:0:
-esp_replay_window:ESP_RTL_REPLAY_SOURCES:1:
+esp_replay_window:ESP_RTL_REPLAY_SOURCES:0:
 esp_sa_table:ESP_RTL_CTRL_SOURCES:0:
 esp_ctrl:ESP_RTL_CTRL_SOURCES:0:
 esp_ingress:ESP_RTL_TOP_SOURCES:0:esp_in_trailer|esp_decap|esp_engine_top
@@ -85,21 +85,24 @@ for f in $(cut -d= -f2- "$lists" | tr ';' '\n' | grep '\.sv$' | sort -u); do
   fi
 done
 
-# count <log> <regex>: sum of the cell counts matching regex in the last statistics block
-# (the hierarchy total when the top has submodules, else the top module's own block),
-# each weighted by the LUTs it occupies for LUT-RAM cells (RAM32M16 takes a whole SLICEM).
+# stats <log>: the last statistics block of a log (the hierarchy total when the top has
+# submodules, else the top module's own block), timestamps dropped.
+stats() {
+  local start
+  start=$(grep -n 'Printing statistics' "$1" | tail -n 1 | cut -d: -f1)
+  tail -n +"${start:-1}" "$1" | sed 's/^\[[0-9.]*\] //' |
+    awk '/=== design hierarchy ===/ { n = 0 } { line[n++] = $0 } END { for (i = 0; i < n; i++) print line[i] }'
+}
+
+# count <stats file> <regex>: sum of the cell counts matching regex, each weighted by the
+# LUTs it occupies for LUT-RAM cells (RAM32M16 takes a whole SLICEM).
 count() {
-  sed 's/^\[[0-9.]*\] //' "$1" | awk '
-    /=== design hierarchy ===/ { blk = "" }
-    /Printing statistics/ { blk = "" }
-    { blk = blk "\n" $0 }
-    END { print blk }' |
-    awk -v re="$2" '
+  awk -v re="$2" '
       BEGIN { w["RAM32M16"] = 8; w["RAM64M8"] = 8; w["RAM32M"] = 4; w["RAM64M"] = 4
               w["RAM32X1D"] = 2; w["RAM64X1D"] = 2; w["RAM128X1D"] = 4; w["RAM256X1D"] = 8
               w["RAM128X1S"] = 2; w["RAM256X1S"] = 4; w["RAM512X1S"] = 8 }
       $1 ~ "^(" re ")$" && $2 ~ /^[0-9]+$/ { n += $2 * (($1 in w) ? w[$1] : 1) }
-      END { print n + 0 }'
+      END { print n + 0 }' "$1"
 }
 
 summary=$out/summary.md
@@ -127,14 +130,15 @@ for top in "${tops[@]}"; do
   synth_s=$(( $(date +%s) - start ))
   if [ $rc -eq 0 ]; then
     log=$out/$top.xcup.log
-    lut=$(count "$log" 'LUT[1-6]|SRL16E|SRLC32E|RAM[0-9]+[MX][0-9A-Z]*')
-    lutmem=$(count "$log" 'SRL16E|SRLC32E|RAM[0-9]+[MX][0-9A-Z]*')
-    ff=$(count "$log" 'FD[CPRS]E')
-    b36=$(count "$log" 'RAMB36E2')
-    b18=$(count "$log" 'RAMB18E2')
-    dsp=$(count "$log" 'DSP48E2')
-    carry=$(count "$log" 'CARRY[48]')
-    muxf=$(count "$log" 'MUXF[789]')
+    stats "$log" >"$out/$top.stat"
+    lut=$(count "$out/$top.stat" 'LUT[1-6]|SRL16E|SRLC32E|RAM[0-9]+[MX][0-9A-Z]*')
+    lutmem=$(count "$out/$top.stat" 'SRL16E|SRLC32E|RAM[0-9]+[MX][0-9A-Z]*')
+    ff=$(count "$out/$top.stat" 'FD[CPRS]E')
+    b36=$(count "$out/$top.stat" 'RAMB36E2')
+    b18=$(count "$out/$top.stat" 'RAMB18E2')
+    dsp=$(count "$out/$top.stat" 'DSP48E2')
+    carry=$(count "$out/$top.stat" 'CARRY[48]')
+    muxf=$(count "$out/$top.stat" 'MUXF[789]')
     got[$top]="$lut $lutmem $muxf $ff $b36 $b18 $dsp $carry"
     echo "  synth_xilinx ${synth_s} s: LUT $lut (SRL/LUTRAM $lutmem), FF $ff, BRAM36 $b36 +18 $b18, DSP $dsp"
     # How each inferred memory was mapped (block RAM, LUT RAM or flip-flops).
