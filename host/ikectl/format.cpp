@@ -49,6 +49,12 @@ void print_tunnels(std::ostream& os, const std::vector<ChildSaStatus>& tunnels) 
         if (t.offload_handle)
             os << " seqno=" << hex_spi(t.seq_out, 8) << " replaywin_lastseq=" << hex_spi(t.replay_top_in, 8);
         os << '\n';
+        if (!t.routes.empty()) {
+            os << "  routes:";
+            for (const auto& r : t.routes)
+                os << ' ' << r;
+            os << '\n';
+        }
         os << "  life: timeout=" << left_of(t.lifetime_left_s, t.lifetime_s)
            << " kb=" << left_of(t.lifetime_left_kb, t.lifetime_kb) << '\n';
         if (!t.offload_handle) {

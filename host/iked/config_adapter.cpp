@@ -52,6 +52,7 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
         }
         p.local_id = p1.localid;
         p.peer_id = p1.peerid;
+        p.ike_lifetime_s = p1.keylife; // IKE SA rekey (task_ike_rekey.cpp)
         p.dpd = p1.dpd == ike::config::DpdMode::disable   ? DpdMode::disable
                 : p1.dpd == ike::config::DpdMode::on_idle ? DpdMode::on_idle
                                                           : DpdMode::on_demand;
@@ -82,6 +83,8 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
             ch.lifetime_s = p2->uses_seconds() ? p2->keylifeseconds : 0;
             ch.lifetime_kb = p2->uses_kbs() ? p2->keylifekbs : 0;
             ch.keepalive = p2->keepalive;
+            // phase1: FortiOS's phase1 add-route, enabled by default (not in our phase1 model).
+            ch.add_route = p2->add_route != ike::config::AddRoute::disable;
             p.children.push_back(std::move(ch));
         }
         g.peers.push_back(std::move(p));

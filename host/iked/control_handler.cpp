@@ -102,6 +102,7 @@ std::vector<ctl::ChildSaStatus> EngineControl::list_tunnels() {
                     s.lifetime_left_s = left_of(c.cfg.lifetime_s, seconds(now - c.installed_at));
                 }
                 if (c.cfg.lifetime_kb) s.lifetime_kb = c.cfg.lifetime_kb;
+                if (c.cfg.add_route) s.routes = ts_prefixes(c.ts_remote);
                 if (c.offloaded()) {
                     s.offload_handle = c.hw_in;
                     s.offload_handle_out = c.hw_out;

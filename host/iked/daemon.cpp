@@ -10,6 +10,7 @@
 #include "control_handler.hpp"
 #include "sa/engine.hpp"
 #include "sa/log.hpp"
+#include "route_hook.hpp"
 #include "udp_io.hpp"
 #ifdef IKED_HAVE_ESPDRV
 #include "espdrv_offload.hpp"
@@ -64,6 +65,11 @@ int run_daemon(const Options& o) {
         [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); },
         [&](Datagram&& d) { IKE_LOG(debug) << "ESP datagram from " << d.remote.str() << " (host path: dropped)"; });
     engine = std::make_unique<Engine>(std::move(*cfg), udp, offload.get(), &keys);
+    std::unique_ptr<CommandRouteHook> routes;
+    if (!o.route_hook.empty()) {
+        routes = std::make_unique<CommandRouteHook>(o.route_hook);
+        engine->set_route_hook(routes.get());
+    }
 
     EngineControl control(*engine, [&](std::vector<std::string>& d) { return load(o, d, nullptr, false); });
     ike::control::ControlServer server(io, control, control_path);

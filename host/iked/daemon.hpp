@@ -8,6 +8,7 @@ namespace iked {
 
 struct Options {
     std::string config, device, export_keys, socket;
+    std::string route_hook; // add-route: program run as HOOK add|del PREFIX PEER (empty: routes not applied)
     uint16_t ike_port = 500, natt_port = 4500;
 };
 

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
         "device", po::value(&o.device), "accelerator: /dev/espN, sim:PATH, model:, xrt:N (none: host path only)")(
         "export-keys", po::value(&o.export_keys), "append SA keys in Wireshark esp_sa / ikev2 formats to FILE")(
         "socket", po::value(&o.socket), "control socket path (default: from the config)")(
+        "route-hook", po::value(&o.route_hook), "add-route: run PROGRAM add|del PREFIX PEER for each route")(
         "log-level", po::value(&level), "error, warn, info or debug")(
         "ike-port", po::value(&o.ike_port)->default_value(500), "IKE port")(
         "natt-port", po::value(&o.natt_port)->default_value(4500), "NAT-T port");

@@ -34,14 +34,23 @@ if(TARGET iked)
 endif()
 
 # Engines with model cards (libespdrv model:): tunnel list counters and byte
-# lifetimes with real ESP packets; DPD, keepalives and acquires.
+# lifetimes with real ESP packets; DPD, keepalives, acquires and add-route.
 if(TARGET iked_core AND TARGET espdrv)
   add_executable(ike_card_tests
     ${CMAKE_CURRENT_LIST_DIR}/protocol_card_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol_liveness_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol_routes_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/card_traffic.cpp
     ${CMAKE_SOURCE_DIR}/host/ikectl/format.cpp)
   target_link_libraries(ike_card_tests PRIVATE iked_core espdrv catch_main)
   target_include_directories(ike_card_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_SOURCE_DIR}/host/ikectl)
   catch_discover_tests(ike_card_tests TEST_PREFIX "" PROPERTIES LABELS ike)
+endif()
+
+# iked against iked in two namespaces: acquire, tunnel list, add-route, DPD.
+if(TARGET iked AND TARGET ikectl)
+  add_test(NAME ike-protocol-interop-iked-pair
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/iked_pair.sh $<TARGET_FILE:iked> $<TARGET_FILE:ikectl>)
+  set_tests_properties(ike-protocol-interop-iked-pair PROPERTIES LABELS interop SKIP_RETURN_CODE 77
+                       RUN_SERIAL TRUE TIMEOUT 60)
 endif()

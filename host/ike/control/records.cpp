@@ -128,6 +128,10 @@ Json to_json(const ChildSaStatus& s) {
     j.set("counters_kept", s.counters_kept);
     j.set("drops_in", s.drops_in);
     j.set("drops_out", s.drops_out);
+    Json routes = Json::array();
+    for (const auto& r : s.routes)
+        routes.push_back(r);
+    j.set("routes", std::move(routes));
     return j;
 }
 
@@ -165,6 +169,9 @@ ChildSaStatus child_sa_from_json(const Json& j) {
         s.drops_in = d->as_u64();
     if (const Json* d = j.find("drops_out"))
         s.drops_out = d->as_u64();
+    if (const Json* r = j.find("routes"))
+        for (const auto& e : r->as_array())
+            s.routes.push_back(e.as_string());
     return s;
 }
 

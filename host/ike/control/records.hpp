@@ -36,6 +36,7 @@ struct ChildSaStatus {
     std::optional<uint32_t> offload_handle_out;          // the outbound card SA
     bool counters_kept = false;                          // false: host path, nothing counts its packets
     uint64_t drops_in = 0, drops_out = 0;                // card drops (replay, auth, disabled ...)
+    std::vector<std::string> routes;                     // add-route: prefixes of the remote selectors
     ChildSaState state = ChildSaState::down;
 
     bool operator==(const ChildSaStatus&) const = default;

@@ -438,6 +438,7 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
                   << (child.transport ? " transport" : " tunnel") << (child.udp_encap ? " UDP-encap" : "") << " TS "
                   << to_string(child.ts_local) << " === " << to_string(child.ts_remote) << " path "
                   << (child.offloaded() ? "offload" : "host");
+    add_routes(sa, child);
     sa.children.push_back(std::move(child));
     ++stats_.children_installed;
 }
@@ -453,6 +454,7 @@ void Engine::remove_child(IkeSa& sa, uint32_t spi_in, const char* why) {
                   << " removed: " << why;
     std::string name = it->name;
     bool rekeyed = it->state == ChildState::rekeyed;
+    drop_routes(sa, *it);
     sa.children.erase(it); // Secret members wipe the keys
     bool still_up = std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& c) { return c.name == name; });
     if (!still_up && !rekeyed) child_failed(name);

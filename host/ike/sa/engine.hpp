@@ -16,6 +16,7 @@
 #include "gateway_config.hpp"
 #include "ike_sa.hpp"
 #include "key_export.hpp"
+#include "routes.hpp"
 #include "sa_offload.hpp"
 
 namespace ike::sa {
@@ -90,6 +91,8 @@ public:
     std::vector<GatewayInfo> gateways() const;
     const EngineStats& stats() const { return stats_; }
     SaOffload* offload() const { return offload_; }
+    // add-route: where routes go (nullptr: computed and shown, not applied).
+    void set_route_hook(RouteHook* hook) { route_hook_ = hook; }
     // Reads the card's counters of both directions (counters.cpp).
     ChildCounters child_counters(const ChildSa& c) const;
     const std::map<uint64_t, std::unique_ptr<IkeSa>>& sas() const { return sas_; }
@@ -141,6 +144,9 @@ private:
     RetransmitPolicy retransmit_policy(const IkeSa& sa) const;
     // No packet passed the card's SAs of an offloaded Child SA (host path: unknown, false).
     bool child_idle(const ChildSa& c) const;
+    // add-route bookkeeping for a Child SA coming up / going away (routes.cpp).
+    void add_routes(const IkeSa& sa, const ChildSa& c);
+    void drop_routes(const IkeSa& sa, const ChildSa& c);
     void reap();
     IkeSa& new_sa(std::shared_ptr<const PeerCfg> cfg, bool initiator);
     void start_ike(std::shared_ptr<const PeerCfg> cfg, const std::string& first_child);
@@ -161,6 +167,8 @@ private:
         std::optional<TimePoint> unanswered_since; // on-demand: ESP went out, nothing came back
     };
     std::map<uint32_t, Liveness> liveness_;
+    RouteHook* route_hook_ = nullptr;
+    std::map<std::string, int> routes_; // prefix -> Child SAs that need it
     TimePoint now_{};
     uint32_t next_uid_ = 1, next_child_uid_ = 1;
     EngineStats stats_;

@@ -46,6 +46,7 @@ struct ChildCfg {
     uint32_t lifetime_s = 43200; // 0: no time limit (keylife-type kbs)
     uint64_t lifetime_kb = 0;    // 0: no volume limit (keylife-type seconds); card byte limits
     bool keepalive = false;      // phase2 keepalive: rekey at expiry even when idle
+    bool add_route = false;      // routes to the remote selectors (add-route)
 };
 
 // Dead peer detection (phase1 dpd): FortiOS modes.
