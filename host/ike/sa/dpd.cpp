@@ -11,6 +11,7 @@
 // times; no answer -> the IKE SA and its Child SAs are deleted, and
 // auto-negotiate tunnels come back through the usual retry.
 #include <algorithm>
+#include <set>
 
 #include "engine.hpp"
 #include "log.hpp"
@@ -54,6 +55,7 @@ void Engine::check_liveness(IkeSa& sa) {
 
     uint64_t in = 0, out = 0;
     for (const auto& c : sa.children) {
+        if (sa.cfg->dpd == DpdMode::disable) break; // card readback only when DPD uses it
         auto n = child_counters(c);
         in += n.in.packets;
         out += n.out.packets;
@@ -94,11 +96,10 @@ void Engine::check_liveness(IkeSa& sa) {
 }
 
 void Engine::check_liveness() {
-    for (auto it = liveness_.begin(); it != liveness_.end();) { // forget SAs that are gone
-        bool alive = false;
-        for (const auto& [spi, sa] : sas_) alive = alive || sa->uid == it->first;
-        it = alive ? std::next(it) : liveness_.erase(it);
-    }
+    std::set<uint32_t> present;
+    for (const auto& [spi, sa] : sas_) present.insert(sa->uid);
+    for (auto it = liveness_.begin(); it != liveness_.end();) // forget SAs that are gone
+        it = present.count(it->first) ? std::next(it) : liveness_.erase(it);
     for (auto& [spi, sa] : sas_)
         if (sa->state == IkeState::established) check_liveness(*sa);
 }
