@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <deque>
 #include <random>
-#include <span>
 #include <stdexcept>
 #include <vector>
 
 #include "Vesp_engine_top.h"
+#include "engine_top_regs.h"
 #include "rtl_engine.h"
 
 namespace live {
@@ -204,19 +204,6 @@ struct Rig {
 
 // The rig's control port as a PacketEngine (for the driver core and the test helpers):
 // every access takes bench cycles during which the streams keep flowing.
-class Regs final : public esp::PacketEngine {
- public:
-  explicit Regs(Rig& r) : r_(r) {}
-  std::uint32_t read_reg(std::uint32_t addr) override { return r_.axi.read(addr); }
-  void write_reg(std::uint32_t addr, std::uint32_t data) override { r_.axi.write(addr, data); }
-  PacketResult process(bool, std::uint16_t, std::span<const std::uint8_t>) override {
-    throw std::logic_error("live::Regs carries registers only; packets go through Rig::send");
-  }
-  std::uint64_t cycles() const override { return r_.bench.cycle(); }
-  bool irq() override { return r_.bench.top().irq != 0; }
-
- private:
-  Rig& r_;
-};
+using Regs = esp::sim::AxiLiteRegs<Top>;
 
 }  // namespace live

@@ -139,7 +139,7 @@ class LiveCard {
  public:
   LiveCard(double load, std::uint64_t seed)
       : rig_(load, load, seed),
-        card_(std::make_shared<espdrv::CoreCard>(std::make_unique<live::Regs>(rig_))),
+        card_(std::make_shared<espdrv::CoreCard>(std::make_unique<live::Regs>(rig_.axi))),
         dev_(card_),
         rng_(seed) {}
 
@@ -251,7 +251,7 @@ class LiveCard {
     }
     while (next < order.size()) apply(changes_[order[next++]]);
 
-    live::Regs regs(rig_);
+    live::Regs regs(rig_.axi);
     const auto rc = counters(regs), mc = counters(model);
     for (std::size_t c = 0; c < rc.size(); ++c) {
       INFO("counter register 0x" << std::hex << counter_regs()[c]);
@@ -616,7 +616,7 @@ void same_rows(esp::PacketEngine& rtl, esp::PacketEngine& model, const Shapes& s
 // Programs the card and a fresh model alike, runs 40 packets through both: every output
 // and every SA row must agree (counters are the caller's: they may carry earlier packets).
 void reprogrammed_run(live::Rig& rig, esp::HlsEngine& model, Shapes& shapes) {
-  live::Regs regs(rig);
+  live::Regs regs(rig.axi);
   rig.sink.done().clear();
   shapes.program(regs);
   shapes.program(model);
@@ -648,7 +648,7 @@ std::vector<std::uint64_t> counted(const std::vector<Sent>& v, const std::vector
 
 TEST_CASE("live: rst_n and SOFT_RESET in the middle of packets, then clean restarts", "[rtl][top][live][reset]") {
   live::Rig rig(0.3, 0.3, 51);
-  live::Regs regs(rig);
+  live::Regs regs(rig.axi);
   Shapes shapes(51);
   auto model = std::make_unique<esp::HlsEngine>();  // mirrors the card
   shapes.program(regs);
