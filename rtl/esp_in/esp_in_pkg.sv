@@ -2,7 +2,7 @@
 // Byte vectors hold packet byte i in bits [8i+7:8i] (stream lane order); 128-bit crypto
 // blocks hold byte 0 in [127:120] (gcm_core's convention).
 package esp_in_pkg;
-  localparam int unsigned RING_AW = 10;  // 1024 beats per ring (> MAX_PACKET_BYTES / 16 = 576)
+  localparam int unsigned RING_AW = 11;  // 2048 beats per ring (3.5 longest packets: jumbo packets overlap)
   localparam int unsigned HDR_BYTES = 60;  // longest outer IPv4 header (transport keeps it)
   localparam logic [15:0] NO_SA = 16'hFFFF;
 
