@@ -52,6 +52,7 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
         }
         p.local_id = p1.localid;
         p.peer_id = p1.peerid;
+        p.ike_lifetime_s = p1.keylife; // IKE SA rekey (task_ike_rekey.cpp)
         p.dpd = p1.dpd == ike::config::DpdMode::disable   ? DpdMode::disable
                 : p1.dpd == ike::config::DpdMode::on_idle ? DpdMode::on_idle
                                                           : DpdMode::on_demand;

@@ -3,7 +3,8 @@
 add_executable(ike_protocol_tests
   ${CMAKE_CURRENT_LIST_DIR}/protocol_exchange_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/protocol_units_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/protocol_cookie_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/protocol_cookie_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/protocol_ike_rekey_test.cpp)
 target_link_libraries(ike_protocol_tests PRIVATE ike_sa catch_main)
 target_include_directories(ike_protocol_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 catch_discover_tests(ike_protocol_tests TEST_PREFIX "" PROPERTIES LABELS ike)
@@ -31,6 +32,12 @@ if(TARGET iked)
     set_tests_properties(ike-protocol-interop-${case} PROPERTIES LABELS interop SKIP_RETURN_CODE 77
                          RUN_SERIAL TRUE TIMEOUT 120)
   endforeach()
+  # iked rekeys the IKE SA itself: the shortest phase1 keylife is 120 s.
+  add_test(NAME ike-protocol-interop-ike-rekey-init
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/iked_strongswan.sh $<TARGET_FILE:iked>
+                   ${ESP_SHARED_DIR} ike-rekey-init $<$<TARGET_EXISTS:ikectl>:$<TARGET_FILE:ikectl>>)
+  set_tests_properties(ike-protocol-interop-ike-rekey-init PROPERTIES LABELS "interop;slow" SKIP_RETURN_CODE 77
+                       RUN_SERIAL TRUE TIMEOUT 240)
 endif()
 
 # Engines with model cards (libespdrv model:): tunnel list counters and byte

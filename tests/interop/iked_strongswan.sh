@@ -52,6 +52,7 @@ ipv6-init) SEL=v6 ;;
 ipv6-resp) ROLE=resp SEL=v6 ;;
 delete-by-peer) DELETE=peer ;;
 ike-rekey-resp) ROLE=resp REKEY=ike ;;
+ike-rekey-init) ROLE=init REKEY=ike-iked ;; # slow: phase1 keylife 120 s, iked rekeys at 108 s
 delete-by-iked) ROLE=resp DELETE=iked ;;
 *) echo "unknown case $CASE"; exit 2 ;;
 esac
@@ -82,6 +83,7 @@ if [ -n "$PFS" ]; then P2_COMMON="$P2_COMMON
         set pfs disable"; fi
 AUTO="set auto-negotiate disable"; [ $ROLE = init ] && AUTO="set auto-negotiate enable"
 
+P1_EXTRA=; [ $REKEY = ike-iked ] && P1_EXTRA="set keylife 120"
 cat > "$WORK/iked.conf" <<CONF
 config vpn ipsec phase1-interface
     edit "ss"
@@ -91,6 +93,7 @@ config vpn ipsec phase1-interface
         set psksecret "interop-secret-$CASE"
         set proposal aes256gcm-prfsha384 aes128gcm-prfsha256
         set dhgrp 20 19 14
+        $P1_EXTRA
     next
 end
 config vpn ipsec phase2-interface
@@ -152,6 +155,18 @@ if [ "$(installed)" -lt $want_children ]; then
 	echo "FAIL: expected $want_children CHILD_SA(s) at charon"; exit 1
 fi
 
+if [ $REKEY = ike-iked ]; then # iked rekeys the IKE SA at 90 % of keylife (108 s)
+	for _ in $(seq 1 650); do
+		grep -q "rekeyed into" "$WORK/iked.log" && grep -q "IKE SA closed: deleted by us" "$WORK/iked.log" && break
+		sleep 0.2
+	done
+	grep -q "rekeyed into" "$WORK/iked.log" || { tail -30 "$WORK/iked.log"; echo "FAIL: iked did not rekey the IKE SA"; exit 1; }
+	grep -q "IKE SA closed: deleted by us" "$WORK/iked.log" || { tail -30 "$WORK/iked.log"; echo "FAIL: old IKE SA not deleted"; exit 1; }
+	"$S" status --name "$NAME" | grep -q INSTALLED || { echo "FAIL: Child SA lost in the IKE rekey"; exit 1; }
+	grep -q "CHILD_SA .* removed" "$WORK/iked.log" && { echo "FAIL: iked dropped a Child SA in the IKE rekey"; exit 1; }
+	echo "IKE SA rekeyed by iked; the Child SA moved to the new IKE SA"
+	REKEY=yes # and a Child SA rekey from charon over the new IKE SA proves its keys
+fi
 if [ $REKEY = ike ]; then # charon rekeys the IKE SA; the Child SA moves to the new one
 	"$S" rekey --name "$NAME" --ike-rekey-now yes >/dev/null
 	for _ in $(seq 1 50); do

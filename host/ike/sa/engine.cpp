@@ -742,6 +742,7 @@ void Engine::on_timer(TimePoint now) {
         case Outstanding::Tick::give_up: kill(*sa, "peer not responding"); break;
         }
         if (sa->state == IkeState::established) expire_children(*sa);
+        rekey_ike_if_due(*sa); // phase1 keylife (task_ike_rekey.cpp)
         // Half-open responder SAs that never got IKE_AUTH go away.
         if (sa->state == IkeState::connecting && !sa->initiator && now - sa->created > std::chrono::seconds(30))
             kill(*sa, "IKE_AUTH never came");

@@ -134,6 +134,7 @@ private:
     void transmit(const IkeSa& sa, const Bytes& bytes);
     void run_queue(IkeSa& sa);
     void expire_children(IkeSa& sa);
+    void rekey_ike_if_due(IkeSa& sa); // task_ike_rekey.cpp
     // Byte lifetimes (keylifekbs) for a card SA, and the card's lifetime
     // events: soft -> rekey, hard -> delete (lifetime.cpp).
     static void set_byte_limits(OffloadSa& p, const ChildSa& c);

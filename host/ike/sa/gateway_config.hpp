@@ -62,6 +62,7 @@ struct PeerCfg {
     std::vector<Suite> suites;
     std::vector<uint16_t> dh_groups;
     std::string local_id, peer_id; // empty: own address / accept any
+    uint32_t ike_lifetime_s = 86400; // phase1 keylife: IKE SA rekey at 90 % (95 % on the responder); 0: none
     DpdMode dpd = DpdMode::on_demand;
     uint32_t dpd_interval_s = 20, dpd_retries = 3;
     uint32_t natt_keepalive_s = 10; // NAT-T keepalive when behind a NAT; 0: off

@@ -65,6 +65,7 @@ public:
     bool in_process = false; // a response is being digested: the next request waits for its message ID
     std::deque<std::unique_ptr<Task>> queue;
 
+    bool rekey_queued = false; // an IKE SA rekey of ours is queued or in flight
     std::vector<ChildSa> children;
     TimePoint created{}, established_at{};
     std::string peer_id_text;

@@ -117,6 +117,14 @@ Payloads respond_ike_rekey(Engine& e, IkeSa& sa, const Payloads& req) {
         resp.add(N_INVALID_SYNTAX);
         return resp;
     }
+    // Both sides rekey at once (§2.25.2): only the exchange with the higher Ni
+    // goes ahead (both sides know both nonces, so both decide alike); the
+    // other is refused with TEMPORARY_FAILURE and its initiator lets it go.
+    if (const Bytes* ours = ike_rekey_nonce_in_flight(sa); ours && *req.nonce < *ours) {
+        IKE_LOG(info) << sa.label() << " simultaneous IKE SA rekey: ours goes ahead";
+        resp.add(N_TEMPORARY_FAILURE);
+        return resp;
+    }
     auto sel = select_proposal(*req.sa, ike_proposals(*sa.cfg));
     if (!sel || sel->spi.size() != 8) {
         resp.add(N_NO_PROPOSAL_CHOSEN);
@@ -147,6 +155,7 @@ Payloads respond_ike_rekey(Engine& e, IkeSa& sa, const Payloads& req) {
     resp.sa = std::vector<Proposal>{mine.to_proposal()};
     resp.nonce = fresh->nr;
     resp.ke = KePl{sel->dh, dh->public_value()};
+    drop_queued_ike_rekey(sa); // the peer's rekey replaces a queued one of ours
     e.adopt_rekeyed(sa, std::move(fresh));
     return resp;
 }

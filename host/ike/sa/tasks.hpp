@@ -19,6 +19,14 @@ std::unique_ptr<Task> make_child_create_task(std::string child);
 std::unique_ptr<Task> make_child_rekey_task(std::string child, uint32_t spi_in);
 std::unique_ptr<Task> make_child_delete_task(uint32_t spi_in);
 std::unique_ptr<Task> make_ike_delete_task();
+// IKE SA rekey as initiator (RFC 7296 §1.3.2, §2.18): CREATE_CHILD_SA with
+// SA (new SPI), Ni, KEi; the Child SAs move to the new SA, the old is deleted.
+std::unique_ptr<Task> make_ike_rekey_task();
+// Our Ni when an IKE SA rekey of ours is in flight on `sa`, else nullptr
+// (the responder side uses it to settle a simultaneous rekey, §2.25.2).
+const Bytes* ike_rekey_nonce_in_flight(const IkeSa& sa);
+// Removes a queued (not yet sent) IKE SA rekey of ours from `sa`.
+void drop_queued_ike_rekey(IkeSa& sa);
 
 // Responder side. IKE_SA_INIT returns nullopt on success (response in out),
 // or the error notify to answer with (its data in err_data).
