@@ -25,11 +25,7 @@ void check_mirrored(const Pair& p, const std::string& name) {
     const IkeSa* ib = Pair::ike(*p.b);
     REQUIRE(ia);
     REQUIRE(ib);
-    CHECK(ia->spi_i == ib->spi_i);
-    CHECK(ia->spi_r == ib->spi_r);
-    CHECK(ia->sk_d.bytes() == ib->sk_d.bytes());
-    CHECK(ia->sk_ei.bytes() == ib->sk_ei.bytes());
-    CHECK(ia->sk_er.bytes() == ib->sk_er.bytes());
+    check_same_ike_sa(*ia, *ib);
 }
 
 } // namespace

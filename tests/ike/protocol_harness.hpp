@@ -2,6 +2,7 @@
 // in-memory link with optional loss, driven by a virtual clock.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <deque>
 #include <memory>
 #include <random>
@@ -99,5 +100,16 @@ struct Pair {
         return n;
     }
 };
+
+// The two ends of one IKE SA: same SPIs, opposite roles, the same keys.
+inline void check_same_ike_sa(const IkeSa& ia, const IkeSa& ib) {
+    CHECK(ia.spi_i == ib.spi_i);
+    CHECK(ia.spi_r == ib.spi_r);
+    CHECK(ia.initiator != ib.initiator);
+    CHECK(ia.sk_d.bytes() == ib.sk_d.bytes());
+    CHECK(ia.sk_ei.bytes() == ib.sk_ei.bytes());
+    CHECK(ia.sk_er.bytes() == ib.sk_er.bytes());
+    CHECK(ia.sk_pr.bytes() == ib.sk_pr.bytes());
+}
 
 } // namespace ike_test
