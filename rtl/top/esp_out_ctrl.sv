@@ -11,6 +11,10 @@
 // so it waits while an earlier OK packet of the same SA with a hard limit has not yet given
 // its counter record (pd_pop, the top's outbound record) plus the 2 cycles esp_ctrl needs to
 // disable the SA. SAs without hard limits never wait.
+// Sequence numbers: the model takes one only for a packet well-formed under the SA's mode
+// (transport: the SA's family, no fragment, no IPv6 0/43/44 header), so sf_alloc uses the
+// mode and family remembered from the last fetch of the same handle; otherwise the packet
+// is fetched once without allocation to learn them.
 module esp_out_ctrl #(
   parameter int unsigned RQ_DEPTH = 8      // entries of the top's result queue
 ) (
@@ -74,20 +78,35 @@ module esp_out_ctrl #(
   endfunction
 
   // ------------------------------------------------------------ fetch stage
-  // The inner-header checks of the model (tunnel mode), on the packet's first stored beat.
-  logic [7:0] b0;
-  logic [15:0] tot4, pay6;
-  logic inner_ok;
-  assign b0 = a_first[7:0];
-  assign tot4 = {a_first[23:16], a_first[31:24]};
-  assign pay6 = {a_first[39:32], a_first[47:40]};
-  always_comb begin
-    inner_ok = 1'b0;
-    if (b0[7:4] == 4'd4)
-      inner_ok = a_len >= 16'd20 && b0[3:0] >= 4'd5 && {10'd0, b0[3:0], 2'b00} <= a_len && tot4 == a_len;
-    else if (b0[7:4] == 4'd6)
-      inner_ok = a_len >= 16'd40 && pay6 + 16'd40 == a_len;
-  end
+  // The inner-header checks of the model on the packet's first stored beat. Tunnel mode:
+  // version, header length, length field = LEN. Transport mode also: the SA's family, no
+  // IPv4 fragment, no IPv6 next header 0/43/44 (those cannot be kept in clear).
+  /* verilator lint_off UNUSEDSIGNAL */  // the first 8 bytes only, without byte 1 (TOS)
+  function automatic logic well_formed(input logic [127:0] b, input logic [15:0] len, input logic transport,
+                                       input logic outer6);
+    logic [7:0] v, nh6;
+    logic [15:0] tot4, pay6, frag4;
+    v = b[7:0];
+    tot4 = {b[23:16], b[31:24]};
+    pay6 = {b[39:32], b[47:40]};
+    frag4 = {b[55:48], b[63:56]} & 16'h3fff;
+    nh6 = b[55:48];
+    well_formed = 1'b0;
+    if (v[7:4] == 4'd4)
+      well_formed = len >= 16'd20 && v[3:0] >= 4'd5 && {10'd0, v[3:0], 2'b00} <= len && tot4 == len &&
+                    !(transport && (outer6 || frag4 != 16'd0));
+    else if (v[7:4] == 4'd6)
+      well_formed = len >= 16'd40 && pay6 + 16'd40 == len &&
+                    !(transport && (!outer6 || nh6 == 8'd0 || nh6 == 8'd43 || nh6 == 8'd44));
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // sf_alloc needs the SA's mode and family before the fetch: they come from a one-entry
+  // memory of the last fetched handle. Without it the packet is first fetched without
+  // allocation (no side effect) and, if it then proves well-formed, fetched again.
+  logic m_valid, m_transport, m_ipv6, m_hit;
+  logic [15:0] m_handle;
+  assign m_hit = m_valid && m_handle == a_sa;
 
   // In-flight OK packets of hard-limited SAs: one slot per result queue entry (same order),
   // plus the last two records that left (esp_ctrl disables the SA 2 cycles after pd_*).
@@ -105,21 +124,27 @@ module esp_out_ctrl #(
 
   logic f_busy;                 // a fetch is outstanding
   logic [15:0] f_sa, f_len, f_nbytes;
-  logic f_well;
+  logic [127:0] f_first;
+  logic f_ok, f_alloc, again;
   logic job_room;
   assign sf_valid = !f_busy && a_valid && r_room && job_room && sf_grant && !hazard;
   assign sf_handle = a_sa;
-  assign sf_alloc = a_ok && inner_ok;
-  assign a_next = sf_valid;
+  assign sf_alloc = a_ok && m_hit && well_formed(a_first, a_len, m_transport, m_ipv6);
 
   logic [31:0] ctrl, ports;
   assign ports = word(sf_cfg, esp_contract_pkg::SA_W_UDP_PORTS);
   assign ctrl = word(sf_cfg, esp_contract_pkg::SA_W_CTRL);
+  // With the snapshot: the packet's verdict under the SA's real mode and family. A packet
+  // fetched without allocation that proves well-formed on an OK SA is fetched again.
+  logic well, drop_sa;
   logic [3:0] code;
+  assign well = f_ok && well_formed(f_first, f_len, ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB],
+                                    ctrl[esp_contract_pkg::SA_W_CTRL_IPV6_LSB]);
+  assign drop_sa = sf_result == esp_contract_pkg::DROP_NO_SA || sf_result == esp_contract_pkg::DROP_SA_DISABLED;
+  assign again = f_busy && sf_done && !f_alloc && well && !drop_sa;
   always_comb begin
-    if (sf_result == esp_contract_pkg::DROP_NO_SA || sf_result == esp_contract_pkg::DROP_SA_DISABLED)
-      code = sf_result;
-    else if (!f_well) code = esp_contract_pkg::DROP_MALFORMED;
+    if (drop_sa) code = sf_result;
+    else if (!well) code = esp_contract_pkg::DROP_MALFORMED;
     else code = sf_result;
   end
   logic hard_limited;
@@ -127,7 +152,8 @@ module esp_out_ctrl #(
                           word(sf_cfg, esp_contract_pkg::SA_W_PKT_HARD_LO), word(sf_cfg, esp_contract_pkg::SA_W_PKT_HARD_HI)};
   logic [15:0] rec_sa;
   assign rec_sa = sf_result == esp_contract_pkg::DROP_NO_SA ? 16'hffff : f_sa;
-  assign r_push = f_busy && sf_done;
+  assign r_push = f_busy && sf_done && !again;
+  assign a_next = r_push;
   assign r_data = {code != DROP_OK, code, rec_sa, sf_gen, f_nbytes, code == DROP_OK ? f_len : 16'd0};
 
   // job: {ok, transport, outer_ipv6, udp, esn, key256, spi, salt, key, src, dst, sport, dport, seq, len, sa}
@@ -158,7 +184,14 @@ module esp_out_ctrl #(
       lim_wr <= '0;
       lim_rd <= '0;
       gone_v <= '0;
+      m_valid <= 1'b0;
     end else begin
+      if (f_busy && sf_done && sf_result != esp_contract_pkg::DROP_NO_SA) begin
+        m_valid <= 1'b1;                   // mode and family of this handle's snapshot
+        m_handle <= f_sa;
+        m_transport <= ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB];
+        m_ipv6 <= ctrl[esp_contract_pkg::SA_W_CTRL_IPV6_LSB];
+      end
       if (sf_valid) f_busy <= 1'b1;
       else if (sf_done) f_busy <= 1'b0;
       if (r_push) begin
@@ -178,7 +211,9 @@ module esp_out_ctrl #(
       f_sa <= a_sa;
       f_len <= a_len;
       f_nbytes <= a_nbytes[15:0];   // pd_in_bytes is 16 bits (esp_ctrl); longer inputs are MALFORMED
-      f_well <= sf_alloc;
+      f_first <= a_first;
+      f_ok <= a_ok;
+      f_alloc <= sf_alloc;
     end
     if (r_push) lim_h[lim_wr] <= f_sa;
     gone_h[0] <= lim_h[lim_rd];
@@ -197,5 +232,5 @@ module esp_out_ctrl #(
           e_sport, e_dport, e_seq, e_len, e_sa} = job[JW-2:0];
 
   logic unused;
-  assign unused = ^{a_nbytes[31:16], a_first[127:48], a_first[15:8]};
+  assign unused = ^{a_nbytes[31:16], a_first[127:64], a_first[15:8], f_first[127:64], f_first[15:8]};
 endmodule

@@ -286,8 +286,13 @@ TEST_CASE("engine top: hard limits, exhaustion and ESN epochs with packets in fl
     lane(false, 1, true, 0xFFFFFFFFull - 20).sa.pkt_hard = 45;            // ESN epoch, packet limit
     Lane& ob = lane(false, 2, false, 100);                                 // byte limit
     ob.sa.byte_soft = 1500, ob.sa.byte_hard = 3000;
-    lane(false, 3, false, 0xFFFFFFFFull - 12);                             // runs out of numbers
+    lane(false, 3, false, 0xFFFFFFFFull - 4);                              // runs out of numbers
     lane(false, 4, true, 0xFFFFFFFFull - 5);                               // no limits, ESN epoch
+    {  // transport over IPv4: IPv6 inner packets and IPv4 fragments are MALFORMED without a number
+      Lane& t = lane(false, 5, false, 500);
+      t.sa = random_sa(rng, false, false, true, false, false);
+      t.sa.seq = 500;
+    }
     Lane& ia = lane(true, 40, true, 0xFFFFFFFFull - 25);                   // ESN epoch, packet limit
     ia.sa.pkt_soft = 20, ia.sa.pkt_hard = 50;
     lane(true, 41, false, 10).sa.byte_hard = 2500;                         // byte limit
@@ -304,10 +309,14 @@ TEST_CASE("engine top: hard limits, exhaustion and ESN epochs with packets in fl
       // mostly the first SA of each direction, so many of its packets are in flight at once
       const bool inbound = rng() % 2;
       auto& v = inbound ? in : out;
-      Lane& l = v[rng() % 3 == 0 ? rng() % v.size() : 0];
+      const unsigned pick = unsigned(rng() % 12);
+      Lane& l = v[pick < 6 ? 0 : (!inbound && pick < 9) ? v.size() - 1 : rng() % v.size()];
       const std::size_t size = rng() % 8 == 0 ? 300 + rng() % 1100 : rng() % 120;
       Bytes inner = random_inner(rng, rng() & 1, size);
       if (!inbound) {
+        if (l.sa.transport) set_addresses(inner, l.sa.src, l.sa.dst);
+        if (l.sa.transport && (inner[0] >> 4) == 4 && rng() % 4 == 0)
+          put_be16(inner, 6, std::uint16_t(rng() % 2 ? 0x2000 : 1 + rng() % 0x1fff));  // MF or an offset
         ins.push_back({false, std::uint16_t(l.handle), inner});
         continue;
       }
@@ -327,7 +336,7 @@ TEST_CASE("engine top: hard limits, exhaustion and ESN epochs with packets in fl
       ++codes[h.result & 7u];
     }
     same_state(s.regs, hls, handles);
-    for (int c : {ESP_DROP_OK, ESP_DROP_SA_DISABLED, ESP_DROP_SEQ_EXHAUSTED, ESP_DROP_REPLAY}) {
+    for (int c : {ESP_DROP_OK, ESP_DROP_SA_DISABLED, ESP_DROP_SEQ_EXHAUSTED, ESP_DROP_REPLAY, ESP_DROP_MALFORMED}) {
       INFO("drop code " << c << " never occurred");
       CHECK(codes[unsigned(c)] > 0);
     }
