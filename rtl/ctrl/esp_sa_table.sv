@@ -248,10 +248,10 @@ module esp_sa_table
           if (s_in) loc[h_q] <= pr_loc;
         end
       end
-      // SOFT_RESET empties the table at once, as the model does between two packets: the
-      // sweep that follows only wipes the rows. (Clearing valid slot by slot left a slot
+      // SOFT_RESET and FLUSH empty the table at once, as the model does between two packets:
+      // the sweep that follows only wipes the rows. (Clearing valid slot by slot left a slot
       // the sweep had not reached yet serving packets with its old key for up to N_SA cycles.)
-      if (soft_reset) begin
+      if (soft_reset || (st == S_IDLE && cmd_valid && cmd_op == esp_contract_pkg::SA_OP_FLUSH)) begin
         valid <= '0;
         disabled <= '0;
       end

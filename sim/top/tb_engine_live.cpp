@@ -626,6 +626,23 @@ void reprogrammed_run(live::Rig& rig, esp::HlsEngine& model, Shapes& shapes) {
   same_rows(regs, model, shapes);
 }
 
+// The packets were sent to a card that `pre` mirrors and that was emptied (SOFT_RESET,
+// FLUSH) while they flowed: outputs up to some index are pre's, all later ones an empty
+// card's. Returns that index.
+std::size_t switch_to_empty(const std::vector<live::Output>& outs, const std::vector<Sent>& v, esp::HlsEngine& pre) {
+  esp::HlsEngine empty;
+  std::size_t switch_at = v.size();
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const Result r = to_result(outs[i]);
+    const Result before = pre.process(v[i].inbound, v[i].handle, v[i].bytes);
+    const Result after = empty.process(v[i].inbound, v[i].handle, v[i].bytes);
+    const bool is_pre = r.result == before.result && r.sa == before.sa && r.bytes == before.bytes;
+    if (switch_at == v.size() && !is_pre) switch_at = i;
+    if (i >= switch_at) same_result(r, after, i);
+  }
+  return switch_at;
+}
+
 // The global counters the outputs of v (one per packet, in order) add up to.
 std::vector<std::uint64_t> counted(const std::vector<Sent>& v, const std::vector<live::Output>& outs,
                                    std::size_t from, std::size_t count) {
@@ -696,16 +713,7 @@ TEST_CASE("live: rst_n and SOFT_RESET in the middle of packets, then clean resta
     const std::uint64_t reset_cycle = rig.watch.last_dev_control;
     REQUIRE(rig.drain(third.size(), 600 * third.size() + 100000));
     const auto& outs = rig.sink.done();
-    esp::HlsEngine empty;
-    std::size_t switch_at = third.size();
-    for (std::size_t i = 0; i < third.size(); ++i) {
-      const Result r = to_result(outs[i]);
-      const Result pre = model->process(third[i].inbound, third[i].handle, third[i].bytes);
-      const Result post = empty.process(third[i].inbound, third[i].handle, third[i].bytes);
-      const bool is_pre = r.result == pre.result && r.sa == pre.sa && r.bytes == pre.bytes;
-      if (switch_at == third.size() && !is_pre) switch_at = i;
-      if (i >= switch_at) same_result(r, post, i);
-    }
+    const std::size_t switch_at = switch_to_empty(outs, third, *model);
     INFO("switch at packet " << switch_at << ", outputs before the write " << outputs_at_issue
                              << ", packets started before it returned " << started_at_done);
     REQUIRE(switch_at >= outputs_at_issue);
@@ -728,5 +736,44 @@ TEST_CASE("live: rst_n and SOFT_RESET in the middle of packets, then clean resta
       INFO("counter register 0x" << std::hex << counter_regs()[c]);
       REQUIRE(final_counts[c] - rtl_counts[c] == model_counts[c]);
     }
+  }
+}
+
+// SA_CMD FLUSH while packets flow: like SOFT_RESET it must empty the table between two
+// packets (a later packet never sees an SA that an earlier one found gone), but the
+// counters go on: they must add up to every output.
+TEST_CASE("live: SA FLUSH in the middle of packets", "[rtl][top][live][reset]") {
+  live::Rig rig(0.3, 0.3, 71);
+  live::Regs regs(rig.axi);
+  Shapes shapes(71);
+  auto model = std::make_unique<esp::HlsEngine>();
+  shapes.program(regs);
+  shapes.program(*model);
+  for (unsigned round = 0; round < 4; ++round) {
+    INFO("round " << round);
+    rig.sink.done().clear();
+    const auto before_counts = counters(regs);
+    const std::uint64_t started_base = rig.src.started();
+    const auto v = shapes.packets(40);
+    send_all(rig, v);
+    run_to_mid_packets(rig);
+    const std::size_t outputs_at_issue = rig.sink.done().size();
+    regs.write_reg(ESP_REG_SA_CMD, std::uint32_t(ESP_SA_OP_FLUSH) << ESP_REG_SA_CMD_OP_LSB);
+    rig.settle();
+    const std::size_t started_at_idle = rig.src.started() - started_base;
+    REQUIRE(((regs.read_reg(ESP_REG_SA_STATUS) >> ESP_REG_SA_STATUS_ERROR_LSB) & ESP_REG_SA_STATUS_ERROR_MASK) ==
+            ESP_SA_ERR_NONE);
+    REQUIRE(rig.drain(v.size(), 600 * v.size() + 100000));
+    const std::size_t switch_at = switch_to_empty(rig.sink.done(), v, *model);
+    INFO("switch at packet " << switch_at << ", outputs before the command " << outputs_at_issue
+                             << ", packets started before BUSY cleared " << started_at_idle);
+    REQUIRE(switch_at >= outputs_at_issue);
+    REQUIRE(switch_at <= started_at_idle);
+    const auto added = counted(v, rig.sink.done(), 0, v.size()), now = counters(regs);
+    for (std::size_t c = 0; c < now.size(); ++c) REQUIRE(now[c] == before_counts[c] + added[c]);
+    for (const auto& [h, c] : shapes.sas) REQUIRE(command(regs, ESP_SA_OP_READ, h) == ESP_SA_ERR_SLOT_EMPTY);
+    REQUIRE(regs.read_reg(ESP_REG_EVT_COUNT) == 0);  // FLUSH raises no events
+    model = std::make_unique<esp::HlsEngine>();      // counters checked as sums above
+    reprogrammed_run(rig, *model, shapes);
   }
 }
