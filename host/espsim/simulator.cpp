@@ -1,11 +1,13 @@
 // The simulated gateway of espsim (see simulator.h).
 #include "simulator.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
 
 #include "core_device.h"
+#include "engines.h"
 #include "ip_view.h"
 #include "json_writer.h"
 #include "packet_engine.h"
@@ -70,7 +72,8 @@ std::string Outcome::describe() const {
 }
 
 Simulator::Simulator(std::unique_ptr<esp::PacketEngine> engine)
-    : card_(std::make_shared<espdrv::CoreCard>(std::move(engine))),
+    : latency_(dynamic_cast<PacketLatency*>(engine.get())),
+      card_(std::make_shared<espdrv::CoreCard>(std::move(engine))),
       dev_(std::make_unique<espdrv::CoreDevice>(card_)) {}
 
 Simulator::~Simulator() = default;
@@ -151,6 +154,15 @@ Outcome Simulator::process(std::span<const std::uint8_t> packet) {
     if (!inbound) fill_esp_header(o, o.packet);
   }
   count(totals_, o, cycles, o.packet.size());
+  DirectionTiming& d = dir_[inbound ? 1 : 0];
+  count(d.c, o, cycles, o.packet.size());
+  if (latency_) {
+    const std::uint64_t l = latency_->last_latency();
+    d.lat_min = d.timed ? std::min(d.lat_min, l) : l;
+    d.lat_max = std::max(d.lat_max, l);
+    d.lat_sum += l;
+    ++d.timed;
+  }
   if (o.sa_index >= 0) count(sas_[static_cast<std::size_t>(o.sa_index)].c, o, cycles, o.packet.size());
   return o;
 }
@@ -169,6 +181,29 @@ void write_counters(esphost::JsonWriter& j, const Counters& c, bool cycles) {
   if (cycles) j.key("cycles").value(c.cycles);
 }
 
+// a / b rounded, 0 when b is 0 (the JSON writer has integers only)
+std::uint64_t ratio(std::uint64_t a, std::uint64_t b) { return b ? (a + b / 2) / b : 0; }
+
+// Cycles, bytes and packets per cycle and latency of one direction (cycle-counting engines).
+void write_timing(esphost::JsonWriter& j, const DirectionTiming& d) {
+  j.begin_object();
+  j.key("packets").value(d.c.packets_in);
+  j.key("cycles").value(d.c.cycles);
+  j.key("bytes_in").value(d.c.bytes_in);
+  j.key("bytes_out").value(d.c.bytes_out);
+  j.key("bytes_in_per_kcycle").value(ratio(1000 * d.c.bytes_in, d.c.cycles));   // bytes/cycle x 1000
+  j.key("bytes_out_per_kcycle").value(ratio(1000 * d.c.bytes_out, d.c.cycles));
+  j.key("packets_per_kcycle").value(ratio(1000 * d.c.packets_in, d.c.cycles));
+  if (d.timed) {
+    j.key("latency_cycles").begin_object();
+    j.key("min").value(d.lat_min);
+    j.key("avg").value(ratio(d.lat_sum, d.timed));
+    j.key("max").value(d.lat_max);
+    j.end_object();
+  }
+  j.end_object();
+}
+
 }  // namespace
 
 std::string Simulator::stats_json() {
@@ -179,6 +214,14 @@ std::string Simulator::stats_json() {
   j.key("passed").value(passed_);
   j.key("not_ip").value(not_ip_);
   j.end_object();
+  if (counts_cycles_) {  // one packet at a time: per-packet engine time, not a streaming rate
+    j.key("timing").begin_object();
+    j.key("out");
+    write_timing(j, dir_[0]);
+    j.key("in");
+    write_timing(j, dir_[1]);
+    j.end_object();
+  }
   j.key("sas").begin_array();
   for (std::size_t i = 0; i < sas_.size(); ++i) {
     const auto& sa = sas_[i];

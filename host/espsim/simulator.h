@@ -40,6 +40,14 @@ struct Counters {
   std::uint64_t cycles = 0;       // engine cycles spent (when the engine counts them)
 };
 
+// Per direction, for engines that count cycles: packets go one at a time, so cycles are the
+// sum of each packet's time in the engine (latency + output), not a streaming rate.
+struct DirectionTiming {
+  Counters c;
+  std::uint64_t timed = 0;        // packets with a latency (engines that measure it)
+  std::uint64_t lat_min = 0, lat_max = 0, lat_sum = 0;  // first input beat -> first output beat
+};
+
 struct Outcome {
   enum class Kind { Outbound, Inbound, Pass, NotIp };
   Kind kind = Kind::Pass;
@@ -86,13 +94,15 @@ class Simulator {
   int index_of_handle(std::uint16_t handle) const;
   void count(Counters& c, const Outcome& o, std::uint64_t cycles, std::size_t out_bytes);
 
-  std::shared_ptr<espdrv::CoreCard> card_;
+  class PacketLatency* latency_ = nullptr;  // the engine, when it times packets (set before
+  std::shared_ptr<espdrv::CoreCard> card_;  // card_ takes the engine)
   std::unique_ptr<espdrv::CoreDevice> dev_;
   std::vector<Sa> sas_;
   Counters totals_;
   std::uint64_t passed_ = 0;
   std::uint64_t not_ip_ = 0;
   bool counts_cycles_ = false;
+  DirectionTiming dir_[2];                  // [0] outbound, [1] inbound
 };
 
 }  // namespace espsim
