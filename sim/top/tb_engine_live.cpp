@@ -344,8 +344,11 @@ class LiveCard {
       if (v->spi != s.peer.spi || v->key != s.peer.key) return r.result == ESP_DROP_NO_SA && r.sa == 0xFFFF;
       return r.result == ESP_DROP_OK;
     }
-    if (r.result != ESP_DROP_OK || r.sa != s.handle) return false;
-    const std::size_t off = (v->ipv6 ? 40u : 20u) + (v->udp ? 8u : 0u);
+    if (v->transport && ((s.inner[0] >> 4) == 6) != v->ipv6)  // transport refuses the other family
+      return r.result == ESP_DROP_MALFORMED && r.sa == s.handle;
+    if (r.result != ESP_DROP_OK || r.sa != s.handle || r.bytes.empty()) return false;
+    const std::size_t ip = v->ipv6 ? 40u : v->transport ? (r.bytes[0] & 15u) * 4u : 20u;
+    const std::size_t off = ip + (v->udp ? 8u : 0u);
     if (r.bytes.size() < off + 8 || be32(&r.bytes[off]) != v->spi) return false;
     const RefDecoded d = ref_decode(*v, be32(&r.bytes[off + 4]), r.bytes);
     return d.ok && d.inner == s.inner;
@@ -399,8 +402,10 @@ void traffic(LiveCard& lc, const std::vector<std::pair<unsigned, unsigned>>& wei
 
 }  // namespace
 
-TEST_CASE("live: outbound rekeys, deletes and re-adds under traffic switch between two packets",
-          "[rtl][top][live]") {
+// Outbound slots rekeyed in place (every 2nd round; with mode_changes every 6th rekey
+// turns the slot into a transport SA, whose refusals of the other family take no number),
+// deleted, deleted and re-added, while packets of six SAs flow.
+void outbound_changes(bool mode_changes) {
   for (const double load : {0.0, 0.3}) {
     INFO("bubbles and back-pressure " << load);
     LiveCard lc(load, load > 0 ? 31 : 30);
@@ -415,8 +420,9 @@ TEST_CASE("live: outbound rekeys, deletes and re-adds under traffic switch betwe
 
     for (int round = 0; round < 60; ++round) {
       traffic(lc, {{rekey, 30}, {doomed, 12}, {readd, 12}, {steady, 16}, {in_steady, 16}, {in_transport, 14}}, 8);
-      if (round % 2 == 1) {  // rekey: new SPI and key, key size and outer family vary
+      if (round % 2 == 1) {  // rekey: new SPI and key; key size, family and mode vary
         SaConfig c = outbound_sa(rng, round % 4 == 1, round % 8 == 3, false);
+        c.transport = mode_changes && round % 6 == 5;
         c.seq = 0;
         lc.update(rekey, c);
       }
@@ -433,6 +439,20 @@ TEST_CASE("live: outbound rekeys, deletes and re-adds under traffic switch betwe
     lc.align();
     lc.compare_with_model();
   }
+}
+
+TEST_CASE("live: outbound rekeys, deletes and re-adds under traffic switch between two packets",
+          "[rtl][top][live]") {
+  outbound_changes(false);
+}
+
+// [!mayfail]: esp_out_ctrl bug (rtl/top, not this area; since 83ee2fe). sf_alloc is decided
+// from the mode learned at the handle's previous fetch; after an UPDATE from tunnel to
+// transport that mode is stale, so a packet of the other family takes a sequence number and
+// is then dropped MALFORMED. The next OK packet carries number 2 where the model (no number
+// for a refused packet) sends 1. See docs/rtl-top.md.
+TEST_CASE("live: outbound rekeys that change the mode under traffic", "[rtl][top][live][!mayfail]") {
+  outbound_changes(true);
 }
 
 // Inbound rekeys the way IKE makes them: the new SA is added beside the old one (make), the
