@@ -37,13 +37,19 @@ module esp_sa_table
   input  logic            sf_valid,
   input  logic [15:0]     sf_handle,
   input  logic            sf_dir,
-  input  logic            sf_alloc,      // outbound: take the next sequence number (packet is well-formed)
+  input  logic            sf_alloc,      // outbound: take the next sequence number (packet is well-formed in tunnel mode)
+  input  logic            sf_tp_bad4,    //   unless the SA is transport of IPv4 / IPv6 and the packet is
+  input  logic            sf_tp_bad6,    //   malformed for it (decided here, from the CTRL of the fetch)
   output logic            sf_done,
   output logic [3:0]      sf_result,     // OK, NO_SA, SA_DISABLED or SEQ_EXHAUSTED
   output logic [15:0]     sf_handle_out,
   output logic [7:0]      sf_gen,
   output logic [31*32-1:0] sf_cfg,       // SA_DATA words 0..30 as installed
   output logic [63:0]     sf_seq,        // outbound: the sequence number allocated to this packet
+  // generation check for replay ops (one cycle after the op)
+  input  logic [HW-1:0]   rq_handle,
+  input  logic [7:0]      rq_gen,
+  output logic            rq_ok,
   // generation check for packet results
   input  logic [15:0]     gq_handle,
   input  logic [7:0]      gq_gen,
@@ -304,7 +310,7 @@ module esp_sa_table
   assign rp_rb_handle    = h_q;
 
   // ---------------------------------------------------------------- fetch port
-  logic          f_valid, f_inrange, f_valid_sa, f_dis, f_dir, f_fresh, f_alloc;
+  logic          f_valid, f_inrange, f_valid_sa, f_dis, f_dir, f_fresh, f_alloc, f_tp_bad4, f_tp_bad6, f_take;
   logic [HW-1:0] f_h;
   logic [15:0]   f_h16;
   logic [7:0]    f_gen;
@@ -325,6 +331,8 @@ module esp_sa_table
     f_inrange  <= 32'(sf_handle) < NSA;
     f_dir      <= sf_dir;
     f_alloc    <= sf_alloc;
+    f_tp_bad4  <= sf_tp_bad4;
+    f_tp_bad6  <= sf_tp_bad6;
     f_cfg      <= cfg[sf_handle[HW-1:0]];
     f_valid_sa <= valid[sf_handle[HW-1:0]];
     f_dis      <= disabled[sf_handle[HW-1:0]];
@@ -341,10 +349,13 @@ module esp_sa_table
     if (lw_valid && lw_h == f_h) f_cur = lw_seq;
     f_next = f_cur + 64'd1;
     f_same_gen = gen[f_h] == f_gen;
+    // the mode that decides the number is the snapshot's own, never one learned earlier
+    f_take = f_alloc && !(f_cfg[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB] &&
+                          (f_cfg[esp_contract_pkg::SA_W_CTRL_IPV6_LSB] ? f_tp_bad6 : f_tp_bad4));
     fetch_write = 1'b0; fetch_exhaust = 1'b0;
     if (!f_inrange || !f_valid_sa || f_cfg[esp_contract_pkg::SA_W_CTRL_DIR_LSB] != f_dir) f_res = esp_contract_pkg::DROP_NO_SA;
     else if (f_dis || (lx_valid && lx_h == f_h)) f_res = esp_contract_pkg::DROP_SA_DISABLED;
-    else if (!f_out || !f_alloc) f_res = esp_contract_pkg::DROP_OK;
+    else if (!f_out || !f_take) f_res = esp_contract_pkg::DROP_OK;
     else if (f_esn ? (f_cur == '1) : (f_cur[31:0] == '1)) begin
       f_res = esp_contract_pkg::DROP_SEQ_EXHAUSTED;
       fetch_exhaust = f_valid && f_same_gen;
@@ -372,5 +383,6 @@ module esp_sa_table
   assign ev_valid = {fetch_exhaust, commit_now && op_q == esp_contract_pkg::SA_OP_DELETE};
   assign ev_word  = {esp_contract_pkg::EVT_SEQ_EXHAUSTED, 8'd0, f_h16, esp_contract_pkg::EVT_SA_DELETED, 8'd0, 16'(h_q)};
 
+  assign rq_ok = gen[rq_handle] == rq_gen;
   assign gq_ok = 32'(gq_handle) < NSA && valid[gq_handle[HW-1:0]] && gen[gq_handle[HW-1:0]] == gq_gen;
 endmodule

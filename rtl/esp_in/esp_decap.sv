@@ -50,6 +50,7 @@ module esp_decap #(
     input  logic                 rp_ready,
     output logic                 rp_update,
     output logic [15:0]          rp_handle,
+    output logic [7:0]           rp_gen,       // sf_gen of the packet's fetch: a stale op is a no-op
     output logic [63:0]          rp_seq,
     input  logic                 rp_done,
     input  logic                 rp_ok,
@@ -100,13 +101,14 @@ module esp_decap #(
   esp_in_pkg::sa_desc_t sq;
   logic rc_valid, rc_ready, rc_done;
   logic [15:0] rc_handle;
+  logic [7:0] rc_gen;
   logic [31:0] rc_seq_lo;
 
   esp_in_resolve u_resolve (
       .clk, .rst_n, .in_valid(pq_valid), .in_ready(pq_ready), .in_desc(pq_data),
       .lk_valid, .lk_spi, .lk_dst, .lk_ipv6, .lk_done, .lk_hit, .lk_handle,
       .sf_valid, .sf_handle, .sf_dir, .sf_alloc, .sf_done, .sf_result, .sf_gen, .sf_cfg,
-      .rc_valid, .rc_ready, .rc_handle, .rc_seq_lo, .rc_done, .rc_ok(rp_ok), .rc_seq(rp_seq_out), .pd_done(pd_valid),
+      .rc_valid, .rc_ready, .rc_handle, .rc_gen, .rc_seq_lo, .rc_done, .rc_ok(rp_ok), .rc_seq(rp_seq_out), .pd_done(pd_valid),
       .out_valid(rs_valid), .out_room(sq_count < 3'd4), .out_desc(rs_desc));
 
   stream_fifo #(.WIDTH(SA_W), .DEPTH(4)) u_sa_q (
@@ -253,6 +255,7 @@ module esp_decap #(
 
   logic rf_valid, rf_ready, rf_update, rf_done;
   logic [15:0] rf_handle;
+  logic [7:0] rf_gen;
   logic [63:0] rf_seq;
   logic tr_valid;
   esp_in_pkg::out_desc_t tr_desc;
@@ -264,7 +267,7 @@ module esp_decap #(
       .clk, .rst_n, .ctx_valid(cq_valid), .ctx_ready(cq_ready), .ctx(cq),
       .g_valid(g_m_valid), .g_ready(g_m_ready), .g_data(g_m_data), .g_nbytes(g_m_nbytes), .g_tag(g_m_tag),
       .ring_we(out_we), .ring_waddr(out_waddr), .ring_wdata(out_wdata), .ring_free(out_free),
-      .rf_valid, .rf_ready, .rf_update, .rf_handle, .rf_seq, .rf_done, .rf_ok(rp_ok),
+      .rf_valid, .rf_ready, .rf_update, .rf_handle, .rf_gen, .rf_seq, .rf_done, .rf_ok(rp_ok),
       .out_valid(tr_valid), .out_room(oq_count < 3'd3), .out_desc(tr_desc));
 
   stream_fifo #(.WIDTH(OUT_W), .DEPTH(4)) u_out_q (
@@ -285,6 +288,7 @@ module esp_decap #(
   assign rp_valid = !rp_busy_q && (rf_valid || rc_valid);
   assign rp_update = rf_valid ? rf_update : 1'b0;
   assign rp_handle = rf_valid ? rf_handle : rc_handle;
+  assign rp_gen = rf_valid ? rf_gen : rc_gen;
   assign rp_seq = rf_valid ? rf_seq : {32'd0, rc_seq_lo};
   assign rf_ready = !rp_busy_q && rp_ready && rf_valid;
   assign rc_ready = !rp_busy_q && rp_ready && !rf_valid;

@@ -40,6 +40,7 @@ module esp_in_resolve (
     output logic                   rc_valid,
     input  logic                   rc_ready,
     output logic [15:0]            rc_handle,
+    output logic [7:0]             rc_gen,       // generation of the packet's fetch
     output logic [31:0]            rc_seq_lo,
     input  logic                   rc_done,
     input  logic                   rc_ok,
@@ -65,6 +66,12 @@ module esp_in_resolve (
 
   logic [31:0] ctrl;
   assign ctrl = word(sf_cfg, esp_contract_pkg::SA_W_CTRL);
+  // the fetched snapshot is still the SA the lookup found (same SPI, destination, family)
+  logic same_sa;
+  assign same_sa = word(sf_cfg, esp_contract_pkg::SA_W_SPI) == f_q.d.spi &&
+                   {word(sf_cfg, esp_contract_pkg::SA_W_DST_ADDR), word(sf_cfg, esp_contract_pkg::SA_W_DST_ADDR + 1),
+                    word(sf_cfg, esp_contract_pkg::SA_W_DST_ADDR + 2), word(sf_cfg, esp_contract_pkg::SA_W_DST_ADDR + 3)} == f_q.d.dst &&
+                   ctrl[esp_contract_pkg::SA_W_CTRL_IPV6_LSB] == f_q.d.ipv6;
 
   // ---------------------------------------------------------------- lookup stage
   assign in_ready = l_st == E_EMPTY || (l_st == E_FULL && l_to_f);
@@ -98,6 +105,7 @@ module esp_in_resolve (
   // ---------------------------------------------------------------- replay stage
   assign rc_valid = r_st == E_REQ;
   assign rc_handle = r_q.handle;
+  assign rc_gen = r_q.gen;
   assign rc_seq_lo = r_q.d.seq_lo;
   assign r_out = r_st == E_FULL && out_room;
   assign out_valid = r_out;
@@ -156,9 +164,11 @@ module esp_in_resolve (
       f_q.salt <= word(sf_cfg, esp_contract_pkg::SA_W_SALT);
       f_q.esn <= ctrl[esp_contract_pkg::SA_W_CTRL_ESN_LSB];
       f_q.transport <= ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB];
-      // order of the model: encapsulation mismatch, disabled, ESP too short
-      if (sf_result == esp_contract_pkg::DROP_NO_SA) begin
-        f_q.code <= esp_contract_pkg::DROP_NO_SA;  // deleted between lookup and fetch
+      // order of the model: encapsulation mismatch, disabled, ESP too short. A slot deleted,
+      // or changed to another SPI/destination/family, between lookup and fetch no longer
+      // holds the packet's SA: the model, which sees the change before this packet, finds none.
+      if (sf_result == esp_contract_pkg::DROP_NO_SA || !same_sa) begin
+        f_q.code <= esp_contract_pkg::DROP_NO_SA;
         f_q.handle <= esp_in_pkg::NO_SA;
       end else if (ctrl[esp_contract_pkg::SA_W_CTRL_UDP_ENCAP_LSB] != f_q.d.udp)
         f_q.code <= esp_contract_pkg::DROP_MALFORMED;

@@ -40,6 +40,7 @@ module esp_in_trailer #(
     input  logic                  rf_ready,
     output logic                  rf_update,
     output logic [15:0]           rf_handle,
+    output logic [7:0]            rf_gen,
     output logic [63:0]           rf_seq,
     input  logic                  rf_done,
     input  logic                  rf_ok,
@@ -166,6 +167,7 @@ module esp_in_trailer #(
   assign rf_valid = fs_q == F_RP;
   assign rf_update = o_q.code == esp_contract_pkg::DROP_OK;
   assign rf_handle = f_q.c.handle;
+  assign rf_gen = f_q.c.gen;
   assign rf_seq = rf_update ? f_q.c.seq : {32'd0, f_q.c.seq[31:0]};
   assign out_valid = fs_q == F_OUT;
   assign out_desc = o_q;

@@ -30,6 +30,8 @@ module esp_replay_window
   input  logic          op_update,      // 0: check (seq_lo in op_seq[31:0]); 1: update with the checked op_seq
   input  logic [HW-1:0] op_handle,
   input  logic [63:0]   op_seq,
+  input  logic          op_stale,       // in the cycle after the op: its SA was replaced since the
+                                        // packet's fetch; the op changes nothing and answers ok
   output logic          res_valid,      // two cycles after the op
   output logic          res_ok,         // check: acceptable; update: was still acceptable
   output logic [63:0]   res_seq,        // check: the inferred 64-bit number
@@ -143,9 +145,9 @@ module esp_replay_window
       res_valid <= 1'b0;
     end else begin
       res_valid <= s1_valid;
-      res_ok    <= ok;
+      res_ok    <= ok || op_stale;
       res_seq   <= seq;
-      if (s1_valid && s1_update && write_blk) begin
+      if (s1_valid && s1_update && write_blk && !op_stale) begin
         state[s1_h] <= nxt;
         bitmap[{s1_h, blk}] <= newblk;
         fresh[s1_h] <= 1'b0;

@@ -77,7 +77,7 @@ module esp_engine_top #(
   logic [31:0] lk_spi;
   logic [127:0] lk_dst;
   logic [15:0] lk_handle;
-  logic sf_valid, sf_dir, sf_alloc, sf_done;
+  logic sf_valid, sf_dir, sf_alloc, sf_tp_bad4, sf_tp_bad6, sf_done;
   logic [15:0] sf_handle, sf_handle_out;
   logic [3:0] sf_result;
   logic [7:0] sf_gen;
@@ -86,30 +86,35 @@ module esp_engine_top #(
   logic rp_valid, rp_ready, rp_update, rp_done, rp_ok;
   logic [15:0] rp_handle;
   logic [63:0] rp_seq, rp_seq_out;
+  logic [7:0] rp_gen;
   logic pd_valid;
   logic [15:0] pd_handle, pd_in_bytes, pd_out_bytes, pd_inner_bytes;
   logic [7:0] pd_gen;
   logic [3:0] pd_result;
 
-  esp_ctrl u_ctrl (
+  esp_ctrl_core u_ctrl (
     .clk, .rst_n,
     .s_axil_awaddr, .s_axil_awvalid, .s_axil_awready, .s_axil_wdata, .s_axil_wstrb, .s_axil_wvalid,
     .s_axil_wready, .s_axil_bresp, .s_axil_bvalid, .s_axil_bready, .s_axil_araddr, .s_axil_arvalid,
     .s_axil_arready, .s_axil_rdata, .s_axil_rresp, .s_axil_rvalid, .s_axil_rready, .irq,
     .lk_valid, .lk_spi, .lk_dst, .lk_ipv6, .lk_done, .lk_hit, .lk_handle,
-    .sf_valid, .sf_handle, .sf_dir, .sf_alloc, .sf_done, .sf_result, .sf_handle_out, .sf_gen, .sf_cfg, .sf_seq,
-    .rp_valid, .rp_ready, .rp_update, .rp_handle, .rp_seq, .rp_done, .rp_ok, .rp_seq_out,
+    .sf_valid, .sf_handle, .sf_dir, .sf_alloc, .sf_tp_bad4, .sf_tp_bad6, .sf_done, .sf_result, .sf_handle_out,
+    .sf_gen, .sf_cfg, .sf_seq,
+    .rp_valid, .rp_ready, .rp_update, .rp_handle, .rp_seq, .rp_gen_check(1'b1), .rp_gen, .rp_done, .rp_ok,
+    .rp_seq_out,
     .pd_valid, .pd_handle, .pd_gen, .pd_result, .pd_in_bytes, .pd_out_bytes, .pd_inner_bytes
   );
 
   // SA fetch sharing: sf_done returns 2 cycles after sf_valid; remember who asked.
-  logic dec_sf_valid, dec_sf_dir, dec_sf_alloc, out_sf_valid, out_sf_alloc;
+  logic dec_sf_valid, dec_sf_dir, dec_sf_alloc, out_sf_valid, out_sf_alloc, out_sf_tp_bad4, out_sf_tp_bad6;
   logic [15:0] dec_sf_handle, out_sf_handle;
   logic [1:0] sf_out_tag;  // [0]: issued last cycle by the outbound side, [1]: two cycles ago
   assign sf_valid = dec_sf_valid || out_sf_valid;
   assign sf_handle = dec_sf_valid ? dec_sf_handle : out_sf_handle;
   assign sf_dir = dec_sf_valid ? dec_sf_dir : 1'b0;
   assign sf_alloc = dec_sf_valid ? dec_sf_alloc : out_sf_alloc;
+  assign sf_tp_bad4 = !dec_sf_valid && out_sf_tp_bad4;
+  assign sf_tp_bad6 = !dec_sf_valid && out_sf_tp_bad6;
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) sf_out_tag <= '0;
     else sf_out_tag <= {sf_out_tag[0], out_sf_valid};
@@ -134,7 +139,7 @@ module esp_engine_top #(
       .lk_valid, .lk_spi, .lk_dst, .lk_ipv6, .lk_done, .lk_hit, .lk_handle,
       .sf_valid(dec_sf_valid), .sf_handle(dec_sf_handle), .sf_dir(dec_sf_dir), .sf_alloc(dec_sf_alloc),
       .sf_done(sf_done && !sf_out_tag[1]), .sf_result, .sf_gen, .sf_cfg,
-      .rp_valid, .rp_ready, .rp_update, .rp_handle, .rp_seq, .rp_done, .rp_ok, .rp_seq_out,
+      .rp_valid, .rp_ready, .rp_update, .rp_handle, .rp_gen, .rp_seq, .rp_done, .rp_ok, .rp_seq_out,
       .pd_valid(dec_pd_valid), .pd_handle(dec_pd_handle), .pd_gen(dec_pd_gen), .pd_result(dec_pd_result),
       .pd_in_bytes(dec_pd_in_bytes), .pd_out_bytes(dec_pd_out_bytes), .pd_inner_bytes(dec_pd_inner_bytes));
 
@@ -173,7 +178,7 @@ module esp_engine_top #(
       .d_valid, .d_skip, .b_valid, .b_ready, .b_data, .b_last,
       .a_valid, .a_sa, .a_len, .a_nbytes, .a_ok, .a_first, .a_next,
       .sf_grant(!dec_sf_valid), .sf_valid(out_sf_valid), .sf_handle(out_sf_handle), .sf_alloc(out_sf_alloc),
-      .sf_done(sf_done && sf_out_tag[1]), .sf_result, .sf_gen, .sf_cfg, .sf_seq,
+      .sf_tp_bad4(out_sf_tp_bad4), .sf_tp_bad6(out_sf_tp_bad6), .sf_done(sf_done && sf_out_tag[1]), .sf_result, .sf_gen, .sf_cfg, .sf_seq,
       .e_valid, .e_ready, .e_data, .e_last, .e_len, .e_sa, .e_transport, .e_outer_ipv6, .e_udp,
       .e_esn, .e_key256, .e_spi, .e_salt, .e_key, .e_src, .e_dst, .e_sport, .e_dport, .e_seq,
       .r_room, .r_push, .r_data, .pd_pop(rq_pop));

@@ -12,9 +12,11 @@
 // its counter record (pd_pop, the top's outbound record) plus the 2 cycles esp_ctrl needs to
 // disable the SA. SAs without hard limits never wait.
 // Sequence numbers: the model takes one only for a packet well-formed under the SA's mode
-// (transport: the SA's family, no fragment, no IPv6 0/43/44 header), so sf_alloc uses the
-// mode and family remembered from the last fetch of the same handle; otherwise the packet
-// is fetched once without allocation to learn them.
+// (transport: the SA's family, no fragment, no IPv6 0/43/44 header). The mode is the
+// snapshot's, which only the SA table sees at the fetch: sf_alloc says the packet is
+// well-formed in tunnel mode, sf_tp_bad4/6 that it is not for a transport SA of IPv4/IPv6,
+// and the table allocates from the SA's CTRL. (A mode learned at an earlier fetch goes stale
+// when an UPDATE changes tunnel to transport: a refused packet took a number.)
 module esp_out_ctrl #(
   parameter int unsigned RQ_DEPTH = 8      // entries of the top's result queue
 ) (
@@ -39,6 +41,8 @@ module esp_out_ctrl #(
   output logic         sf_valid,
   output logic [15:0]  sf_handle,
   output logic         sf_alloc,
+  output logic         sf_tp_bad4,
+  output logic         sf_tp_bad6,
   input  logic         sf_done,
   input  logic [3:0]   sf_result,
   input  logic [7:0]   sf_gen,
@@ -101,13 +105,6 @@ module esp_out_ctrl #(
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
-  // sf_alloc needs the SA's mode and family before the fetch: they come from a one-entry
-  // memory of the last fetched handle. Without it the packet is first fetched without
-  // allocation (no side effect) and, if it then proves well-formed, fetched again.
-  logic m_valid, m_transport, m_ipv6, m_hit;
-  logic [15:0] m_handle;
-  assign m_hit = m_valid && m_handle == a_sa;
-
   // In-flight OK packets of hard-limited SAs: one slot per result queue entry (same order),
   // plus the last two records that left (esp_ctrl disables the SA 2 cycles after pd_*).
   logic [RQ_DEPTH-1:0] lim_v;
@@ -125,23 +122,24 @@ module esp_out_ctrl #(
   logic f_busy;                 // a fetch is outstanding
   logic [15:0] f_sa, f_len, f_nbytes;
   logic [127:0] f_first;
-  logic f_ok, f_alloc, again;
+  logic f_ok;
   logic job_room;
   assign sf_valid = !f_busy && a_valid && r_room && job_room && sf_grant && !hazard;
   assign sf_handle = a_sa;
-  assign sf_alloc = a_ok && m_hit && well_formed(a_first, a_len, m_transport, m_ipv6);
+  assign sf_alloc = a_ok && well_formed(a_first, a_len, 1'b0, 1'b0);
+  assign sf_tp_bad4 = !well_formed(a_first, a_len, 1'b1, 1'b0);
+  assign sf_tp_bad6 = !well_formed(a_first, a_len, 1'b1, 1'b1);
 
   logic [31:0] ctrl, ports;
   assign ports = word(sf_cfg, esp_contract_pkg::SA_W_UDP_PORTS);
   assign ctrl = word(sf_cfg, esp_contract_pkg::SA_W_CTRL);
-  // With the snapshot: the packet's verdict under the SA's real mode and family. A packet
-  // fetched without allocation that proves well-formed on an OK SA is fetched again.
+  // With the snapshot: the packet's verdict under the SA's mode and family (the same
+  // condition the SA table applied to the allocation).
   logic well, drop_sa;
   logic [3:0] code;
   assign well = f_ok && well_formed(f_first, f_len, ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB],
                                     ctrl[esp_contract_pkg::SA_W_CTRL_IPV6_LSB]);
   assign drop_sa = sf_result == esp_contract_pkg::DROP_NO_SA || sf_result == esp_contract_pkg::DROP_SA_DISABLED;
-  assign again = f_busy && sf_done && !f_alloc && well && !drop_sa;
   always_comb begin
     if (drop_sa) code = sf_result;
     else if (!well) code = esp_contract_pkg::DROP_MALFORMED;
@@ -152,7 +150,7 @@ module esp_out_ctrl #(
                           word(sf_cfg, esp_contract_pkg::SA_W_PKT_HARD_LO), word(sf_cfg, esp_contract_pkg::SA_W_PKT_HARD_HI)};
   logic [15:0] rec_sa;
   assign rec_sa = sf_result == esp_contract_pkg::DROP_NO_SA ? 16'hffff : f_sa;
-  assign r_push = f_busy && sf_done && !again;
+  assign r_push = f_busy && sf_done;
   assign a_next = r_push;
   assign r_data = {code != DROP_OK, code, rec_sa, sf_gen, f_nbytes, code == DROP_OK ? f_len : 16'd0};
 
@@ -184,14 +182,7 @@ module esp_out_ctrl #(
       lim_wr <= '0;
       lim_rd <= '0;
       gone_v <= '0;
-      m_valid <= 1'b0;
     end else begin
-      if (f_busy && sf_done && sf_result != esp_contract_pkg::DROP_NO_SA) begin
-        m_valid <= 1'b1;                   // mode and family of this handle's snapshot
-        m_handle <= f_sa;
-        m_transport <= ctrl[esp_contract_pkg::SA_W_CTRL_TRANSPORT_LSB];
-        m_ipv6 <= ctrl[esp_contract_pkg::SA_W_CTRL_IPV6_LSB];
-      end
       if (sf_valid) f_busy <= 1'b1;
       else if (sf_done) f_busy <= 1'b0;
       if (r_push) begin
@@ -213,7 +204,6 @@ module esp_out_ctrl #(
       f_nbytes <= a_nbytes[15:0];   // pd_in_bytes is 16 bits (esp_ctrl); longer inputs are MALFORMED
       f_first <= a_first;
       f_ok <= a_ok;
-      f_alloc <= sf_alloc;
     end
     if (r_push) lim_h[lim_wr] <= f_sa;
     gone_h[0] <= lim_h[lim_rd];

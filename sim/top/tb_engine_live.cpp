@@ -446,12 +446,13 @@ TEST_CASE("live: outbound rekeys, deletes and re-adds under traffic switch betwe
   outbound_changes(false);
 }
 
-// [!mayfail]: esp_out_ctrl bug (rtl/top, not this area; since 83ee2fe). sf_alloc is decided
+// Regression for an esp_out_ctrl bug (fixed: esp_sa_table decides the allocation from the
+// snapshot's CTRL). sf_alloc was decided
 // from the mode learned at the handle's previous fetch; after an UPDATE from tunnel to
 // transport that mode is stale, so a packet of the other family takes a sequence number and
 // is then dropped MALFORMED. The next OK packet carries number 2 where the model (no number
 // for a refused packet) sends 1. See docs/rtl-top.md.
-TEST_CASE("live: outbound rekeys that change the mode under traffic", "[rtl][top][live][!mayfail]") {
+TEST_CASE("live: outbound rekeys that change the mode under traffic", "[rtl][top][live]") {
   outbound_changes(true);
 }
 
@@ -525,12 +526,13 @@ void inbound_in_place(std::uint32_t window) {
   }
 }
 
-// [!mayfail]: esp_decap bug (rtl/esp_in, not this area). A packet fetched under the old SA
+// Regression for an esp_decap bug (fixed: replay ops carry the fetch's generation, a stale
+// one is a no-op that answers ok). A packet fetched under the old SA
 // issues its final replay operation (rp_valid, rp_update=1) after the UPDATE committed; the
 // rp port carries no generation, so esp_replay_window marks its number in the new SA's
 // window (installed fresh by the commit). A later new-key packet with that number drops
 // REPLAY; the model (change between two packets) accepts it. See docs/rtl-top.md.
-TEST_CASE("live: inbound rekeys in place with a replay window under traffic", "[rtl][top][live][!mayfail]") {
+TEST_CASE("live: inbound rekeys in place with a replay window under traffic", "[rtl][top][live]") {
   inbound_in_place(64);
 }
 
@@ -540,14 +542,14 @@ TEST_CASE("live: inbound rekeys in place without a replay window under traffic",
   inbound_in_place(0);
 }
 
-// [!mayfail]: esp_in_resolve bug (rtl/esp_in, not this area). The lookup stage finds the
+// Regression for an esp_in_resolve bug (fixed as proposed below). The lookup stage finds the
 // packet's (SPI, destination) in slot h; an UPDATE of h to a new SPI and key commits before
 // the fetch stage reads h (sf_valid a few to tens of cycles later, longer while the replay
 // port is busy); the fetch returns the new key and the packet, sent under the old SA, drops
 // AUTH_FAIL. The model gives OK (change after it) or NO_SA (before). resolve should check
 // that sf_cfg's SPI, destination and family are still the packet's (else NO_SA).
 // Rekeying every round with most traffic on that slot makes the window likely.
-TEST_CASE("live: inbound in-place rekeys between lookup and fetch", "[rtl][top][live][!mayfail]") {
+TEST_CASE("live: inbound in-place rekeys between lookup and fetch", "[rtl][top][live]") {
   for (const std::uint64_t seed : {100u, 101u}) {
     INFO("seed " << seed);
     LiveCard lc(seed % 2 ? 0.5 : 0.0, seed);
