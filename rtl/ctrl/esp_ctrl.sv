@@ -8,8 +8,7 @@
 //         an UPDATE/DELETE committed) is a no-op that answers ok: the model processed that
 //         packet, under the old SA, before the change, so it must not touch the new window.
 //   pd_*  packet result: global and per-SA counters, lifetime, events
-/* verilator lint_off DECLFILENAME */  // esp_ctrl (below) is this file's compatible face
-module esp_ctrl_core
+module esp_ctrl
 #(
   parameter int unsigned NSA   = esp_contract_pkg::N_SA,
   parameter int unsigned LOG2  = esp_contract_pkg::HASH_BUCKETS_LOG2,
@@ -157,80 +156,4 @@ module esp_ctrl_core
     .op_seq(rp_seq), .op_stale(rq_valid && !rq_ok), .res_valid(rp_done), .res_ok(rp_ok), .res_seq(rp_seq_out),
     .rb_handle(rp_rb_handle), .rb_top(rp_rb_top)
   );
-endmodule
-/* verilator lint_on DECLFILENAME */
-
-// esp_ctrl: the control plane with the datapath ports of before the generation-checked replay
-// op and the SA-decided sequence allocation (the shells and testbenches that drive it
-// directly): every replay op is applied, a fetch with sf_alloc allocates in any mode.
-module esp_ctrl
-#(
-  parameter int unsigned NSA   = esp_contract_pkg::N_SA,
-  parameter int unsigned LOG2  = esp_contract_pkg::HASH_BUCKETS_LOG2,
-  parameter int unsigned WAYS  = esp_contract_pkg::HASH_WAYS,
-  parameter int unsigned EVQ   = esp_contract_pkg::EVENT_QUEUE_DEPTH,
-  parameter logic [31:0] CAPS  = 32'h1f
-) (
-  input  logic        clk,
-  input  logic        rst_n,
-  // AXI4-Lite slave
-  input  logic [11:0] s_axil_awaddr,
-  input  logic        s_axil_awvalid,
-  output logic        s_axil_awready,
-  input  logic [31:0] s_axil_wdata,
-  input  logic [3:0]  s_axil_wstrb,
-  input  logic        s_axil_wvalid,
-  output logic        s_axil_wready,
-  output logic [1:0]  s_axil_bresp,
-  output logic        s_axil_bvalid,
-  input  logic        s_axil_bready,
-  input  logic [11:0] s_axil_araddr,
-  input  logic        s_axil_arvalid,
-  output logic        s_axil_arready,
-  output logic [31:0] s_axil_rdata,
-  output logic [1:0]  s_axil_rresp,
-  output logic        s_axil_rvalid,
-  input  logic        s_axil_rready,
-  output logic        irq,
-  // inbound lookup
-  input  logic        lk_valid,
-  input  logic [31:0] lk_spi,
-  input  logic [127:0] lk_dst,
-  input  logic        lk_ipv6,
-  output logic        lk_done,
-  output logic        lk_hit,
-  output logic [15:0] lk_handle,
-  // SA fetch
-  input  logic        sf_valid,
-  input  logic [15:0] sf_handle,
-  input  logic        sf_dir,
-  input  logic        sf_alloc,
-  output logic        sf_done,
-  output logic [3:0]  sf_result,
-  output logic [15:0] sf_handle_out,
-  output logic [7:0]  sf_gen,
-  output logic [31*32-1:0] sf_cfg,
-  output logic [63:0] sf_seq,
-  // replay
-  input  logic        rp_valid,
-  output logic        rp_ready,
-  input  logic        rp_update,
-  /* verilator lint_off UNUSEDSIGNAL */  // datapath handles are 16-bit; a replay op only ever names a live SA (< NSA)
-  input  logic [15:0] rp_handle,
-  /* verilator lint_on UNUSEDSIGNAL */
-  input  logic [63:0] rp_seq,
-  output logic        rp_done,
-  output logic        rp_ok,
-  output logic [63:0] rp_seq_out,
-  // packet result
-  input  logic        pd_valid,
-  input  logic [15:0] pd_handle,       // 0xFFFF: no SA
-  input  logic [7:0]  pd_gen,          // sf_gen of the packet's fetch
-  input  logic [3:0]  pd_result,
-  input  logic [15:0] pd_in_bytes,
-  input  logic [15:0] pd_out_bytes,
-  input  logic [15:0] pd_inner_bytes
-);
-  esp_ctrl_core #(.NSA(NSA), .LOG2(LOG2), .WAYS(WAYS), .EVQ(EVQ), .CAPS(CAPS)) u_core (
-    .*, .sf_tp_bad4(1'b0), .sf_tp_bad6(1'b0), .rp_gen_check(1'b0), .rp_gen(8'd0));
 endmodule

@@ -92,7 +92,7 @@ module esp_engine_top #(
   logic [7:0] pd_gen;
   logic [3:0] pd_result;
 
-  esp_ctrl_core u_ctrl (
+  esp_ctrl u_ctrl (
     .clk, .rst_n,
     .s_axil_awaddr, .s_axil_awvalid, .s_axil_awready, .s_axil_wdata, .s_axil_wstrb, .s_axil_wvalid,
     .s_axil_wready, .s_axil_bresp, .s_axil_bvalid, .s_axil_bready, .s_axil_araddr, .s_axil_arvalid,

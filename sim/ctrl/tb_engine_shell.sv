@@ -50,9 +50,10 @@ module tb_engine_shell (
     .s_axil_wready, .s_axil_bresp, .s_axil_bvalid, .s_axil_bready, .s_axil_araddr, .s_axil_arvalid,
     .s_axil_arready, .s_axil_rdata, .s_axil_rresp, .s_axil_rvalid, .s_axil_rready, .irq,
     .lk_valid(1'b0), .lk_spi('0), .lk_dst('0), .lk_ipv6(1'b0), .lk_done, .lk_hit, .lk_handle,
-    .sf_valid(1'b0), .sf_handle('0), .sf_dir(1'b0), .sf_alloc(1'b0), .sf_done, .sf_result, .sf_handle_out,
+    .sf_valid(1'b0), .sf_handle('0), .sf_dir(1'b0), .sf_alloc(1'b0), .sf_tp_bad4(1'b0), .sf_tp_bad6(1'b0), .sf_done, .sf_result, .sf_handle_out,
     .sf_gen, .sf_cfg, .sf_seq,
-    .rp_valid(1'b0), .rp_ready, .rp_update(1'b0), .rp_handle('0), .rp_seq('0), .rp_done, .rp_ok, .rp_seq_out,
+    .rp_valid(1'b0), .rp_ready, .rp_update(1'b0), .rp_handle('0), .rp_seq('0),
+    .rp_gen_check(1'b0), .rp_gen('0), .rp_done, .rp_ok, .rp_seq_out,
     .pd_valid(1'b0), .pd_handle('0), .pd_gen('0), .pd_result('0), .pd_in_bytes('0), .pd_out_bytes('0),
     .pd_inner_bytes('0)
   );
