@@ -31,7 +31,11 @@ module ghash_accum (
     output logic         out_valid,
     output logic [127:0] out_ghash
 );
-  logic [127:0] h_q, x_q;
+  // Each bit of X and H feeds ~128 LUTs of the single-cycle multiplier; at 250 MHz that
+  // net, not the 6 LUT levels, is the critical part (docs/rtl-synth.md). Vivado replicates
+  // registers under max_fanout; latency and interface are unchanged.
+  (* max_fanout = 32 *) logic [127:0] h_q;
+  (* max_fanout = 32 *) logic [127:0] x_q;
   logic [127:0] h_cur, x_cur, product;
 
   // A packet's first block may arrive together with its H.
