@@ -6,14 +6,12 @@
 // of both engines fails as well.
 #include <catch2/catch.hpp>
 
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
-
 #include <cstdio>
 #include <random>
 
 #include "Vesp_engine_top.h"
 #include "both_engine.h"
+#include "esp_gcm_vectors.h"
 #include "esp_packet_gen.h"
 #include "esp_reference.h"
 #include "hls_engine.h"
@@ -41,40 +39,10 @@ std::uint32_t install(esp::PacketEngine& e, unsigned handle, const SaConfig& c) 
   return (e.read_reg(ESP_REG_SA_STATUS) >> ESP_REG_SA_STATUS_ERROR_LSB) & ESP_REG_SA_STATUS_ERROR_MASK;
 }
 
-struct Vector {
-  std::string name;
-  Bytes key, salt, iv, plaintext, packet;
-  std::uint32_t spi = 0;
-  std::uint64_t seq = 0;
-  bool esn = false;
-  unsigned next_header = 0;
-};
+using Vector = GcmEspVector;
 
-// esp_gcm_vectors.json as tests/esp reads it; AES-192 is skipped (the engine has 128/256).
 std::vector<Vector> load_vectors(unsigned& skipped) {
-  boost::property_tree::ptree root;
-  boost::property_tree::read_json(std::string(ESP_VECTORS_DIR) + "/esp_gcm_vectors.json", root);
-  std::vector<Vector> out;
-  skipped = 0;
-  for (const auto& [unused, v] : root.get_child("vectors")) {
-    if (v.get<std::string>("key_bits") == "192") {
-      ++skipped;
-      continue;
-    }
-    Vector x;
-    x.name = v.get<std::string>("name");
-    x.key = from_hex(v.get<std::string>("key"));
-    x.salt = from_hex(v.get<std::string>("salt"));
-    x.iv = from_hex(v.get<std::string>("iv"));
-    x.plaintext = from_hex(v.get<std::string>("plaintext"));
-    x.packet = from_hex(v.get<std::string>("packet"));
-    x.spi = std::uint32_t(std::stoul(v.get<std::string>("spi"), nullptr, 16));
-    x.seq = std::stoull(v.get<std::string>("seq_hex"), nullptr, 16);
-    x.esn = v.get<std::string>("esn") == "true";
-    x.next_header = unsigned(std::stoul(v.get<std::string>("next_header")));
-    out.push_back(x);
-  }
-  return out;
+  return load_gcm_esp_vectors(std::string(ESP_VECTORS_DIR) + "/esp_gcm_vectors.json", skipped);
 }
 
 SaConfig vector_sa(const Vector& v, bool inbound, unsigned handle) {

@@ -3,54 +3,19 @@
 // inbound path (the engine's IV choice, seq, does not matter when decrypting).
 #include <catch2/catch.hpp>
 
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
-
 #include "esp/esp_framing.h"
+#include "esp_gcm_vectors.h"
 #include "esp_test_util.h"
 #include "hls_engine.h"
 
-using boost::property_tree::ptree;
 using namespace esp_test;
 
 namespace {
 
-struct Vector {
-  std::string name;
-  unsigned key_bits;
-  Bytes key, salt, iv, plaintext, packet;
-  std::uint32_t spi;
-  std::uint64_t seq;
-  bool esn;
-  unsigned next_header;
-};
+using Vector = GcmEspVector;
 
 std::vector<Vector> load_vectors(unsigned& skipped) {
-  ptree root;
-  boost::property_tree::read_json(std::string(ESP_VECTORS_DIR) + "/esp_gcm_vectors.json", root);
-  std::vector<Vector> out;
-  skipped = 0;
-  for (const auto& [unused, v] : root.get_child("vectors")) {
-    Vector x;
-    x.name = v.get<std::string>("name");
-    // Numbers are read as text: ptree's get<unsigned> trips -Wmaybe-uninitialized under ASan.
-    x.key_bits = unsigned(std::stoul(v.get<std::string>("key_bits")));
-    if (x.key_bits == 192) {  // the engine has AES-128 and AES-256 only (DEV_CAPS)
-      ++skipped;
-      continue;
-    }
-    x.key = from_hex(v.get<std::string>("key"));
-    x.salt = from_hex(v.get<std::string>("salt"));
-    x.iv = from_hex(v.get<std::string>("iv"));
-    x.plaintext = from_hex(v.get<std::string>("plaintext"));
-    x.packet = from_hex(v.get<std::string>("packet"));
-    x.spi = std::uint32_t(std::stoul(v.get<std::string>("spi"), nullptr, 16));
-    x.seq = std::stoull(v.get<std::string>("seq_hex"), nullptr, 16);
-    x.esn = v.get<std::string>("esn") == "true";
-    x.next_header = unsigned(std::stoul(v.get<std::string>("next_header")));
-    out.push_back(x);
-  }
-  return out;
+  return load_gcm_esp_vectors(std::string(ESP_VECTORS_DIR) + "/esp_gcm_vectors.json", skipped);
 }
 
 esphls::SaKeys expand(const Bytes& key) {
