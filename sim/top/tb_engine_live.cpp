@@ -29,6 +29,7 @@
 #include "esp_reference.h"
 #include "hls_engine.h"
 #include "live_rig.h"
+#include "result_compare.h"
 
 using namespace esp_test;
 using Result = esp::PacketEngine::PacketResult;
@@ -76,14 +77,7 @@ Result to_result(const live::Output& o) {
   return r;
 }
 
-void same_result(const Result& r, const Result& m, std::size_t i) {
-  INFO("packet " << i << ": RTL result " << int(r.result) << " sa " << r.sa << " " << r.bytes.size()
-                 << " bytes; model result " << int(m.result) << " sa " << m.sa << " " << m.bytes.size() << " bytes");
-  REQUIRE(int(r.result) == int(m.result));
-  REQUIRE(r.sa == m.sa);
-  REQUIRE(r.inbound == m.inbound);
-  REQUIRE(r.bytes == m.bytes);
-}
+using esp::sim::same_result;
 
 // ------------------------------------------------------------------ SA changes under traffic
 

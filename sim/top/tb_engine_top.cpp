@@ -16,6 +16,7 @@
 #include "esp_packet_gen.h"
 #include "esp_reference.h"
 #include "hls_engine.h"
+#include "result_compare.h"
 #include "rtl_engine.h"
 
 using namespace esp_test;
@@ -146,14 +147,7 @@ struct Traffic {
   Input next() { return rng() % 2 ? inbound() : outbound(); }
 };
 
-void same_result(const Result& r, const Result& h, std::size_t index) {
-  INFO("packet " << index << ": RTL result " << int(r.result) << " sa " << r.sa << " " << r.bytes.size()
-                 << " bytes; HLS result " << int(h.result) << " sa " << h.sa << " " << h.bytes.size() << " bytes");
-  REQUIRE(int(r.result) == int(h.result));
-  REQUIRE(r.sa == h.sa);
-  REQUIRE(r.inbound == h.inbound);
-  REQUIRE(r.bytes == h.bytes);
-}
+using esp::sim::same_result;
 
 // Every global counter, each SA's READ row and the event queue agree.
 void same_state(esp::PacketEngine& rtl, esp::PacketEngine& hls, const std::vector<unsigned>& handles) {
