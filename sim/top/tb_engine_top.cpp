@@ -16,7 +16,7 @@
 #include "esp_packet_gen.h"
 #include "esp_reference.h"
 #include "hls_engine.h"
-#include "result_compare.h"
+#include "top_test_util.h"
 #include "rtl_engine.h"
 
 using namespace esp_test;
@@ -27,14 +27,8 @@ using Top = Vesp_engine_top;
 using Rtl = esp::RtlEngine<Top>;
 using Result = esp::PacketEngine::PacketResult;
 
-// SA commands take the RTL 2-6 cycles (SA_STATUS.BUSY), the model none: poll as the driver
-// does, then read the error code.
 std::uint32_t command(esp::PacketEngine& e, unsigned op, unsigned handle) {
-  e.write_reg(ESP_REG_SA_CMD, (op << ESP_REG_SA_CMD_OP_LSB) | (handle & ESP_REG_SA_CMD_HANDLE_MASK));
-  std::uint32_t status = e.read_reg(ESP_REG_SA_STATUS);
-  for (int i = 0; i < 100 && (status & ESP_REG_SA_STATUS_BUSY_MASK); ++i) status = e.read_reg(ESP_REG_SA_STATUS);
-  REQUIRE_FALSE(status & ESP_REG_SA_STATUS_BUSY_MASK);
-  return (status >> ESP_REG_SA_STATUS_ERROR_LSB) & ESP_REG_SA_STATUS_ERROR_MASK;
+  return esp::sim::sa_command_settled(e, op, handle);
 }
 std::uint32_t install(esp::PacketEngine& e, unsigned handle, const SaConfig& c) {
   stage_words(e, sa_words(c));
