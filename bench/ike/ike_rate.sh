@@ -14,6 +14,8 @@ S=$SHARED/interop/strongswan-peer.sh
 find_bin() { for p in "$@"; do [ -x "$p" ] && { echo "$p"; return; }; done; echo "missing: $1" >&2; exit 1; }
 IKED=$(find_bin "$BUILD/host/iked/iked" "$BUILD/iked/iked")
 RATE=$(find_bin "$BUILD/bench/ike/ike_rate" "$BUILD/ike_rate")
+. "$(cd "$(dirname "$0")" && pwd)/../../tests/interop/netns_lock.sh"
+interop_lock
 WORK=$(mktemp -d /tmp/ike-rate.XXXXXX)
 NA=ikrate-a NB=ikrate-b IKED_PID=
 cleanup() {

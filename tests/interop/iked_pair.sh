@@ -14,6 +14,8 @@ set -euo pipefail
 IKED=$1 IKECTL=$2
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 command -v ip >/dev/null || { echo "SKIP: no ip command"; exit 77; }
+. "$(cd "$(dirname "$0")" && pwd)/netns_lock.sh"
+interop_lock
 NA=ikp2-a NB=ikp2-b
 WORK=$(mktemp -d /tmp/iked-pair.XXXXXX)
 PA= PB=

@@ -18,8 +18,9 @@ command -v ip >/dev/null || skip "no iproute2"
 [ -e /dev/net/tun ] || skip "no /dev/net/tun"
 [ -x "$IKED" ] || { echo "no iked binary at $IKED"; exit 1; }
 
-NAME=ikp-$CASE; NAME=${NAME:0:14}
-NAME=$(echo "$NAME" | tr -c 'a-z0-9\n-' '-')
+. "$HERE/netns_lock.sh"
+interop_lock
+NAME=$(interop_name ikp- "$CASE")
 DUT=${NAME}d
 WORK=$(mktemp -d /tmp/iked-interop.XXXXXX)
 IKED_PID=
@@ -117,6 +118,8 @@ fi
 echo "end" >> "$WORK/iked.conf"
 
 echo "== case $CASE: iked $ROLE, charon ESP $CH_ESP, iked ESP $IK_ESP, PFS ${PFS:-no}, selectors $SEL"
+# Under the lock, state left under our name is from a killed run: clear it.
+"$S" stop --name "$NAME" >/dev/null 2>&1 || true
 "$S" start --name "$NAME" --peer-ns "$DUT" --psk "interop-secret-$CASE" --esp-proposal "$CH_ESP" "${CH_TS[@]}" \
 	>"$WORK/start.log" 2>&1 || { cat "$WORK/start.log"; exit 1; }
 
