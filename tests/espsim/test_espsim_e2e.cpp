@@ -393,3 +393,73 @@ TEST_CASE("espsim: bad SA files give FILE:LINE: message and exit 2", "[espsim]")
   CHECK(missing.status == 1);
   CHECK(missing.err.find("nope.pcap") != std::string::npos);
 }
+
+// The timing block of --stats-json (issue #4): only engines that count cycles write it; the
+// figures agree with the captures, stay under the 16-bytes-per-cycle bus bound, and are the
+// same on a second run (cycles are deterministic).
+TEST_CASE("espsim: the RTL engine times each direction in --stats-json", "[espsim]") {
+  ScratchDir dir;
+  const auto help = run_espsim(dir, {"--help"});
+  if (help.out.find("rtl (") == std::string::npos) {
+    WARN("espsim was built without the RTL engine (ESP_WITH_RTL=OFF): nothing to time");
+    return;
+  }
+  const std::string sa = dir.write("gw.sa", sa_file_text());
+  const Generated g = make_traffic(120, 7);
+  write_capture(dir.file("in.pcap"), DLT_RAW, g.packets);
+  const auto run = [&](const std::string& engine, const std::string& in, const std::string& out,
+                       const std::string& json) {
+    const auto r = run_espsim(dir, {"--sa", sa, "--in", dir.file(in), "--out", dir.file(out), "--engine", engine,
+                                    "--stats-json", dir.file(json), "-q"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    return read_json(dir.file(json));
+  };
+
+  const auto enc = run("rtl", "in.pcap", "esp.pcap", "enc.json");
+  const Capture esp = read_capture(dir.file("esp.pcap"));
+  REQUIRE(esp.packets.size() == g.packets.size());
+  long long n = 0, bytes_in = 0, bytes_out = 0, beats_out = 0;
+  for (std::size_t i = 0; i < g.packets.size(); ++i) {
+    if (g.sa[i] < 0) continue;
+    ++n;
+    bytes_in += static_cast<long long>(g.packets[i].size());
+    bytes_out += static_cast<long long>(esp.packets[i].frame.size());
+    beats_out += static_cast<long long>((esp.packets[i].frame.size() + 15) / 16);
+  }
+  REQUIRE(n > 50);
+  CHECK(num(enc, "timing.out.packets") == n);
+  CHECK(num(enc, "timing.out.bytes_in") == bytes_in);
+  CHECK(num(enc, "timing.out.bytes_out") == bytes_out);
+  CHECK(num(enc, "timing.in.packets") == 0);
+  const long long cycles = num(enc, "timing.out.cycles");
+  CHECK(cycles >= beats_out);  // one output beat per cycle at most
+  CHECK(num(enc, "timing.out.bytes_out_per_kcycle") == (1000 * bytes_out + cycles / 2) / cycles);
+  CHECK(num(enc, "timing.out.bytes_out_per_kcycle") <= 16000);
+  CHECK(num(enc, "timing.out.packets_per_kcycle") == (1000 * n + cycles / 2) / cycles);
+  const long long lmin = num(enc, "timing.out.latency_cycles.min"), lavg = num(enc, "timing.out.latency_cycles.avg"),
+                  lmax = num(enc, "timing.out.latency_cycles.max");
+  CHECK(0 < lmin);
+  CHECK(lmin <= lavg);
+  CHECK(lavg <= lmax);
+  CHECK(lavg * n <= cycles + n);  // each packet's cycles include its latency (avg is rounded)
+
+  const auto dec = run("rtl", "esp.pcap", "back.pcap", "dec.json");
+  CHECK(read_capture(dir.file("back.pcap")).frames() == g.packets);
+  CHECK(num(dec, "timing.in.packets") == n);
+  CHECK(num(dec, "timing.in.bytes_in") == bytes_out);
+  CHECK(num(dec, "timing.in.bytes_in_per_kcycle") <= 16000);  // the input bus bounds decryption
+  CHECK(num(dec, "timing.in.latency_cycles.min") > 0);
+  CHECK(num(dec, "timing.out.packets") == 0);
+
+  // Deterministic: a second run counts the same cycles.
+  const auto again = run("rtl", "in.pcap", "esp2.pcap", "enc2.json");
+  CHECK(num(again, "timing.out.cycles") == cycles);
+  CHECK(num(again, "timing.out.latency_cycles.max") == lmax);
+
+  // The C model counts no cycles: no timing block, the same packets out.
+  const auto hls = run("hls", "in.pcap", "esp-hls.pcap", "hls.json");
+  CHECK(hls.count("timing") == 0);
+  CHECK(num(hls, "totals.cycles") == -1);
+  CHECK(read_capture(dir.file("esp-hls.pcap")).frames() == esp.frames());
+}
