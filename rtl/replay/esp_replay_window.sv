@@ -9,6 +9,10 @@
 // the installed top, which replay_init marks seen).
 // One operation every two cycles: read in the first, compute and write in the second,
 // so the next operation always reads the state written by the previous one.
+// Every RAM read is registered with nothing between address and register, so the rows
+// map to block RAM; the SA READ readback has its own copies of the two tops (`tops`,
+// `init_tops`) instead of a second read port on the wide rows, and picks between them
+// after the registers.
 module esp_replay_window
 #(
   parameter int unsigned NSA  = esp_contract_pkg::N_SA,
@@ -44,6 +48,8 @@ module esp_replay_window
   logic [31:0]   bitmap [NSA * RING];
   logic [SW-1:0] state  [NSA];
   logic [77:0]   inits  [NSA];                            // {esn, window, top}
+  logic [63:0]   tops      [NSA];                         // state's top, for the readback
+  logic [63:0]   init_tops [NSA];                         // inits' top, for the readback
   logic [NSA-1:0] fresh;
 
   function automatic logic [SW-1:0] seeded(input logic [63:0] top);
@@ -57,6 +63,9 @@ module esp_replay_window
   logic [SW-1:0] s1_state;
   logic [77:0]   s1_init;
   logic [31:0]   s1_word;
+  // readback registers
+  logic          rb_fresh;
+  logic [63:0]   rb_init, rb_state;
 
   logic [BW-1:0] op_blk;
   assign op_blk   = op_seq[5 +: BW];
@@ -71,8 +80,11 @@ module esp_replay_window
     s1_init   <= inits[op_handle];
     s1_fresh  <= fresh[op_handle];
     s1_word   <= bitmap[{op_handle, op_blk}];
-    rb_top    <= fresh[rb_handle] ? inits[rb_handle][63:0] : state[rb_handle][SW-1 -: 64];
+    rb_fresh  <= fresh[rb_handle];
+    rb_init   <= init_tops[rb_handle];
+    rb_state  <= tops[rb_handle];
   end
+  assign rb_top = rb_fresh ? rb_init : rb_state;
 
   // stage 1: infer, check, update
   logic [SW-1:0]   cur, nxt;
@@ -149,6 +161,7 @@ module esp_replay_window
       res_seq   <= seq;
       if (s1_valid && s1_update && write_blk && !op_stale) begin
         state[s1_h] <= nxt;
+        tops[s1_h]  <= nxt[SW-1 -: 64];
         bitmap[{s1_h, blk}] <= newblk;
         fresh[s1_h] <= 1'b0;
       end
@@ -156,6 +169,7 @@ module esp_replay_window
         inits[init_handle] <= {init_esn,
                                (init_window > 13'(esp_contract_pkg::MAX_REPLAY_WINDOW)) ? 13'(esp_contract_pkg::MAX_REPLAY_WINDOW) : init_window,
                                init_top};
+        init_tops[init_handle] <= init_top;
         fresh[init_handle] <= 1'b1;
       end
     end
