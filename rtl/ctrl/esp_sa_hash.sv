@@ -2,8 +2,10 @@
 // (contract: bucket_t = ((key * HASH_MULT_t) mod 2^32) >> (32 - LOG2), key = SPI ^ dst words).
 // Entries hold the full match key (SPI, destination, family) so a lookup needs
 // no SA table access. Lookups and command probes run in two 3-cycle pipelines on
-// two read ports of the bucket memory (writes come from commands only), so a
-// lookup every cycle never holds a command back; pr_ready is always 1.
+// the two ports of the bucket memories (one block RAM per table and way; writes come
+// from commands only), so a lookup every cycle never holds a command back; pr_ready
+// is always 1. The owner must not write an entry in the cycle after pr_valid (the
+// probe's read); a flush then spoils the probe's result.
 module esp_sa_hash
 #(
   parameter int unsigned NSA  = esp_contract_pkg::N_SA,
@@ -50,9 +52,6 @@ module esp_sa_hash
   localparam int unsigned NB = 1 << LOG2;
   localparam int unsigned EW = 1 + 1 + 32 + 128 + HW;   // {valid, ipv6, spi, dst, handle}
 
-  // way w of bucket b in table t at index {t, w, b} (flat: yosys takes 1-D memories only)
-  logic [EW-1:0] mem [2*WAYS*NB];
-
   // datapath lookups
   logic [LOG2-1:0] lb0, lb1, qb0, qb1;
   logic [2*WAYS*EW-1:0] le, qe;
@@ -78,26 +77,45 @@ module esp_sa_hash
     .loc(pr_loc)
   );
 
-  // two read ports
-  always_ff @(posedge clk) begin
-    for (int w = 0; w < WAYS; w++) begin
-      le[w*EW +: EW]        <= mem[{1'b0, WW'(w), lb0}];
-      le[(WAYS+w)*EW +: EW] <= mem[{1'b1, WW'(w), lb1}];
-      qe[w*EW +: EW]        <= mem[{1'b0, WW'(w), qb0}];
-      qe[(WAYS+w)*EW +: EW] <= mem[{1'b1, WW'(w), qb1}];
+  // One memory per (table, way), NB entries each, so each maps to one block RAM: port A
+  // reads for lookups every cycle; port B writes (commands) or else reads for probes.
+  // Probes and writes come from the same serial command engine and never need port B in
+  // the same cycle (checked in simulation below). Registered reads; a read in the cycle of
+  // a write to its entry returns the old entry, as the lookup side relies on (UPDATE).
+  logic            wr_t;
+  logic [WW-1:0]   wr_w;
+  logic [LOG2-1:0] wr_b;
+  logic [EW-1:0]   wr_entry;
+  assign {wr_t, wr_b, wr_w} = wr_loc;
+  assign wr_entry = (wr_set && !clr_valid) ? {1'b1, wr_ipv6, wr_spi, wr_dst, wr_handle} : '0;
+
+  for (genvar t = 0; t < 2; t++) begin : g_table
+    logic [LOG2-1:0] pb_addr;   // port B of this table's memories
+    assign pb_addr = clr_valid ? clr_bucket : wr_valid ? wr_b : (t == 0 ? qb0 : qb1);
+    for (genvar w = 0; w < WAYS; w++) begin : g_way
+      localparam int unsigned SLOT = t*WAYS + w;
+      logic [EW-1:0] mem [NB];
+      logic [EW-1:0] rd_a, rd_b;
+      logic          we;
+      assign we = clr_valid || (wr_valid && wr_t == 1'(t) && wr_w == WW'(w));
+      always_ff @(posedge clk) rd_a <= mem[t == 0 ? lb0 : lb1];
+      always_ff @(posedge clk) begin
+        if (we) mem[pb_addr] <= wr_entry;
+        rd_b <= mem[pb_addr];
+      end
+      assign le[SLOT*EW +: EW] = rd_a;
+      assign qe[SLOT*EW +: EW] = rd_b;
     end
   end
 
-  // writes
+`ifndef SYNTHESIS
+  // A probe reads port B in the cycle after pr_valid: no entry write may take the port
+  // then. (A flush may: the owner abandons its command, and the probe with it.)
+  logic pr_reading;
   always_ff @(posedge clk) begin
-    if (clr_valid) begin
-      for (int t = 0; t < 2; t++)
-        for (int w = 0; w < WAYS; w++)
-          mem[{t[0], WW'(w), clr_bucket}] <= '0;
-    end else if (wr_valid) begin
-      // wr_loc is {table, bucket, way}; the memory index is {table, way, bucket}
-      mem[{wr_loc[LOG2+WW], wr_loc[WW-1:0], wr_loc[WW +: LOG2]}] <=
-        wr_set ? {1'b1, wr_ipv6, wr_spi, wr_dst, wr_handle} : '0;
-    end
+    pr_reading <= rst_n && pr_valid;
+    if (pr_reading && wr_valid && !clr_valid)
+      $error("esp_sa_hash: entry write in the cycle of a probe read");
   end
+`endif
 endmodule
