@@ -1,7 +1,11 @@
 // Event FIFO read through EVT_POP. Several sources may push in one cycle
 // (a packet can reach two limits at once); entries are stored in port order.
+// The slots are interleaved over NB >= NPUSH banks (slot s in bank s % NB), so the
+// pushes of one cycle land in consecutive slots of distinct banks and every bank has
+// one write port: each is a small RAM (LUT RAM, read asynchronously for `head`)
+// instead of one array with NPUSH write ports, which could only be flip-flops.
 module esp_event_queue #(
-  parameter int unsigned DEPTH = esp_contract_pkg::EVENT_QUEUE_DEPTH,
+  parameter int unsigned DEPTH = esp_contract_pkg::EVENT_QUEUE_DEPTH,  // a power of two >= NB
   parameter int unsigned NPUSH = 6
 ) (
   input  logic               clk,
@@ -15,8 +19,11 @@ module esp_event_queue #(
   output logic [31:0]        overflow
 );
   localparam int unsigned AW = $clog2(DEPTH);
+  localparam int unsigned LB = (NPUSH > 1) ? $clog2(NPUSH) : 1;  // log2 of the bank count
+  localparam int unsigned NB = 1 << LB;
+  localparam int unsigned BD = DEPTH / NB;                       // slots per bank
+  localparam int unsigned BA = (AW > LB) ? AW - LB : 1;          // bank address bits
 
-  logic [31:0]   mem [DEPTH];
   logic [AW-1:0] rd_ptr, wr_ptr;
   logic [AW:0]   cnt;
 
@@ -26,6 +33,7 @@ module esp_event_queue #(
   logic [NPUSH-1:0] accept;
   logic [AW:0]   n_accept;
   logic [31:0]   n_lost;
+  logic [NB*32-1:0] bank_rd;                // each bank's word at rd_ptr's row
 
   assign do_pop = pop && (cnt != '0);
   assign room   = (AW+1)'(DEPTH) - cnt + {{AW{1'b0}}, do_pop};
@@ -41,6 +49,32 @@ module esp_event_queue #(
     end
   end
 
+  for (genvar b = 0; b < NB; b++) begin : g_bank
+    logic [31:0]   mem [BD];
+    logic [LB-1:0] k;                       // this bank's slot is wr_ptr + k
+    logic [AW-1:0] slot;
+    logic          we;
+    logic [31:0]   wd;
+
+    always_comb begin
+      k    = LB'(b) - wr_ptr[LB-1:0];
+      slot = wr_ptr + AW'(k);
+      we   = 1'b0;
+      wd   = '0;
+      // at most one accepted push has offset k (offsets are distinct and < NPUSH <= NB)
+      for (int i = 0; i < NPUSH; i++)
+        if (accept[i] && offset[i] == (AW+1)'(k)) begin
+          we = 1'b1;
+          wd = push_word[i*32 +: 32];
+        end
+    end
+
+    always_ff @(posedge clk)
+      if (rst_n && !clear && we) mem[BA'(slot >> LB)] <= wd;
+
+    assign bank_rd[b*32 +: 32] = mem[BA'(rd_ptr >> LB)];
+  end
+
   always_ff @(posedge clk) begin
     if (!rst_n || clear) begin
       rd_ptr   <= '0;
@@ -48,8 +82,6 @@ module esp_event_queue #(
       cnt      <= '0;
       overflow <= '0;
     end else begin
-      for (int i = 0; i < NPUSH; i++)
-        if (accept[i]) mem[wr_ptr + offset[i][AW-1:0]] <= push_word[i*32 +: 32];
       wr_ptr <= wr_ptr + n_accept[AW-1:0];
       if (do_pop) rd_ptr <= rd_ptr + 1'b1;
       cnt <= cnt + n_accept - {{AW{1'b0}}, do_pop};
@@ -59,6 +91,6 @@ module esp_event_queue #(
     end
   end
 
-  assign head  = (cnt != '0) ? mem[rd_ptr] : 32'd0;
+  assign head  = (cnt != '0) ? bank_rd[32 * rd_ptr[LB-1:0] +: 32] : 32'd0;
   assign count = 32'(cnt);
 endmodule

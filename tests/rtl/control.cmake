@@ -39,6 +39,10 @@ if(TARGET esp_hls_primitives)  # also compare with the HLS replay_window.h itsel
   target_link_libraries(tb_replay PRIVATE esp_hls_primitives)
   target_compile_definitions(tb_replay PRIVATE ESP_HAVE_HLS_REPLAY)
 endif()
+# DEPTH 16: the 8 banks hold 2 slots each, so the ring wraps and fills within a few bursts.
+esp_ctrl_testbench(tb_event_queue esp_event_queue
+                   SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${CMAKE_SOURCE_DIR}/rtl/esp_contract_pkg.sv
+                           ${CMAKE_SOURCE_DIR}/rtl/ctrl/esp_event_queue.sv ARGS -GDEPTH=16)
 esp_ctrl_testbench(tb_ingress esp_ingress SOURCES ${ESP_RTL_CTRL_LINT_CONFIG} ${ESP_RTL_INGRESS_SOURCES})
 
 # The control plane at contract sizes, compared with the HLS model of the card.
