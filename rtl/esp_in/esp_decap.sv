@@ -64,10 +64,17 @@ module esp_decap #(
     output logic [15:0]          pd_out_bytes,
     output logic [15:0]          pd_inner_bytes
 );
-  localparam int unsigned IN_W = $bits(esp_in_pkg::in_desc_t);
-  localparam int unsigned SA_W = $bits(esp_in_pkg::sa_desc_t);
-  localparam int unsigned CTX_W = $bits(esp_in_pkg::ctx_t);
-  localparam int unsigned OUT_W = $bits(esp_in_pkg::out_desc_t);
+  // queue widths: the package's written-out record widths (yosys 0.23 has no $bits(type));
+  // the simulator and the linter check them against the records
+  localparam int unsigned IN_W = esp_in_pkg::IN_DESC_W;
+  localparam int unsigned SA_W = esp_in_pkg::SA_DESC_W;
+  localparam int unsigned CTX_W = esp_in_pkg::CTX_W;
+  localparam int unsigned OUT_W = esp_in_pkg::OUT_DESC_W;
+`ifndef SYNTHESIS
+  if (IN_W != $bits(esp_in_pkg::in_desc_t) || SA_W != $bits(esp_in_pkg::sa_desc_t) ||
+      CTX_W != $bits(esp_in_pkg::ctx_t) || OUT_W != $bits(esp_in_pkg::out_desc_t))
+    $error("esp_in_pkg record widths differ from the records");
+`endif
 
   // ---------------------------------------------------------------- input ring + parser
   logic [127:0] in_ring[1 << RING_AW];

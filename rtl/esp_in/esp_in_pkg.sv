@@ -66,4 +66,26 @@ package esp_in_pkg;
     logic [5:0]              hdr_len;    // transport: rewritten outer header bytes; tunnel 0
     logic [8*HDR_BYTES-1:0]  hdr;
   } out_desc_t;
+
+  // esp_in_trailer's collector -> finalizer handoff: the context with the plaintext scan.
+  typedef struct packed {
+    ctx_t                    c;
+    logic                    tag_ok;
+    logic [8:0]              run1;       // increment run ending at the last pad byte
+    logic [7:0]              b1;         // last pad byte
+    logic [7:0]              pad;        // pad length byte
+    logic [7:0]              nh;         // next header byte
+    logic [47:0]             first;      // plaintext bytes 0..5 (lane order)
+    logic [RING_AW:0]        start;
+    logic [RING_AW:0]        nbeats;
+  } scan_t;
+
+  // Widths of the records as flat vectors (the queues between the stages), written out
+  // because yosys 0.23 cannot take $bits of a type; esp_decap checks them against $bits
+  // where the simulator/linter sees it.
+  localparam int unsigned IN_DESC_W = 1 + 16 + 2 * (RING_AW + 1) + 1 + 1 + 6 + 7 + 16 + 128 + 32 + 32 + 64 + 128
+                                      + 8 * HDR_BYTES;
+  localparam int unsigned SA_DESC_W = IN_DESC_W + 4 + 16 + 8 + 256 + 1 + 32 + 1 + 1 + 64;
+  localparam int unsigned CTX_W = 4 + 16 + 8 + 16 + 16 + 128 + 1 + 1 + 6 + 64 + 8 * HDR_BYTES;
+  localparam int unsigned OUT_DESC_W = 4 + 16 + 8 + 16 + 16 + 2 * (RING_AW + 1) + 6 + 8 * HDR_BYTES;
 endpackage

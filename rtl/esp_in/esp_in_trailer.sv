@@ -49,18 +49,6 @@ module esp_in_trailer #(
     input  logic                  out_room,
     output esp_in_pkg::out_desc_t out_desc
 );
-  typedef struct packed {
-    esp_in_pkg::ctx_t  c;
-    logic              tag_ok;
-    logic [8:0]        run1;
-    logic [7:0]        b1;
-    logic [7:0]        pad;
-    logic [7:0]        nh;
-    logic [47:0]       first;   // plaintext bytes 0..5 (lane order)
-    logic [RING_AW:0]  start;
-    logic [RING_AW:0]  nbeats;
-  } scan_t;
-
   // ---------------------------------------------------------------- collector
   typedef enum logic {C_IDLE, C_TEXT} cstate_t;
   cstate_t cs_q;
@@ -71,7 +59,7 @@ module esp_in_trailer #(
   logic [7:0] lastb_q, b1_q, pad_q, nh_q;
   logic [47:0] first_q;
   logic p_valid_q;            // handoff holds a packet for the finalizer
-  scan_t p_q;
+  esp_in_pkg::scan_t p_q;
 
   logic [127:0] lanes;
   logic [8:0] run_d, run1_d;
@@ -118,7 +106,7 @@ module esp_in_trailer #(
   typedef enum logic [2:0] {F_IDLE, F_VERDICT, F_CSUM, F_RP, F_RP_WAIT, F_OUT} fstate_t;
   fstate_t fs_q;
   /* verilator lint_off UNUSEDSIGNAL */
-  scan_t f_q;  // start and nbeats go to o_q straight from the handoff
+  esp_in_pkg::scan_t f_q;  // start and nbeats go to o_q straight from the handoff
   /* verilator lint_on UNUSEDSIGNAL */
   esp_in_pkg::out_desc_t o_q;
   logic take_p;
@@ -231,8 +219,17 @@ module esp_in_trailer #(
       nh_q <= nh_d;
       nbeats_q <= nbeats_q + 1'b1;
     end
-    if (tag_hs) p_q <= '{c: c_q, tag_ok: ~|(g_data ^ c_q.icv), run1: run1_q, b1: b1_q, pad: pad_q,
-                        nh: nh_q, first: first_q, start: start_q, nbeats: nbeats_q};
+    if (tag_hs) begin  // every field (field by field: yosys 0.23 has no assignment patterns)
+      p_q.c <= c_q;
+      p_q.tag_ok <= ~|(g_data ^ c_q.icv);
+      p_q.run1 <= run1_q;
+      p_q.b1 <= b1_q;
+      p_q.pad <= pad_q;
+      p_q.nh <= nh_q;
+      p_q.first <= first_q;
+      p_q.start <= start_q;
+      p_q.nbeats <= nbeats_q;
+    end
     // finalizer
     case (fs_q)
       F_IDLE:
