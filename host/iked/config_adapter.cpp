@@ -33,6 +33,11 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
         PeerCfg p;
         p.name = p1.name;
         p.dynamic = p1.type == ike::config::Phase1Type::dynamic;
+        p.mesh = p1.mesh_selector_type == ike::config::MeshSelectorType::subnet ? MeshSelector::subnet
+                 : p1.mesh_selector_type == ike::config::MeshSelectorType::host ? MeshSelector::host
+                                                                                  : MeshSelector::disable;
+        if (p.mesh == MeshSelector::host)
+            notes.push_back(p1.name + ": mesh-selector-type host not implemented, negotiated as disable");
         if (const auto& r = p1.remote_gateway()) p.remote_addr = to_addr(*r);
         if (const auto& l = p1.local_gateway()) p.local_addr = to_addr(*l);
         const std::string& psk = p1.psksecret.reveal();

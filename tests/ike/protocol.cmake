@@ -47,6 +47,7 @@ if(TARGET iked_core AND TARGET espdrv)
     ${CMAKE_CURRENT_LIST_DIR}/protocol_card_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol_liveness_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol_routes_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol_mesh_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/card_traffic.cpp
     ${CMAKE_SOURCE_DIR}/host/ikectl/format.cpp)
   target_link_libraries(ike_card_tests PRIVATE iked_core espdrv catch_main)

@@ -49,8 +49,31 @@ const char* acquire_result_name(AcquireResult r) {
     return "?";
 }
 
+// Dynamic phase2s (mesh-selector-type subnet) first: they are narrower than
+// their template, and only they can be negotiated with a dial-up peer.
+std::optional<AcquireResult> Engine::acquire_dynamic(const TriggerPacket& pkt, std::string* phase2) {
+    for (auto& [spi, sa] : sas_) {
+        if (sa->state != IkeState::established) continue;
+        for (const auto& d : sa->dynamic_children) {
+            if (!matches(d.cfg, pkt)) continue;
+            const std::string name = d.cfg.name;
+            if (phase2) *phase2 = name;
+            ++stats_.acquires;
+            if (sa->child_up(name)) return AcquireResult::up;
+            ++stats_.acquire_dropped;
+            if (sa->child_pending(name)) return AcquireResult::pending;
+            IKE_LOG(info) << "acquire: " << pkt.src.to_string() << " -> " << pkt.dst.to_string() << " triggers "
+                          << name;
+            initiate_dynamic(name);
+            return AcquireResult::initiated;
+        }
+    }
+    return std::nullopt;
+}
+
 AcquireResult Engine::acquire(const TriggerPacket& pkt, TimePoint now, std::string* phase2) {
     now_ = now;
+    if (auto r = acquire_dynamic(pkt, phase2)) return *r;
     for (const auto& p : peers_)
         for (const auto& c : p->children) {
             if (!matches(c, pkt)) continue;

@@ -84,6 +84,11 @@ const ChildCfg* Engine::child_cfg(const PeerCfg& p, const std::string& name) con
     return nullptr;
 }
 
+const ChildCfg* Engine::child_cfg(const IkeSa& sa, const std::string& name) const {
+    if (const DynamicChild* d = sa.dynamic_child(name)) return &d->cfg;
+    return child_cfg(*sa.cfg, name);
+}
+
 void Engine::start(TimePoint now) { on_timer(now); }
 
 // ------------------------------------------------------------------ identities
@@ -157,15 +162,30 @@ IkeSa& Engine::adopt_rekeyed(IkeSa& old, std::unique_ptr<IkeSa> fresh) {
     fresh->created = now_;
     fresh->children = std::move(old.children);
     old.children.clear();
+    fresh->dynamic_children = std::move(old.dynamic_children);
+    old.dynamic_children.clear();
     fresh->queue = std::move(old.queue); // pending exchanges go on the new SA
     old.queue.clear();
     uint64_t key = fresh->local_spi();
     IkeSa& ref = *fresh;
     sas_[key] = std::move(fresh);
+    old.rekeyed_into = ref.uid;
     IKE_LOG(info) << old.label() << " rekeyed into " << ref.label();
     established(ref);
     old.state = IkeState::deleting; // the peer deletes it next
     return ref;
+}
+
+IkeSa& Engine::child_home(IkeSa& sa) {
+    IkeSa* home = &sa;
+    while (home->rekeyed_into) {
+        IkeSa* next = nullptr;
+        for (auto& [spi, other] : sas_)
+            if (other->uid == home->rekeyed_into && other->state != IkeState::dead) next = other.get();
+        if (!next) break;
+        home = next;
+    }
+    return *home;
 }
 
 IkeSa& Engine::new_sa(std::shared_ptr<const PeerCfg> cfg, bool initiator) {
@@ -211,6 +231,7 @@ bool Engine::initiate(const std::string& child, TimePoint now) {
         for (auto& [spi, sa] : sas_) {
             if (sa->cfg->name != p->name || sa->state == IkeState::dead || sa->state == IkeState::deleting) continue;
             if (sa->state == IkeState::connecting && !sa->initiator) continue;
+            if (mesh_template(*sa, *child_cfg(*p, child))) break; // only its dynamic phase2s are negotiated
             // Already up, or on its way: nothing more to do.
             for (const auto& c : sa->children)
                 if (c.name == child && c.state == ChildState::installed) return true;
@@ -224,7 +245,7 @@ bool Engine::initiate(const std::string& child, TimePoint now) {
         reap();
         return true;
     }
-    return false;
+    return initiate_dynamic(child);
 }
 
 bool Engine::initiate_fresh(const std::string& child, TimePoint now) {
@@ -324,6 +345,7 @@ void Engine::kill(IkeSa& sa, const char* why) {
     while (!sa.children.empty()) remove_child(sa, sa.children.front().spi_in, "IKE SA gone");
     // Auto-negotiate tunnels of this gateway come back after the retry delay.
     for (const auto& c : sa.cfg->children) {
+        if (mesh_template(sa, c)) continue; // its dynamic phase2s go with this SA
         bool carried = false; // e.g. by the IKE SA this one was rekeyed into
         for (const auto& [spi, other] : sas_)
             for (const auto& ch : other->children)
@@ -338,6 +360,9 @@ void Engine::child_failed(const std::string& child) {
     for (const auto& p : peers_)
         if (const ChildCfg* c = child_cfg(*p, child); c && c->auto_negotiate)
             retry_at_[child] = now_ + cfg_.auto_retry;
+    for (auto& [spi, sa] : sas_)
+        if (DynamicChild* d = sa->dynamic_child(child); d && d->cfg.auto_negotiate)
+            d->retry_at = now_ + cfg_.auto_retry;
 }
 
 void Engine::reap() {
@@ -741,7 +766,10 @@ void Engine::on_timer(TimePoint now) {
             break;
         case Outstanding::Tick::give_up: kill(*sa, "peer not responding"); break;
         }
-        if (sa->state == IkeState::established) expire_children(*sa);
+        if (sa->state == IkeState::established) {
+            expire_children(*sa);
+            retry_dynamic(*sa); // mesh-selector-type subnet (mesh.cpp)
+        }
         rekey_ike_if_due(*sa); // phase1 keylife (task_ike_rekey.cpp)
         // Half-open responder SAs that never got IKE_AUTH go away.
         if (sa->state == IkeState::connecting && !sa->initiator && now - sa->created > std::chrono::seconds(30))
@@ -789,13 +817,34 @@ std::optional<TimePoint> Engine::next_deadline() const {
     auto consider = [&](TimePoint t) {
         if (!best || t < *best) best = t;
     };
-    for (const auto& [spi, sa] : sas_)
+    for (const auto& [spi, sa] : sas_) {
         if (auto d = sa->outstanding.deadline()) consider(*d);
+        for (const auto& dc : sa->dynamic_children)
+            if (dc.retry_at) consider(*dc.retry_at);
+    }
     for (const auto& [name, at] : retry_at_) consider(at);
     return best;
 }
 
 // ------------------------------------------------------------------ status
+TunnelInfo Engine::tunnel_info(const std::string& gateway, const IkeSa& sa, const ChildSa& ch) {
+    TunnelInfo t;
+    t.name = ch.name;
+    t.gateway = gateway;
+    t.up = true;
+    t.spi_in = ch.spi_in;
+    t.spi_out = ch.spi_out;
+    t.proposal = ch.proposal.str();
+    t.ts_local = to_string(ch.ts_local);
+    t.ts_remote = to_string(ch.ts_remote);
+    t.path = ch.offloaded() ? "offload in=" + std::to_string(*ch.hw_in) + " out=" + std::to_string(*ch.hw_out) : "host";
+    t.transport = ch.transport;
+    t.esn = ch.proposal.esn;
+    t.udp_encap = ch.udp_encap;
+    t.ike_uid = sa.uid;
+    return t;
+}
+
 std::vector<TunnelInfo> Engine::tunnels() const {
     std::vector<TunnelInfo> out;
     for (const auto& p : peers_)
@@ -805,23 +854,7 @@ std::vector<TunnelInfo> Engine::tunnels() const {
                 for (const auto& ch : sa->children) {
                     if (ch.name != c.name || ch.state != ChildState::installed) continue;
                     found = true;
-                    TunnelInfo t;
-                    t.name = c.name;
-                    t.gateway = p->name;
-                    t.up = true;
-                    t.spi_in = ch.spi_in;
-                    t.spi_out = ch.spi_out;
-                    t.proposal = ch.proposal.str();
-                    t.ts_local = to_string(ch.ts_local);
-                    t.ts_remote = to_string(ch.ts_remote);
-                    t.path = ch.offloaded() ? "offload in=" + std::to_string(*ch.hw_in) + " out=" +
-                                                  std::to_string(*ch.hw_out)
-                                            : "host";
-                    t.transport = ch.transport;
-                    t.esn = ch.proposal.esn;
-                    t.udp_encap = ch.udp_encap;
-                    t.ike_uid = sa->uid;
-                    out.push_back(t);
+                    out.push_back(tunnel_info(p->name, *sa, ch));
                 }
             if (!found) {
                 TunnelInfo t;
@@ -831,6 +864,7 @@ std::vector<TunnelInfo> Engine::tunnels() const {
                 t.ts_remote = to_string(c.remote_ts);
                 out.push_back(t);
             }
+            add_dynamic_tunnels(out, *p, c);
         }
     return out;
 }

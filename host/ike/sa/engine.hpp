@@ -109,6 +109,9 @@ public:
     void count_dead_peer() { ++stats_.dead_peers; }
     // The IKE SA that replaces `old` after a rekey: takes over its Child SAs.
     IkeSa& adopt_rekeyed(IkeSa& old, std::unique_ptr<IkeSa> fresh);
+    // Where the Child SAs of `sa` live now: the IKE SA it was rekeyed into
+    // (an exchange of ours may still finish on the old SA), else `sa`.
+    IkeSa& child_home(IkeSa& sa);
     // A local IKE SPI not in use.
     uint64_t alloc_ike_spi() const;
     void queue_task(IkeSa& sa, std::unique_ptr<Task> t);
@@ -117,6 +120,16 @@ public:
     const GatewayConfig& config() const { return cfg_; }
     std::shared_ptr<const PeerCfg> peer(const std::string& name) const;
     const ChildCfg* child_cfg(const PeerCfg& p, const std::string& name) const;
+    // The phase2 `name` as the IKE SA knows it: one of its dynamic phase2s, else the config's.
+    const ChildCfg* child_cfg(const IkeSa& sa, const std::string& name) const;
+    // True when `c` of `sa`'s gateway is a template for dynamic phase2s
+    // (dial-up gateway with mesh-selector-type subnet; mesh.cpp).
+    static bool mesh_template(const IkeSa& sa, const ChildCfg& c);
+    // The peer negotiates the template `tmpl` with narrowed selectors `local`
+    // and `remote`: the dynamic phase2 of each (local, remote) pair is made
+    // if new; the one returned (first pair not up) answers the peer, the
+    // others not up are queued as CREATE_CHILD_SA with auto-negotiate.
+    ChildCfg mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<Ts>& local, const std::vector<Ts>& remote);
     IdPl own_id(const IkeSa& sa) const;
     bool peer_id_ok(const IkeSa& sa, const IdPl& id) const;
     void float_to_natt(IkeSa& sa);
@@ -134,6 +147,14 @@ private:
     void transmit(const IkeSa& sa, const Bytes& bytes);
     void run_queue(IkeSa& sa);
     void expire_children(IkeSa& sa);
+    // Dynamic phase2s of `sa` due for an auto-negotiate retry (mesh.cpp).
+    void retry_dynamic(IkeSa& sa);
+    // `tunnel up` / acquire of a dynamic phase2: CREATE_CHILD_SA over its IKE SA.
+    bool initiate_dynamic(const std::string& name);
+    // The first dynamic phase2 whose selectors hold the packet (acquire).
+    std::optional<AcquireResult> acquire_dynamic(const TriggerPacket& pkt, std::string* phase2);
+    static TunnelInfo tunnel_info(const std::string& gateway, const IkeSa& sa, const ChildSa& ch);
+    void add_dynamic_tunnels(std::vector<TunnelInfo>& out, const PeerCfg& p, const ChildCfg& tmpl) const;
     void rekey_ike_if_due(IkeSa& sa); // task_ike_rekey.cpp
     // Byte lifetimes (keylifekbs) for a card SA, and the card's lifetime
     // events: soft -> rekey, hard -> delete (lifetime.cpp).

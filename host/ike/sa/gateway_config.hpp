@@ -49,6 +49,11 @@ struct ChildCfg {
     bool add_route = false;      // routes to the remote selectors (add-route)
 };
 
+// phase1 mesh-selector-type of a dial-up gateway: `subnet` makes each phase2
+// a template from which one dynamic phase2 per (local subnet, remote subnet)
+// pair the peer offers is made (mesh.cpp); `host` is not implemented (as disable).
+enum class MeshSelector { disable, subnet, host };
+
 // Dead peer detection (phase1 dpd): FortiOS modes.
 enum class DpdMode { disable, on_idle, on_demand };
 
@@ -66,6 +71,7 @@ struct PeerCfg {
     DpdMode dpd = DpdMode::on_demand;
     uint32_t dpd_interval_s = 20, dpd_retries = 3;
     uint32_t natt_keepalive_s = 10; // NAT-T keepalive when behind a NAT; 0: off
+    MeshSelector mesh = MeshSelector::disable; // type dynamic only
     std::vector<ChildCfg> children;
 };
 

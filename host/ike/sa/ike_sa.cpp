@@ -29,6 +29,28 @@ ChildSa* IkeSa::child_by_spi_out(uint32_t spi) {
     return nullptr;
 }
 
+DynamicChild* IkeSa::dynamic_child(const std::string& name) {
+    for (auto& d : dynamic_children)
+        if (d.cfg.name == name) return &d;
+    return nullptr;
+}
+const DynamicChild* IkeSa::dynamic_child(const std::string& name) const {
+    return const_cast<IkeSa*>(this)->dynamic_child(name);
+}
+
+bool IkeSa::child_up(const std::string& name) const {
+    for (const auto& c : children)
+        if (c.name == name && c.state == ChildState::installed) return true;
+    return false;
+}
+
+bool IkeSa::child_pending(const std::string& name) const {
+    if (active && active->child() == name) return true;
+    for (const auto& t : queue)
+        if (t->child() == name) return true;
+    return false;
+}
+
 namespace {
 crypto::IkeAlgorithms ike_algorithms(const Selected& p) {
     return crypto::IkeAlgorithms{encr_id(p.encr), p.key_bits, prf_id(p.prf), integ_id(p.integ)};

@@ -37,6 +37,16 @@ public:
     virtual std::string child() const { return {}; }
 };
 
+// A dynamic phase2 (mesh-selector-type subnet on a dial-up hub): one
+// (local subnet, remote subnet) pair of a template phase2 the peer offered,
+// named TEMPLATE_N; it belongs to that peer's IKE SA and goes with it.
+struct DynamicChild {
+    std::string template_name;
+    unsigned index = 0; // the N of TEMPLATE_N
+    ChildCfg cfg; // the template's settings; name TEMPLATE_N, one selector each side
+    std::optional<TimePoint> retry_at; // auto-negotiate: next attempt while down
+};
+
 enum class IkeState { connecting, established, deleting, dead };
 const char* state_name(IkeState s);
 
@@ -66,7 +76,9 @@ public:
     std::deque<std::unique_ptr<Task>> queue;
 
     bool rekey_queued = false; // an IKE SA rekey of ours is queued or in flight
+    uint32_t rekeyed_into = 0; // uid of the IKE SA that took over its Child SAs (rekey)
     std::vector<ChildSa> children;
+    std::vector<DynamicChild> dynamic_children; // mesh-selector-type subnet (mesh.cpp)
     TimePoint created{}, established_at{};
     std::string peer_id_text;
 
@@ -74,6 +86,11 @@ public:
     std::string label() const; // "name[uid]" for logs
     ChildSa* child_by_spi_in(uint32_t spi);
     ChildSa* child_by_spi_out(uint32_t spi);
+    DynamicChild* dynamic_child(const std::string& name);
+    const DynamicChild* dynamic_child(const std::string& name) const;
+    // An installed Child SA of the phase2 `name` (or one being negotiated by us).
+    bool child_up(const std::string& name) const;
+    bool child_pending(const std::string& name) const;
 
     // SKEYSEED and SK_* from the DH secret and nonces (RFC 7296 §2.14).
     // For a rekeyed IKE SA (§2.18): SKEYSEED = prf_old(SK_d old, g^ir | Ni | Nr).

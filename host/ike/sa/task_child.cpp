@@ -60,9 +60,17 @@ std::optional<ChildSa> respond_child(Engine& e, IkeSa& sa, const Payloads& req, 
         resp.add(N_INVALID_SYNTAX);
         return std::nullopt;
     }
+    // The phase2s that may answer: the one being rekeyed (a dynamic phase2
+    // of this IKE SA or a configured one), else every configured phase2.
+    std::vector<const ChildCfg*> candidates;
+    if (!only.empty()) {
+        if (const ChildCfg* c = e.child_cfg(sa, only)) candidates.push_back(c);
+    } else {
+        for (const auto& c : sa.cfg->children) candidates.push_back(&c);
+    }
     bool any_proposal = false;
-    for (const auto& c : sa.cfg->children) {
-        if (!only.empty() && c.name != only) continue;
+    for (const ChildCfg* cp : candidates) {
+        ChildCfg c = *cp;
         // Initiator's TSi is our remote side, its TSr our local side.
         auto remote = narrow(*req.tsi, c.remote_ts);
         auto local = narrow(*req.tsr, c.local_ts);
@@ -72,6 +80,12 @@ std::optional<ChildSa> respond_child(Engine& e, IkeSa& sa, const Payloads& req, 
         any_proposal = true;
         bool transport = req.has(N_USE_TRANSPORT_MODE);
         if (transport != c.transport) continue; // mode must match the policy
+        if (only.empty() && Engine::mesh_template(sa, c)) {
+            // mesh-selector-type subnet: one subnet pair, a dynamic phase2 of its own.
+            c = e.mesh_expand(sa, c, local, remote);
+            local = c.local_ts;
+            remote = c.remote_ts;
+        }
         ChildSa child;
         child.name = c.name;
         child.cfg = c;
@@ -93,10 +107,8 @@ std::optional<ChildSa> respond_child(Engine& e, IkeSa& sa, const Payloads& req, 
     }
     // Tell the initiator which part failed: selectors or algorithms.
     bool ts_ok = false;
-    for (const auto& c : sa.cfg->children)
-        if ((only.empty() || c.name == only) && !narrow(*req.tsi, c.remote_ts).empty() &&
-            !narrow(*req.tsr, c.local_ts).empty())
-            ts_ok = true;
+    for (const ChildCfg* c : candidates)
+        if (!narrow(*req.tsi, c->remote_ts).empty() && !narrow(*req.tsr, c->local_ts).empty()) ts_ok = true;
     uint16_t err = ts_ok && !any_proposal ? N_NO_PROPOSAL_CHOSEN : N_TS_UNACCEPTABLE;
     IKE_LOG(warn) << sa.label() << " CHILD_SA refused (" << notify_name(err) << "): TSi " << to_string(*req.tsi)
                   << " TSr " << to_string(*req.tsr);

@@ -16,12 +16,15 @@ public:
     uint8_t exchange() const override { return CREATE_CHILD_SA; }
 
     // The phase2's config; for a rekey with the old Child SA's narrowed selectors.
+    // `sa` carries the exchange; its Child SAs may have moved on in an IKE SA
+    // rekey meanwhile (child_home), and the new Child SA goes there too.
     std::optional<ChildCfg> config(Engine& e, IkeSa& sa) const {
-        const ChildCfg* c = e.child_cfg(*sa.cfg, child_);
+        IkeSa& home = e.child_home(sa);
+        const ChildCfg* c = e.child_cfg(home, child_);
         if (!c) return std::nullopt;
         ChildCfg out = *c;
         if (rekey_) {
-            const ChildSa* old = sa.child_by_spi_in(rekey_);
+            const ChildSa* old = home.child_by_spi_in(rekey_);
             if (!old) return std::nullopt;
             out.local_ts = old->ts_local;
             out.remote_ts = old->ts_remote;
@@ -79,12 +82,13 @@ public:
             }
         }
         sa.child_keys(child, shared ? std::span<const uint8_t>(*shared) : std::span<const uint8_t>(), ni_, *r.nonce);
-        e.install_child(sa, std::move(child));
+        IkeSa& home = e.child_home(sa); // KEYMAT from the SA that carried the exchange (§2.17)
+        e.install_child(home, std::move(child));
         if (rekey_) {
-            if (ChildSa* old = sa.child_by_spi_in(rekey_)) {
+            if (ChildSa* old = home.child_by_spi_in(rekey_)) {
                 old->state = ChildState::rekeyed;
-                IKE_LOG(info) << sa.label() << " CHILD_SA " << child_ << " rekeyed, deleting the old one";
-                e.queue_task(sa, make_child_delete_task(rekey_));
+                IKE_LOG(info) << home.label() << " CHILD_SA " << child_ << " rekeyed, deleting the old one";
+                e.queue_task(home, make_child_delete_task(rekey_));
             }
         }
         return Result::done;
@@ -93,7 +97,7 @@ public:
     void abandon(Engine& e, IkeSa& sa) override {
         if (!rekey_) {
             e.child_failed(child_);
-        } else if (ChildSa* old = sa.child_by_spi_in(rekey_)) {
+        } else if (ChildSa* old = e.child_home(sa).child_by_spi_in(rekey_)) {
             old->rekey_queued = false; // the old SA lives on; the timer tries again
             old->installed_at += std::chrono::seconds(std::max<uint32_t>(old->cfg.lifetime_s / 20, 1));
         }

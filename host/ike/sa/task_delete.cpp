@@ -17,11 +17,16 @@ public:
         p.deletes.push_back(DeletePl{PROTO_ESP, {spi_}});
         return p;
     }
+    // The Child SA may have moved to the IKE SA this one was rekeyed into.
     Result process(Engine& e, IkeSa& sa, const Payloads&) override {
-        e.remove_child(sa, spi_, "deleted by us");
+        e.remove_child(e.child_home(sa), spi_, "deleted by us");
         return Result::done;
     }
-    void abandon(Engine& e, IkeSa& sa) override { e.remove_child(sa, spi_, "delete unanswered"); }
+    void abandon(Engine& e, IkeSa& sa) override {
+        IkeSa& home = e.child_home(sa);
+        if (&home != &sa && home.state == IkeState::established) e.queue_task(home, make_child_delete_task(spi_));
+        else e.remove_child(home, spi_, "delete unanswered");
+    }
 
 private:
     uint32_t spi_;

@@ -25,7 +25,7 @@ public:
         p.idi = e.own_id(sa);
         p.auth = AuthPl{AUTH_PSK, sa.psk_auth(true, *p.idi)};
         p.add(N_INITIAL_CONTACT);
-        if (const ChildCfg* c = e.child_cfg(*sa.cfg, child_)) {
+        if (const ChildCfg* c = e.child_cfg(sa, child_)) {
             if (!spi_) spi_ = e.alloc_child_spi();
             add_child_request(p, *c, spi_, false);
         }
@@ -43,7 +43,7 @@ public:
             return Result::failed;
         }
         e.established(sa);
-        const ChildCfg* c = e.child_cfg(*sa.cfg, child_);
+        const ChildCfg* c = e.child_cfg(sa, child_);
         if (!c) return Result::done;
         ChildSa child;
         if (!accept_child(*c, spi_, r, false, child)) {
