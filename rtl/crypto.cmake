@@ -51,6 +51,7 @@ set(ESP_RTL_ESP_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/esp/esp_lint.vlt
     ${CMAKE_CURRENT_LIST_DIR}/esp_contract_pkg.sv
     ${ESP_RTL_GCM_SOURCES}
-    ${ESP_RTL_CRYPTO_DIR}/stream_pack.sv
+    ${CMAKE_CURRENT_LIST_DIR}/esp/esp_out_header.sv
+    ${CMAKE_CURRENT_LIST_DIR}/esp/esp_out_pack.sv
     ${CMAKE_CURRENT_LIST_DIR}/esp/esp_encap.sv
     CACHE INTERNAL "ESP encapsulation sources")

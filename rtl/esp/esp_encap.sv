@@ -18,10 +18,12 @@
 // Input side: per packet, one AAD beat into gcm_core, then the GCM text: the inner beats
 // (tunnel) or the bytes after the kept header, realigned by a 32-byte funnel over the
 // previous and current beat (transport: the header is 20..60 bytes, a multiple of 4); the
-// ESP trailer is merged into the last text beat (or one extra beat). The header plan goes
-// into a small FIFO when it is known (tunnel: at once; transport: with the beat that
-// completes the kept header). Output side: header bytes from the plan, then gcm_core's
-// ciphertext and tag, through stream_pack; then a packet ring that releases a packet at
+// ESP trailer is merged into the last text beat (or one extra beat). The header plan is
+// built by esp_out_header's pipeline (3 stages: bytes, IPv4 checksum sums) once it is known
+// (tunnel: at once; transport: with the beat that completes the kept header) into a small
+// FIFO. Output side: header bytes from the plan, 32 per cycle, its last 0..16 bytes in
+// front of gcm_core's first ciphertext chunk, then ciphertext and tag, through esp_out_pack
+// (no gap between packets); then a packet ring that releases a packet at
 // once (cut-through) unless it is UDP over IPv6, whose checksum covers the ciphertext
 // behind it: such a packet leaves once its last beat is in, checksum patched.
 module esp_encap #(
@@ -61,7 +63,6 @@ module esp_encap #(
   // Package items by name (yosys 0.23 has no import in a module header).
   localparam int TUSER_OUT_WIDTH = esp_contract_pkg::TUSER_OUT_WIDTH;
   localparam int MAX_PACKET_BYTES = esp_contract_pkg::MAX_PACKET_BYTES;
-  localparam int OUTER_TTL = esp_contract_pkg::OUTER_TTL;
   localparam logic [3:0] DROP_OK = esp_contract_pkg::DROP_OK;
   localparam logic [3:0] DROP_MALFORMED = esp_contract_pkg::DROP_MALFORMED;
   localparam int HDR_BYTES = 84;  // kept IPv4 header with options (60) + UDP (8) + ESP/IV (16)
@@ -78,7 +79,7 @@ module esp_encap #(
   logic [1:0] pad;
   logic [7:0] next_header;
   logic [6:0] clear_len, ip_len;  // kept inner header bytes; bytes before UDP/ESP
-  logic [15:0] total;
+  logic [15:0] total, esp_len;
 
   assign b0 = s_data[7:0];
   assign b6 = s_data[55:48];
@@ -107,11 +108,12 @@ module esp_encap #(
   assign clear_len = !s_transport ? 7'd0 : inner_v4 ? {1'b0, b0[3:0], 2'b00} : 7'd40;
   assign next_header = s_transport ? (inner_v4 ? b9 : b6) : (inner_v4 ? 8'd4 : 8'd41);
   assign ip_len = s_transport ? clear_len : (s_outer_ipv6 ? 7'd40 : 7'd20);
-  assign total = 16'(ip_len) + (s_udp ? 16'd8 : 16'd0) + 16'd32 + s_len - 16'(clear_len) +
-                 16'(pad) + 16'd2;
+  // Bytes after the IP part (UDP length; IPv6 payload length, the IP part being 40 then).
+  assign esp_len = (s_udp ? 16'd8 : 16'd0) + 16'd34 + s_len - 16'(clear_len) + 16'(pad);
+  assign total = 16'(ip_len) + esp_len;
 
   // Per-packet fields held from the first beat for the header plan and the realigner.
-  logic [15:0] sa_q, total_q, sport_q, dport_q;
+  logic [15:0] sa_q, total_q, esp_len_q, sport_q, dport_q;
   logic transport_q, outer6_q, udp_q, v4_q;
   logic [31:0] spi_q;
   logic [63:0] seq_q;
@@ -122,93 +124,67 @@ module esp_encap #(
   logic [127:0] hcap_q[4];  // transport: the first four inner beats (the kept header)
 
   // ------------------------------------------------------------ header plan
-  logic [8*HDR_BYTES-1:0] hdr;
-  logic [6:0] hdr_len;
-  logic [127:0] hfull[4];
+  // A plan is asked for (plan_req) when it is known: tunnel, once the first beat's fields
+  // are held; transport, with the beat that completes the kept header (in hcap_q a cycle
+  // later); a drop, on its first beat. The request is registered, so esp_out_header reads
+  // only registers, and its plans land in the FIFO in request order.
   logic [2:0] k_q;          // inner beat index of the current beat (saturates at 7)
+  logic plan_req, plan_wr_drop;
+  logic req_q, req_drop_q;
+  logic [15:0] req_sa_q;
+  logic csum_push, csum_en_o, csum_valid;
+  logic [15:0] csum_o;
+  logic [16:0] csum_head;
 
-  always_comb begin
-    logic [7:0] hb[HDR_BYTES];
-    logic [7:0] tail[24];
-    logic [15:0] ulen;
-    logic [20:0] sum;
-    logic [16:0] fold;
-    logic [15:0] csum;
-    int toff;
-    for (int b = 0; b < 4; b++) hfull[b] = (transport_q && k_q == 3'(b)) ? s_data : hcap_q[b];
-    for (int i = 0; i < HDR_BYTES; i++) hb[i] = 8'd0;
-    if (transport_q) begin
-      // The kept header, with the model's rewrite (ip_rewrite_header).
-      for (int i = 0; i < 60; i++)
-        if (7'(i) < ip_len_q) hb[i] = hfull[i / 16][8*(i%16) +: 8];
-      if (v4_q) begin
-        {hb[2], hb[3]} = total_q;
-        hb[9] = udp_q ? 8'd17 : 8'd50;
-        {hb[10], hb[11]} = 16'd0;
-      end else begin
-        {hb[4], hb[5]} = total_q - 16'd40;
-        hb[6] = udp_q ? 8'd17 : 8'd50;
-      end
-    end else if (!outer6_q) begin
-      hb[0] = 8'h45;
-      {hb[2], hb[3]} = total_q;
-      {hb[4], hb[5]} = seq_q[15:0];
-      hb[8] = 8'(OUTER_TTL);
-      hb[9] = udp_q ? 8'd17 : 8'd50;
-      {hb[12], hb[13], hb[14], hb[15]} = src_q[127:96];
-      {hb[16], hb[17], hb[18], hb[19]} = dst_q[127:96];
-    end else begin
-      hb[0] = 8'h60;
-      {hb[4], hb[5]} = total_q - 16'd40;
-      hb[6] = udp_q ? 8'd17 : 8'd50;
-      hb[7] = 8'(OUTER_TTL);
-      for (int i = 0; i < 16; i++) begin
-        hb[8+i] = src_q[127-8*i -: 8];
-        hb[24+i] = dst_q[127-8*i -: 8];
-      end
-    end
-    // IPv4 header checksum (outer or kept): one's-complement sum of the header words.
-    sum = '0;
-    for (int w = 0; w < 30; w++)
-      if (7'(2 * w) < ip_len_q) sum = sum + 21'({hb[2*w], hb[2*w+1]});
-    fold = {1'b0, sum[15:0]} + {12'd0, sum[20:16]};
-    csum = ~(fold[15:0] + {15'd0, fold[16]});
-    if (transport_q ? v4_q : !outer6_q) {hb[10], hb[11]} = csum;
-    // UDP (checksum 0 here; over IPv6 the output ring patches it), then SPI, seq, IV.
-    ulen = total_q - 16'(ip_len_q);
-    for (int i = 0; i < 24; i++) tail[i] = 8'd0;
-    toff = udp_q ? 8 : 0;
-    if (udp_q) begin
-      {tail[0], tail[1]} = sport_q;
-      {tail[2], tail[3]} = dport_q;
-      {tail[4], tail[5]} = ulen;
-    end
-    for (int i = 0; i < 4; i++) begin
-      tail[toff+i] = spi_q[31-8*i -: 8];
-      tail[toff+4+i] = seq_q[31-8*i -: 8];
-      tail[toff+8+i] = seq_q[63-8*i -: 8];
-      tail[toff+12+i] = seq_q[31-8*i -: 8];
-    end
-    for (int i = 0; i < 24; i++) hb[32'(ip_len_q) + i] = tail[i];
-    for (int i = 0; i < HDR_BYTES; i++) hdr[8*i +: 8] = hb[i];
-    hdr_len = ip_len_q + (udp_q ? 7'd24 : 7'd16);
-  end
-
-  // ------------------------------------------------------------ plan FIFO
   // {drop, udp6, hdr, hdr_len, total, sa}
   localparam int PLAN_W = 2 + 8 * HDR_BYTES + 7 + 16 + 16;
-  logic plan_push, plan_valid, plan_pop, plan_wr_drop;
+  localparam int PLAN_DEPTH = 8;
+  logic [$clog2(PLAN_DEPTH):0] csum_count;
+  logic plan_push, plan_valid, plan_pop, plan_drop_o, plan_udp6_o;
+  logic [8*HDR_BYTES-1:0] plan_hdr_o;
+  logic [6:0] plan_hdr_len_o;
+  logic [15:0] plan_total_o, plan_sa_o;
   logic [PLAN_W-1:0] plan_head;
-  logic [2:0] plan_count;
+  logic [$clog2(PLAN_DEPTH):0] plan_count;
   logic plan_room;
-  assign plan_room = plan_count < 3'd4;
+  // Room for one more request beside those in the FIFO, requested and in S1. (The
+  // checksum FIFO never holds more than the plan FIFO: a checksum follows its plan.)
+  assign plan_room = 32'(plan_count) + 32'(req_q) + 32'(plan_push) < PLAN_DEPTH;
 
-  stream_fifo #(.WIDTH(PLAN_W), .DEPTH(4)) u_plan_fifo (
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) req_q <= 1'b0;
+    else req_q <= plan_req;
+  end
+  always_ff @(posedge clk) begin
+    req_drop_q <= plan_wr_drop;
+    req_sa_q <= plan_wr_drop ? s_sa : sa_q;
+  end
+
+  esp_out_header #(.HDR_BYTES(HDR_BYTES)) u_header (
+      .clk, .rst_n,
+      .in_valid(req_q), .in_drop(req_drop_q), .in_sa(req_sa_q), .in_total(total_q),
+      .in_esp_len(esp_len_q),
+      .in_transport(transport_q), .in_outer6(outer6_q), .in_udp(udp_q), .in_v4(v4_q),
+      .in_ip_len(ip_len_q), .in_inner({hcap_q[3], hcap_q[2], hcap_q[1], hcap_q[0]}),
+      .in_spi(spi_q), .in_seq(seq_q), .in_src(src_q), .in_dst(dst_q),
+      .in_sport(sport_q), .in_dport(dport_q),
+      .out_valid(plan_push), .out_drop(plan_drop_o), .out_udp6(plan_udp6_o),
+      .out_hdr(plan_hdr_o), .out_hdr_len(plan_hdr_len_o), .out_total(plan_total_o),
+      .out_sa(plan_sa_o),
+      .csum_valid(csum_push), .csum_en(csum_en_o), .csum(csum_o)
+  );
+
+  stream_fifo #(.WIDTH(PLAN_W), .DEPTH(PLAN_DEPTH)) u_plan_fifo (
       .clk, .rst_n,
       .wr_en(plan_push),
-      .wr_data(plan_wr_drop ? {1'b1, 1'b0, (8 * HDR_BYTES + 7 + 16)'(0), s_sa}
-                            : {1'b0, udp_q && outer6_q, hdr, hdr_len, total_q, sa_q}),
+      .wr_data({plan_drop_o, plan_udp6_o, plan_hdr_o, plan_hdr_len_o, plan_total_o, plan_sa_o}),
       .rd_valid(plan_valid), .rd_ready(plan_pop), .rd_data(plan_head), .count(plan_count)
+  );
+
+  stream_fifo #(.WIDTH(17), .DEPTH(PLAN_DEPTH)) u_csum_fifo (
+      .clk, .rst_n,
+      .wr_en(csum_push), .wr_data({csum_en_o, csum_o}),
+      .rd_valid(csum_valid), .rd_ready(plan_pop), .rd_data(csum_head), .count(csum_count)
   );
 
   // ------------------------------------------------------------ input side -> gcm_core
@@ -304,9 +280,9 @@ module esp_encap #(
       default: ;
     endcase
     // A pending plan: tunnel, as soon as there is room; transport, with the header's end.
-    plan_push = plan_wr_drop ||
-                (pend_q && (transport_q ? (in_q == IN_TEXT && cap_beat && s_valid && s_ready)
-                                        : plan_room));
+    plan_req = plan_wr_drop ||
+               (pend_q && (transport_q ? (in_q == IN_TEXT && cap_beat && s_valid && s_ready)
+                                       : plan_room));
   end
 
   logic in_fire;
@@ -317,7 +293,7 @@ module esp_encap #(
       in_q <= IN_FIRST;
       pend_q <= 1'b0;
     end else begin
-      if (plan_push) pend_q <= 1'b0;
+      if (plan_req) pend_q <= 1'b0;
       unique case (in_q)
         IN_FIRST:
           if (plan_wr_drop) in_q <= IN_DROP;
@@ -343,6 +319,7 @@ module esp_encap #(
       nh_q <= next_header;
       sa_q <= s_sa;
       total_q <= total;
+      esp_len_q <= esp_len;
       sport_q <= s_sport;
       dport_q <= s_dport;
       transport_q <= s_transport;
@@ -385,34 +362,38 @@ module esp_encap #(
   );
 
   // ------------------------------------------------------------ output side
+  // Per packet: the header in 32-byte chunks while more than 16 bytes are left, the rest
+  // (0..16 bytes) in front of the first ciphertext chunk, then ciphertext and tag, into
+  // esp_out_pack. The next plan is taken in the cycle the tag goes in.
   typedef enum logic [1:0] {OUT_IDLE, OUT_HDR, OUT_BODY, OUT_DROP} out_state_t;
   out_state_t out_q;
 
-  logic [8*HDR_BYTES-1:0] hdr_q;
-  logic [6:0] hdr_len_q;
-  logic [2:0] chunk_q;
+  logic [8*HDR_BYTES-1:0] hdr_q;  // header bytes not sent yet, from byte 0
+  logic [6:0] hdr_left_q;         // OUT_HDR: their count
+  logic [4:0] rem_q;              // OUT_BODY: header bytes still in front of the next chunk
 
   logic p_in_valid, p_in_ready, p_in_last, p_out_valid, p_out_ready, p_out_last, p_idle;
-  logic [127:0] p_in_data, p_out_data;
-  logic [4:0] p_in_nbytes;
+  logic [255:0] p_in_data;
+  logic [127:0] p_out_data, c_lanes;
+  logic [5:0] p_in_nbytes;
   logic [15:0] p_out_keep;
+  logic tag_in, plan_take;
 
-  logic [6:0] hdr_left;
-  logic [8*HDR_BYTES+127:0] hdr_ext;
-  assign hdr_left = hdr_len_q - {chunk_q, 4'd0};
-  assign hdr_ext = {128'd0, hdr_q};
+  assign c_lanes = reverse_bytes(c_data);
+  assign tag_in = out_q == OUT_BODY && c_valid && c_tag && p_in_ready;
 
   always_comb begin
     p_in_valid = 1'b0;
-    p_in_data = reverse_bytes(c_data);
-    p_in_nbytes = c_nbytes;
+    p_in_data = {128'd0, hdr_q[127:0] & ~({128{1'b1}} << {rem_q, 3'b000})} |
+                ({128'd0, c_lanes} << {rem_q, 3'b000});
+    p_in_nbytes = {1'b0, c_nbytes} + {1'b0, rem_q};
     p_in_last = c_tag;
     c_ready = 1'b0;
     unique case (out_q)
       OUT_HDR: begin
         p_in_valid = 1'b1;
-        p_in_data = hdr_ext[128*chunk_q +: 128];
-        p_in_nbytes = (hdr_left >= 7'd16) ? 5'd16 : hdr_left[4:0];
+        p_in_data = hdr_q[255:0];
+        p_in_nbytes = (hdr_left_q > 7'd32) ? 6'd32 : hdr_left_q[5:0];
         p_in_last = 1'b0;
       end
       OUT_BODY: begin
@@ -423,7 +404,7 @@ module esp_encap #(
     endcase
   end
 
-  stream_pack u_pack (
+  esp_out_pack u_pack (
       .clk, .rst_n,
       .in_valid(p_in_valid), .in_ready(p_in_ready), .in_data(p_in_data),
       .in_nbytes(p_in_nbytes), .in_last(p_in_last),
@@ -431,7 +412,7 @@ module esp_encap #(
       .out_keep(p_out_keep), .out_last(p_out_last), .idle(p_idle)
   );
 
-  // Output sideband per packet, in order (a packet's tail can still be in stream_pack when
+  // Output sideband per packet, in order (a packet's tail can still be in the packer when
   // the next plan is taken), with the UDP/IPv6 flag for the ring.
   logic user_valid, user_pop;
   logic [TUSER_OUT_WIDTH:0] user_head, user_new;
@@ -442,7 +423,8 @@ module esp_encap #(
   assign plan_udp6 = plan_head[PLAN_W-2];
   assign plan_total = plan_head[31:16];
   assign plan_sa = plan_head[15:0];
-  assign plan_pop = out_q == OUT_IDLE && plan_valid && user_count < 3'd4;
+  assign plan_take = plan_valid && csum_valid && user_count < 3'd4 && (out_q == OUT_IDLE || tag_in);
+  assign plan_pop = plan_take;
   assign user_new = {plan_udp6, plan_drop ? DROP_MALFORMED : DROP_OK, plan_drop ? 16'd0 : plan_total,
                      plan_sa, 1'b0};
 
@@ -465,34 +447,43 @@ module esp_encap #(
   assign user_pop = q_valid && q_ready && q_last;
 
   always_ff @(posedge clk) begin
-    if (plan_pop) begin
+    if (plan_take) begin
       hdr_q <= plan_head[PLAN_W-3 -: 8 * HDR_BYTES];
-      hdr_len_q <= plan_head[38:32];
+      if (csum_head[16]) hdr_q[8*10 +: 16] <= {csum_head[7:0], csum_head[15:8]};
+      hdr_left_q <= plan_head[38:32];
+    end else if (out_q == OUT_HDR && p_in_ready) begin
+      hdr_q <= hdr_q >> 256;
+      hdr_left_q <= hdr_left_q - 7'd32;  // wraps when the last chunk goes: not used then
     end
   end
 
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       out_q <= OUT_IDLE;
-      chunk_q <= '0;
+      rem_q <= '0;
     end else begin
       unique case (out_q)
-        OUT_IDLE:
-          if (plan_pop) begin
-            out_q <= plan_drop ? OUT_DROP : OUT_HDR;
-            chunk_q <= '0;
-          end
         OUT_HDR:
           if (p_in_ready) begin
-            chunk_q <= chunk_q + 3'd1;
-            if (hdr_left <= 7'd16) out_q <= OUT_BODY;
+            // More than 32 left: 32 go; the rest, 16 or fewer, rides on the first chunk.
+            if (hdr_left_q > 7'd32) begin
+              if (hdr_left_q <= 7'd48) begin
+                out_q <= OUT_BODY;
+                rem_q <= 5'(hdr_left_q - 7'd32);
+              end
+            end else begin
+              out_q <= OUT_BODY;
+              rem_q <= '0;
+            end
           end
         OUT_BODY:
-          if (c_valid && p_in_ready && c_tag) out_q <= OUT_IDLE;
+          if (c_valid && p_in_ready) rem_q <= '0;
         OUT_DROP:
           if (drop_beat && q_ready) out_q <= OUT_IDLE;
-        default: out_q <= OUT_IDLE;
+        default: ;
       endcase
+      if (tag_in) out_q <= OUT_IDLE;
+      if (plan_take) out_q <= plan_drop ? OUT_DROP : OUT_HDR;
     end
   end
 
@@ -602,5 +593,5 @@ module esp_encap #(
 
   // user_valid is implied by q_valid (every packet's sideband is queued before its beats).
   logic unused;
-  assign unused = ^{user_valid, c_user};
+  assign unused = ^{user_valid, c_user, csum_count};
 endmodule
