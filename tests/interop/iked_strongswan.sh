@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- the case: role, proposals, PFS, selectors, extras
-ROLE=init CH_ESP=aes128gcm16 IK_ESP=aes128gcm PFS= SEL=subnet EXTRA_CHILD=no REKEY=no DELETE=none DEVICE=
+ROLE=init CH_ESP=aes128gcm16 IK_ESP=aes128gcm PFS= SEL=subnet EXTRA_CHILD=no REKEY=no DELETE=none DEVICE= MESH=no
 case $CASE in
 gcm128-init) ;;
 gcm128-resp) ROLE=resp ;;
@@ -55,6 +55,9 @@ delete-by-peer) DELETE=peer ;;
 ike-rekey-resp) ROLE=resp REKEY=ike ;;
 ike-rekey-init) ROLE=init REKEY=ike-iked ;; # slow: phase1 keylife 120 s, iked rekeys at 108 s
 delete-by-iked) ROLE=resp DELETE=iked ;;
+# iked is a dial-up hub (type dynamic, mesh-selector-type subnet); charon offers
+# two local and two remote subnets: one Child SA per pair, 3 of them started by iked.
+mesh-subnet) ROLE=resp SEL=mesh MESH=yes DEVICE=model: IK_ESP=aes128gcm ;;
 *) echo "unknown case $CASE"; exit 2 ;;
 esac
 
@@ -69,6 +72,9 @@ range) CH_TS=(--local-ts 10.98.2.1-10.98.2.50 --remote-ts 10.98.1.10-10.98.1.20 
         set dst-addr-type range
         set dst-start-ip 10.98.2.1
         set dst-end-ip 10.98.2.50" ;;
+mesh) CH_TS=(--local-ts 10.98.2.0/24,10.98.3.0/24 --remote-ts 10.98.1.0/24,10.98.4.0/24 --inner-addr 10.98.2.1)
+	IK_TS="set src-subnet 10.98.0.0 255.255.0.0
+        set dst-subnet 10.98.0.0 255.255.0.0" ;;
 v6) CH_TS=(--local-ts fd00:98:2::/64 --remote-ts fd00:98:1::/64 --inner-addr none)
 	IK_TS="set src-addr-type subnet6
         set dst-addr-type subnet6
@@ -85,12 +91,18 @@ if [ -n "$PFS" ]; then P2_COMMON="$P2_COMMON
 AUTO="set auto-negotiate disable"; [ $ROLE = init ] && AUTO="set auto-negotiate enable"
 
 P1_EXTRA=; [ $REKEY = ike-iked ] && P1_EXTRA="set keylife 120"
+P1_PEER="set remote-gw 10.99.0.2"
+if [ $MESH = yes ]; then # the template's dynamic phase2s come up on their own
+	P1_PEER="set type dynamic
+        set mesh-selector-type subnet"
+	AUTO="set auto-negotiate enable"
+fi
 cat > "$WORK/iked.conf" <<CONF
 config vpn ipsec phase1-interface
     edit "ss"
         set interface "veth0"
         set ike-version 2
-        set remote-gw 10.99.0.2
+        $P1_PEER
         set psksecret "interop-secret-$CASE"
         set proposal aes256gcm-prfsha384 aes128gcm-prfsha256
         set dhgrp 20 19 14
@@ -132,6 +144,13 @@ if [ $SEL = v6 ]; then
 	ip netns exec "$CH_NS" ip -6 addr add fd00:98:2::1/128 dev lo nodad
 fi
 
+if [ $MESH = yes ]; then
+	# charon (kernel-libipsec) routes a Child SA only with an address of its own
+	# inside the local selector: one in the second subnet too.
+	CH_NS=$("$S" env --name "$NAME" | sed -n 's/^SSP_NS=//p')
+	ip netns exec "$CH_NS" ip addr add 10.98.3.1/32 dev lo
+fi
+
 DEVARGS=(); [ -n "$DEVICE" ] && DEVARGS=(--device "$DEVICE")
 ip netns exec "$DUT" "$IKED" --config "$WORK/iked.conf" --export-keys "$WORK/keys.txt" \
 	--socket "$WORK/iked.sock" --log-level debug "${DEVARGS[@]}" 2>"$WORK/iked.log" &
@@ -148,6 +167,7 @@ if [ $ROLE = resp ]; then
 fi
 
 want_children=1; [ $EXTRA_CHILD = yes ] && want_children=2
+[ $MESH = yes ] && want_children=4
 installed() { "$S" status --name "$NAME" 2>/dev/null | grep -c "INSTALLED" || true; }
 for _ in $(seq 1 50); do
 	[ "$(installed)" -ge $want_children ] && break
@@ -196,9 +216,31 @@ sleep 0.3
 "$S" keys --name "$NAME" >"$WORK/charon.keys"
 python3 "$HERE/compare_keys.py" "$WORK/charon.keys" "$WORK/keys.txt" --min-children $want_children \
 	|| { cat "$WORK/charon.keys"; cat "$WORK/keys.txt"; echo "FAIL: keys differ"; exit 1; }
-if ! grep -q "CHILD_SA ss-p2{" "$WORK/iked.log"; then echo "FAIL: iked logged no CHILD_SA"; exit 1; fi
+if ! grep -q "CHILD_SA ss-p2{" "$WORK/iked.log" && [ $MESH = no ]; then echo "FAIL: iked logged no CHILD_SA"; exit 1; fi
+if [ $MESH = yes ]; then # four dynamic phase2s, each on its own card SAs, one per subnet pair
+	for n in 0 1 2 3; do
+		grep -q "CHILD_SA ss-p2_$n{.* path offload" "$WORK/iked.log" || { tail -30 "$WORK/iked.log"; echo "FAIL: no ss-p2_$n"; exit 1; }
+	done
+	if [ -n "$IKECTL" ]; then
+		"$IKECTL" --socket "$WORK/iked.sock" -j tunnel list >"$WORK/list.json"
+		python3 - "$WORK/list.json" <<'PY' || { cat "$WORK/list.json"; echo "FAIL: ikectl -j tunnel list (mesh)"; exit 1; }
+import json, sys
+doc = json.load(open(sys.argv[1]))
+tunnels = doc["tunnels"] if isinstance(doc, dict) else doc
+up = {x["tunnel"]: x for x in tunnels if x["state"] == "established"}
+assert sorted(up) == ["ss-p2_0", "ss-p2_1", "ss-p2_2", "ss-p2_3"], sorted(up)
+pairs = {n: (t["local_ts"][0]["start_addr"], t["remote_ts"][0]["start_addr"]) for n, t in up.items()}
+want = {(l, r) for l in ("10.98.1.0", "10.98.4.0") for r in ("10.98.2.0", "10.98.3.0")}
+assert set(pairs.values()) == want and all(len(t["local_ts"]) == 1 for t in up.values()), pairs
+assert all(t["path"] == "offload" for t in up.values()), up
+print("ikectl -j: dynamic phase2s", ", ".join(f"{n} {l}/24 === {r}/24" for n, (l, r) in sorted(pairs.items())))
+PY
+	fi
+	"$S" status --name "$NAME" | grep -c "INSTALLED" | grep -qx 4 || { echo "FAIL: charon lacks the 4 Child SAs"; exit 1; }
+	echo "mesh: 4 Child SAs, one per subnet pair"
+fi
 
-if [ -n "$DEVICE" ]; then # the AES-GCM Child SA sits in the accelerator
+if [ -n "$DEVICE" ] && [ $MESH = no ]; then # the AES-GCM Child SA sits in the accelerator
 	grep -q "path offload" "$WORK/iked.log" || { tail -20 "$WORK/iked.log"; echo "FAIL: Child SA not offloaded"; exit 1; }
 	if [ -n "$IKECTL" ]; then
 		"$IKECTL" --socket "$WORK/iked.sock" tunnel list | tee "$WORK/list.txt"
