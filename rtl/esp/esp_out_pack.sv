@@ -6,7 +6,7 @@
 // Holds up to 48 bytes. A full beat leaves only when a 17th byte is there or the packet's
 // end is known (out_last is never taken back). At most one packet end is held: a packet is
 // at least 56 bytes (20-byte IPv4 header, ESP 16, trailer 4, tag 16), so while one end is
-// still in (>= 1 byte before it), the next packet's end cannot fit (15 + 32 < 56).
+// still in (>= 1 byte before it), the next packet's end cannot fit (47 < 56).
 module esp_out_pack (
     input  logic         clk,
     input  logic         rst_n,
@@ -45,7 +45,9 @@ module esp_out_pack (
   assign endp_after_out = out_fire ? endp_q - {1'b0, out_bytes} : endp_q;
   assign end_after_out = end_q && !(out_fire && out_last);
   assign acc_after_out = out_fire ? acc_q >> {out_bytes, 3'b000} : acc_q;
-  assign in_ready = len_after_out <= 6'd16;
+  // A chunk goes in whenever it fits: the slack keeps a beat ready after short chunks (a
+  // 4-byte ciphertext tail), so the output side never waits for a 17th byte in a burst.
+  assign in_ready = 7'(len_after_out) + 7'(in_nbytes) <= 7'd48;
   assign in_fire = in_valid && in_ready;
   assign in_masked = in_data & ~({256{1'b1}} << {in_nbytes, 3'b000});
 
