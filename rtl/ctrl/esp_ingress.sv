@@ -6,6 +6,11 @@
 // the stored beats (b_*) or skips the packet (d_skip). tuser is sampled on the first beat.
 // Beats past MAX_PACKET_BYTES / 16 are counted, not stored (such a packet is malformed).
 // The buffer holds at least one longest packet, so the input can never deadlock.
+// The ring is read synchronously (block RAM): the beats from the read pointer on are
+// prefetched into a 3-entry queue (the RAM's output register and two skid registers), so
+// b_data is a register and the head packet streams at one beat per cycle; d_valid waits for
+// the head beat (one extra cycle only for a one-beat packet; a skip refetches from the next
+// packet). Each packet's first beat is also kept by descriptor slot for the a_* port.
 // A look-ahead port (a_*) shows the complete packets behind the ones already taken with
 // a_next, with their first stored beat, so a consumer can prepare the next packet (SA fetch,
 // header checks) while the head packet's beats still stream out. A consumer that never
@@ -54,8 +59,9 @@ module esp_ingress #(
   // descriptor: {start pointer, dir, sa, len, nbytes, ok, end pointer}
   localparam int unsigned DW = AW + 1 + 16 + 16 + 32 + 1 + AW;
 
-  logic [132:0]  mem  [NB];                      // {nbytes, data}
+  logic [132:0]  mem  [NB];                      // {nbytes, data}: block RAM, one registered read
   logic [DW-1:0] desc [ND];
+  logic [127:0]  firsts [ND];                    // each packet's first beat, by descriptor slot
   logic [AW-1:0] wr_ptr, rd_ptr;
   logic [AW:0]   used;
   logic [DESC_LOG2:0] d_count;
@@ -98,14 +104,42 @@ module esp_ingress #(
   logic [AW-1:0] head_end;
   logic          retire;
   assign head     = desc[d_rd];
-  assign d_valid  = d_count != '0;
   logic [AW-1:0] head_start;
   assign {head_start, d_dir, d_sa, d_len, d_nbytes, d_ok, head_end} = head;
+
+  // prefetch queue, oldest first: s0, s1 (skid registers), rd_q (the RAM's output
+  // register); q_n entries hold the beats at rd_ptr, rd_ptr + 1, ... (v1 implies v0)
+  logic [132:0] rd_q, s0, s1, e0, e1, f0, f1;
+  logic         rv, v0, v1, pop, flush, issue;
+  logic [1:0]   q_n, m;
+  assign q_n   = 2'(v0) + 2'(v1) + 2'(rv);
+  assign e0    = v0 ? s0 : rd_q;
+  assign e1    = v1 ? s1 : rd_q;
+  assign d_valid  = d_count != '0 && q_n != 2'd0;
   assign b_valid  = d_valid;
-  assign b_data   = mem[rd_ptr][127:0];
-  assign b_nbytes = mem[rd_ptr][132:128];
+  assign b_data   = e0[127:0];
+  assign b_nbytes = e0[132:128];
   assign b_last   = rd_ptr + 1'b1 == head_end;
   assign retire   = d_valid && (d_skip || (b_ready && b_last));
+  assign flush = d_valid && d_skip;              // the rest of the skipped packet, and what follows
+  assign pop   = d_valid && b_ready && !d_skip;
+  // the queue after this cycle's pop
+  assign f0 = pop ? e1 : e0;
+  assign f1 = pop ? rd_q : e1;
+  assign m  = q_n - 2'(pop);
+  // fetch the next stored beat while fewer than 3 are queued (the RAM register then moves
+  // to the skid registers, which have room for everything but a full queue's third entry)
+  assign issue = !flush && q_n != 2'd3 && used > (AW+1)'(q_n);
+  always_ff @(posedge clk) if (issue) rd_q <= mem[rd_ptr + AW'(q_n)];
+  always_ff @(posedge clk) begin
+    if (!rst_n || flush) begin
+      v0 <= 1'b0; v1 <= 1'b0; rv <= 1'b0;
+    end else if (m != 2'd3) begin                // else full and not popped: all stay
+      s0 <= f0; s1 <= f1;
+      v0 <= m != 2'd0; v1 <= m[1];
+      rv <= issue;
+    end
+  end
 
   // look-ahead: a_taken descriptors from the head on are taken, not yet retired
   logic [DESC_LOG2:0]   a_taken;
@@ -115,7 +149,7 @@ module esp_ingress #(
   assign ahead   = desc[d_rd + a_taken[DESC_LOG2-1:0]];
   assign a_valid = d_count > a_taken;
   assign {a_start, a_dir, a_sa, a_len, a_nbytes, a_ok, a_end} = ahead;
-  assign a_first = mem[a_start][127:0];
+  assign a_first = firsts[d_rd + a_taken[DESC_LOG2-1:0]];
 
   logic [AW-1:0] rd_next;
   logic [AW:0]   freed;
@@ -138,6 +172,7 @@ module esp_ingress #(
       end
       if (fire) begin
         if (!in_pkt) begin
+          firsts[d_wr] <= s_axis_tdata;          // d_wr is free: s_axis_tready needs d_count < ND
           p_start     <= wr_ptr;
           p_dir       <= s_axis_tuser[esp_contract_pkg::TUSER_IN_DIR_LSB];
           p_sa        <= s_axis_tuser[esp_contract_pkg::TUSER_IN_SA_LSB +: 16];
@@ -166,5 +201,5 @@ module esp_ingress #(
   end
 
   logic unused;
-  assign unused = ^{head_start, a_dir, a_end};
+  assign unused = ^{head_start, a_start, a_dir, a_end};
 endmodule
