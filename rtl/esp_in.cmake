@@ -8,6 +8,7 @@ set(ESP_RTL_ESP_IN_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/esp_contract_pkg.sv
     ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_in_pkg.sv
     ${ESP_RTL_GCM_SOURCES}
+    ${CMAKE_CURRENT_LIST_DIR}/ctrl/esp_lim_queue.sv   # also esp_out_ctrl's (rtl/top, via this list)
     ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_in_parser.sv
     ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_in_resolve.sv
     ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_in_trailer.sv

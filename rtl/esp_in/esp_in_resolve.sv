@@ -11,8 +11,9 @@
 // Lifetime: the fetch must see the SA as the model would after every earlier packet. An OK
 // packet of an SA with a hard limit may disable it with its counter record (pd_*, at the
 // output), so a later packet of that SA waits in the fetch stage until that record left
-// (pd_done) plus the 2 cycles esp_ctrl needs to disable the SA. Up to LIM_SLOTS such
-// packets are tracked (more: every fetch waits); SAs without hard limits never wait.
+// (pd_done) plus the 2 cycles esp_ctrl needs to disable the SA (esp_lim_queue). Up to
+// LIM_SLOTS such packets are tracked (more: every fetch waits); SAs without hard limits
+// never wait.
 module esp_in_resolve (
     input  logic                   clk,
     input  logic                   rst_n,
@@ -82,20 +83,12 @@ module esp_in_resolve (
   assign l_to_f = l_st == E_FULL && (f_st == E_EMPTY || (f_st == E_FULL && f_to_r));
 
   // ---------------------------------------------------------------- fetch stage
-  // Packets leave the fetch stage in the order of their records: packet number n (f_num at
-  // its leaving) has given its record once pd_seen passed n.
-  logic [15:0] f_num, pd_num, pd_seen, pd_num_d1;
+  // Packets leave the fetch stage in the order of their records (every packet gets one).
   logic f_lim;                                   // the fetched SA has a hard limit
-  logic [LIM_SLOTS-1:0] lim_v;
-  logic [15:0] lim_h[LIM_SLOTS], lim_end[LIM_SLOTS];
-  logic [$clog2(LIM_SLOTS)-1:0] lim_wr, lim_rd;
-  logic hazard, lim_push, lim_retire;
-  always_comb begin
-    hazard = &lim_v;
-    for (int i = 0; i < int'(LIM_SLOTS); i++) if (lim_v[i] && lim_h[i] == f_q.handle) hazard = 1'b1;
-  end
-  assign lim_push = f_to_r && f_q.code == esp_contract_pkg::DROP_OK && f_lim;
-  assign lim_retire = lim_v[lim_rd] && !pd_seen[15] && pd_seen != '0;  // its record is 2+ cycles old
+  logic hazard;
+  esp_lim_queue #(.SLOTS(LIM_SLOTS)) u_lim (
+      .clk, .rst_n, .leave(f_to_r), .push(f_q.code == esp_contract_pkg::DROP_OK && f_lim),
+      .push_handle(f_q.handle), .record(pd_done), .fetch_handle(f_q.handle), .hazard);
   assign sf_valid = f_st == E_REQ && !hazard;
   assign sf_handle = f_q.handle;
   assign sf_dir = 1'b1;
@@ -183,37 +176,6 @@ module esp_in_resolve (
     end else if (r_st == E_WAIT && rc_done) begin
       r_q.seq <= rc_seq;
       if (!rc_ok) r_q.code <= esp_contract_pkg::DROP_REPLAY;
-    end
-  end
-
-  // pd_seen: records seen 2 cycles ago minus the oldest tracked packet's number + 1
-  assign pd_seen = pd_num_d1 - lim_end[lim_rd];
-  always_ff @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      f_num <= '0;
-      pd_num <= '0;
-      pd_num_d1 <= '0;
-      lim_v <= '0;
-      lim_wr <= '0;
-      lim_rd <= '0;
-    end else begin
-      if (f_to_r) f_num <= f_num + 16'd1;
-      pd_num <= pd_num + 16'(pd_done);
-      pd_num_d1 <= pd_num;
-      if (lim_push) begin
-        lim_v[lim_wr] <= 1'b1;
-        lim_wr <= lim_wr + 1'b1;
-      end
-      if (lim_retire) begin
-        lim_v[lim_rd] <= 1'b0;
-        lim_rd <= lim_rd + 1'b1;
-      end
-    end
-  end
-  always_ff @(posedge clk) begin
-    if (lim_push) begin
-      lim_h[lim_wr] <= f_q.handle;
-      lim_end[lim_wr] <= f_num;
     end
   end
 endmodule

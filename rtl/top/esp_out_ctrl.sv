@@ -10,7 +10,7 @@
 // Lifetime: a packet's fetch must see the SA as the model would after every earlier packet,
 // so it waits while an earlier OK packet of the same SA with a hard limit has not yet given
 // its counter record (pd_pop, the top's outbound record) plus the 2 cycles esp_ctrl needs to
-// disable the SA. SAs without hard limits never wait.
+// disable the SA (esp_lim_queue). SAs without hard limits never wait.
 // Sequence numbers: the model takes one only for a packet well-formed under the SA's mode
 // (transport: the SA's family, no fragment, no IPv6 0/43/44 header). The mode is the
 // snapshot's, which only the SA table sees at the fetch: sf_alloc says the packet is
@@ -75,7 +75,6 @@ module esp_out_ctrl #(
   input  logic         pd_pop               // the result queue's head left (its pd_* record)
 );
   localparam logic [3:0] DROP_OK = esp_contract_pkg::DROP_OK;
-  localparam int unsigned RW = $clog2(RQ_DEPTH);
 
   function automatic logic [31:0] word(input logic [31*32-1:0] cfg, input int unsigned i);
     word = cfg[32 * i +: 32];
@@ -105,20 +104,10 @@ module esp_out_ctrl #(
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
-  // In-flight OK packets of hard-limited SAs: one slot per result queue entry (same order),
-  // plus the last two records that left (esp_ctrl disables the SA 2 cycles after pd_*).
-  logic [RQ_DEPTH-1:0] lim_v;
-  logic [15:0] lim_h[RQ_DEPTH];
-  logic [RW-1:0] lim_wr, lim_rd;
-  logic [1:0] gone_v;
-  logic [15:0] gone_h[2];
+  // In-flight OK packets of hard-limited SAs (esp_lim_queue): every fetch leaves a record
+  // in the result queue, in order. Slots for the whole queue and the two records after it
+  // (esp_ctrl disables the SA 2 cycles after pd_*), so the tracker is never full.
   logic hazard;
-  always_comb begin
-    hazard = 1'b0;
-    for (int i = 0; i < int'(RQ_DEPTH); i++) if (lim_v[i] && lim_h[i] == a_sa) hazard = 1'b1;
-    for (int i = 0; i < 2; i++) if (gone_v[i] && gone_h[i] == a_sa) hazard = 1'b1;
-  end
-
   logic f_busy;                 // a fetch is outstanding
   logic [15:0] f_sa, f_len, f_nbytes;
   logic [127:0] f_first;
@@ -151,6 +140,9 @@ module esp_out_ctrl #(
   logic [15:0] rec_sa;
   assign rec_sa = sf_result == esp_contract_pkg::DROP_NO_SA ? 16'hffff : f_sa;
   assign r_push = f_busy && sf_done;
+  esp_lim_queue #(.SLOTS(2 * RQ_DEPTH)) u_lim (
+      .clk, .rst_n, .leave(r_push), .push(code == DROP_OK && hard_limited), .push_handle(f_sa),
+      .record(pd_pop), .fetch_handle(a_sa), .hazard);
   assign a_next = r_push;
   assign r_data = {code != DROP_OK, code, rec_sa, sf_gen, f_nbytes, code == DROP_OK ? f_len : 16'd0};
 
@@ -178,22 +170,9 @@ module esp_out_ctrl #(
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       f_busy <= 1'b0;
-      lim_v <= '0;
-      lim_wr <= '0;
-      lim_rd <= '0;
-      gone_v <= '0;
     end else begin
       if (sf_valid) f_busy <= 1'b1;
       else if (sf_done) f_busy <= 1'b0;
-      if (r_push) begin
-        lim_v[lim_wr] <= code == DROP_OK && hard_limited;
-        lim_wr <= lim_wr + 1'b1;
-      end
-      gone_v <= {gone_v[0], pd_pop && lim_v[lim_rd]};
-      if (pd_pop) begin
-        lim_v[lim_rd] <= 1'b0;
-        lim_rd <= lim_rd + 1'b1;
-      end
     end
   end
 
@@ -205,9 +184,6 @@ module esp_out_ctrl #(
       f_first <= a_first;
       f_ok <= a_ok;
     end
-    if (r_push) lim_h[lim_wr] <= f_sa;
-    gone_h[0] <= lim_h[lim_rd];
-    gone_h[1] <= gone_h[0];
   end
 
   // ------------------------------------------------------------ feed stage
