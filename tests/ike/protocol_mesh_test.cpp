@@ -264,3 +264,23 @@ TEST_CASE("ike-protocol: mesh Child SAs rekey under their dynamic names, IKE SA 
     CHECK(hub_sa->dynamic_children.size() == 4);
     CHECK(p.b->sas().size() == 1);
 }
+
+TEST_CASE("ike-protocol: at most 64 dynamic phase2s per IKE SA", "[ike-protocol][mesh]") {
+    PeerCfg pa = client_cfg();
+    pa.children[0].local_ts.clear();
+    pa.children[0].remote_ts.clear();
+    for (int i = 1; i <= 9; ++i) { // 9 x 9 = 81 subnet pairs
+        pa.children[0].local_ts.push_back(*parse_ts("10.1." + std::to_string(i) + ".0/24"));
+        pa.children[0].remote_ts.push_back(*parse_ts("10.2." + std::to_string(i) + ".0/24"));
+    }
+    Pair p(pa, hub_cfg(MeshSelector::subnet));
+    p.a->initiate("client-p2", p.now);
+    p.run(Millis(20000));
+    const IkeSa* hub_sa = Pair::ike(*p.b);
+    REQUIRE(hub_sa);
+    CHECK(hub_sa->dynamic_children.size() == 64);
+    CHECK(installed(*p.b).size() == 64);
+    CHECK(installed(*p.a).size() == 64);
+    CHECK(hub_child(*p.b, "hub_63"));
+    CHECK_FALSE(hub_sa->child_up("hub_64"));
+}

@@ -129,7 +129,8 @@ public:
     // and `remote`: the dynamic phase2 of each (local, remote) pair is made
     // if new; the one returned (first pair not up) answers the peer, the
     // others not up are queued as CREATE_CHILD_SA with auto-negotiate.
-    ChildCfg mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<Ts>& local, const std::vector<Ts>& remote);
+    // nullopt: no room for another dynamic phase2 on this IKE SA.
+    std::optional<ChildCfg> mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<Ts>& local, const std::vector<Ts>& remote);
     IdPl own_id(const IkeSa& sa) const;
     bool peer_id_ok(const IkeSa& sa, const IdPl& id) const;
     void float_to_natt(IkeSa& sa);

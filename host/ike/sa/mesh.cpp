@@ -12,6 +12,11 @@
 #include "tasks.hpp"
 
 namespace ike::sa {
+namespace {
+// Dynamic phase2s one IKE SA may hold: a peer offering many selectors each
+// way must not make the hub negotiate their product without bound.
+constexpr size_t max_dynamic_per_sa = 64;
+} // namespace
 
 bool Engine::mesh_template(const IkeSa& sa, const ChildCfg& c) {
     if (!sa.cfg->dynamic || sa.cfg->mesh != MeshSelector::subnet) return false;
@@ -20,7 +25,7 @@ bool Engine::mesh_template(const IkeSa& sa, const ChildCfg& c) {
                        [&](const ChildCfg& t) { return t.name == c.name; });
 }
 
-ChildCfg Engine::mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<Ts>& local,
+std::optional<ChildCfg> Engine::mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<Ts>& local,
                              const std::vector<Ts>& remote) {
     // Numbers in use by this template's dynamic phase2s, over every IKE SA,
     // so that TEMPLATE_N names one tunnel in tunnel list.
@@ -29,6 +34,7 @@ ChildCfg Engine::mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<
         for (const auto& d : other->dynamic_children)
             if (d.template_name == tmpl.name) used.insert(d.index);
     std::vector<std::string> pairs; // names in (local, remote) order
+    size_t left_out = 0;
     for (const auto& l : local)
         for (const auto& r : remote) {
             auto same = std::find_if(sa.dynamic_children.begin(), sa.dynamic_children.end(), [&](const DynamicChild& d) {
@@ -37,6 +43,10 @@ ChildCfg Engine::mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<
             });
             if (same != sa.dynamic_children.end()) {
                 pairs.push_back(same->cfg.name);
+                continue;
+            }
+            if (sa.dynamic_children.size() >= max_dynamic_per_sa) {
+                ++left_out;
                 continue;
             }
             unsigned n = 0;
@@ -54,6 +64,10 @@ ChildCfg Engine::mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<
             pairs.push_back(d.cfg.name);
             sa.dynamic_children.push_back(std::move(d));
         }
+    if (left_out)
+        IKE_LOG(warn) << sa.label() << " " << tmpl.name << ": " << left_out << " subnet pair(s) left out, at most "
+                      << max_dynamic_per_sa << " dynamic phase2s per IKE SA";
+    if (pairs.empty()) return std::nullopt;
     // The peer gets the first pair that is not up (all up: the first).
     auto answer = std::find_if(pairs.begin(), pairs.end(), [&](const std::string& n) { return !sa.child_up(n); });
     if (answer == pairs.end()) answer = pairs.begin();

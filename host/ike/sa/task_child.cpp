@@ -82,7 +82,9 @@ std::optional<ChildSa> respond_child(Engine& e, IkeSa& sa, const Payloads& req, 
         if (transport != c.transport) continue; // mode must match the policy
         if (only.empty() && Engine::mesh_template(sa, c)) {
             // mesh-selector-type subnet: one subnet pair, a dynamic phase2 of its own.
-            c = e.mesh_expand(sa, c, local, remote);
+            auto dynamic = e.mesh_expand(sa, c, local, remote);
+            if (!dynamic) continue;
+            c = std::move(*dynamic);
             local = c.local_ts;
             remote = c.remote_ts;
         }
