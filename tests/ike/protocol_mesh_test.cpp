@@ -7,6 +7,8 @@
 #include <set>
 
 #include "card_pair.hpp"
+#include "config/parser.hpp"
+#include "config_adapter.hpp"
 #include "control_handler.hpp"
 #include "sa/tasks.hpp"
 
@@ -283,4 +285,29 @@ TEST_CASE("ike-protocol: at most 64 dynamic phase2s per IKE SA", "[ike-protocol]
     CHECK(installed(*p.a).size() == 64);
     CHECK(hub_child(*p.b, "hub_63"));
     CHECK_FALSE(hub_sa->child_up("hub_64"));
+}
+
+TEST_CASE("ike-protocol: iked's config adapter passes mesh-selector-type on", "[ike-protocol][mesh]") {
+    auto conf = [](const std::string& mesh) {
+        return "config vpn ipsec phase1-interface\n    edit \"hub\"\n        set interface \"port1\"\n"
+               "        set type dynamic\n        set psksecret \"s3cret-psk\"\n        set proposal aes128gcm-prfsha256\n"
+               "        set mesh-selector-type " +
+               mesh + "\n    next\nend\nconfig vpn ipsec phase2-interface\n    edit \"hub-p2\"\n"
+               "        set phase1name \"hub\"\n    next\nend\n";
+    };
+    for (auto [word, want] : {std::pair{"subnet", MeshSelector::subnet}, std::pair{"disable", MeshSelector::disable},
+                              std::pair{"host", MeshSelector::host}}) {
+        INFO(word);
+        auto r = ike::config::parse_config(conf(word), "hub.conf");
+        for (const auto& d : r.diagnostics) UNSCOPED_INFO(d.to_string());
+        REQUIRE(r.ok());
+        std::vector<std::string> notes;
+        GatewayConfig g = iked::to_gateway_config(r.config, notes);
+        REQUIRE(g.peers.size() == 1);
+        CHECK(g.peers[0].dynamic);
+        CHECK(g.peers[0].mesh == want);
+        bool noted = std::any_of(notes.begin(), notes.end(),
+                                 [](const std::string& n) { return n.find("mesh-selector-type host") != n.npos; });
+        CHECK(noted == (want == MeshSelector::host));
+    }
 }
