@@ -36,7 +36,7 @@ endif()
 set(esp_synth_list_file ${CMAKE_CURRENT_BINARY_DIR}/synth-sources.txt)
 file(WRITE ${esp_synth_list_file} "${esp_synth_text}")
 set(ESP_SYNTH_TOPS "" CACHE STRING "tops for synth_estimate (empty: every major module)")
-set(ESP_SYNTH_TIMEOUT 1200 CACHE STRING "seconds allowed per yosys run of synth_estimate")
+set(ESP_SYNTH_TIMEOUT 3600 CACHE STRING "seconds allowed per yosys run of synth_estimate")
 add_custom_target(synth_estimate
   COMMAND ${CMAKE_COMMAND} -E env ESP_SYNTH_SOURCES=${esp_synth_list_file}
           ESP_SYNTH_TIMEOUT=${ESP_SYNTH_TIMEOUT}

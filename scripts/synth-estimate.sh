@@ -6,56 +6,60 @@
 #   Resources: synth_xilinx -family xcup -noiopad, hierarchy kept (each distinct module is
 #              mapped once and counted once per instance by `stat -top`; flattening the
 #              14-stage AES pipeline made one ABC run of ~130 K gates that did not finish).
-#   Levels:    synth -flatten -noabc; abc -lut 6; ltp -noff (deepest path in 6-LUT levels between
-#              registers/ports; ltp after synth_xilinx would count FDRE as logic). Only for
-#              the tops marked with levels below: the flattened big tops are too slow.
-#
+#   Levels:    the deepest path between registers/ports in 6-input LUT levels, by `ltp -noff`
+#              on the flattened top after a generic `abc -lut 6` (ltp after synth_xilinx
+#              would count FDRE as logic). Two flows:
+#                stage  (AES round, key expansion, GHASH): synth -flatten -noabc; abc -lut 6;
+#                composite (everything else): the crypto cores named in the catalog are
+#                  black boxes (their stages are measured alone; ABC did not finish on the
+#                  flattened 14-round pipeline), memories stay memory cells (mapping them to
+#                  gates would blow up), each counted as one level and not cut (so a path
+#                  through a registered block-RAM read is over-counted), adders built from
+#                  LUTs (no carry chains: arithmetic paths are over-counted; on the device
+#                  they take CARRY8). Upper bounds, then, not a timing sign-off.
+
 # Source lists come from rtl/*.cmake (ESP_SYNTH_SOURCES=<file> from the `synth_estimate`
 # target, else `cmake -P rtl/synth.cmake`), so they never drift from the Verilator builds.
 #
 # Usage: scripts/synth-estimate.sh [out_dir] [top ...]
-#   default out_dir: ../build-rtl-synth beside the checkout; default tops: all below
-#   but esp_sa_table and esp_ctrl.
-#   ESP_SYNTH_TIMEOUT: seconds per yosys run (default 1200); ESP_SYNTH_LEVELS=0 skips ltp.
+#   default out_dir: ../build-rtl-synth beside the checkout; default tops: all below.
+#   ESP_SYNTH_TIMEOUT: seconds per yosys run (default 3600: esp_ctrl and esp_engine_top need
+#   ~2700-4000 on a loaded 2-core machine); ESP_SYNTH_LEVELS=0 skips ltp.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/../build-rtl-synth}
 shift || true
-limit=${ESP_SYNTH_TIMEOUT:-1200}
+limit=${ESP_SYNTH_TIMEOUT:-3600}
 want_levels=${ESP_SYNTH_LEVELS:-1}
 
-# top : source list : levels (1: also the flattened LUT-level count) : files left out
-# (regex). yosys 0.23 cannot read esp_in_trailer.sv (a local struct with a package struct
-# member) nor esp_decap.sv ($bits of a type), so esp_decap and esp_engine_top fail to parse
-# and the summary adds their sum of parts; the esp_in stages that parse are listed alone.
-# esp_sa_table and esp_ctrl do not finish: esp_sa_hash's one 8192 x 172-bit memory with 16
-# read ports maps to flip-flops (see docs/rtl-synth.md), so they run only when named.
+# top : source list : levels (stage: stage flow; a list of modules: composite flow with
+# those as black boxes, "-" for none; empty: no levels run) : files left out (regex)
 catalog="
-aes_round:ESP_RTL_AES_SOURCES:1:
-aes_key_expand:ESP_RTL_AES_SOURCES:1:
-aes_enc_pipeline:ESP_RTL_AES_SOURCES:0:
-gf128_mul:ESP_RTL_GHASH_SOURCES:0:
-ghash_accum:ESP_RTL_GHASH_SOURCES:1:
-gcm_core:ESP_RTL_GCM_SOURCES:0:
-esp_encap:ESP_RTL_ESP_SOURCES:0:
-esp_in_parser:ESP_RTL_ESP_IN_SOURCES:0:esp_in_trailer|esp_decap
-esp_in_resolve:ESP_RTL_ESP_IN_SOURCES:0:esp_in_trailer|esp_decap
-esp_in_emit:ESP_RTL_ESP_IN_SOURCES:0:esp_in_trailer|esp_decap
-esp_decap:ESP_RTL_ESP_IN_SOURCES:0:
-esp_replay_window:ESP_RTL_REPLAY_SOURCES:0:
-esp_counters:ESP_RTL_CTRL_SOURCES:0:
-esp_event_queue:ESP_RTL_CTRL_SOURCES:0:
-esp_csr:ESP_RTL_CTRL_SOURCES:0:
-esp_sa_table:ESP_RTL_CTRL_SOURCES:0:
-esp_ctrl:ESP_RTL_CTRL_SOURCES:0:
-esp_ingress:ESP_RTL_TOP_SOURCES:0:esp_in_trailer|esp_decap|esp_engine_top
-esp_out_ctrl:ESP_RTL_TOP_SOURCES:0:esp_in_trailer|esp_decap|esp_engine_top
-esp_engine_top:ESP_RTL_TOP_SOURCES:0:
+aes_round:ESP_RTL_AES_SOURCES:stage:
+aes_key_expand:ESP_RTL_AES_SOURCES:stage:
+aes_enc_pipeline:ESP_RTL_AES_SOURCES::
+gf128_mul:ESP_RTL_GHASH_SOURCES::
+ghash_accum:ESP_RTL_GHASH_SOURCES:stage:
+gcm_core:ESP_RTL_GCM_SOURCES:aes_enc_pipeline ghash_accum:
+esp_encap:ESP_RTL_ESP_SOURCES:gcm_core:
+esp_in_parser:ESP_RTL_ESP_IN_SOURCES:-:
+esp_in_resolve:ESP_RTL_ESP_IN_SOURCES:-:
+esp_in_emit:ESP_RTL_ESP_IN_SOURCES:-:
+esp_decap:ESP_RTL_ESP_IN_SOURCES:gcm_core:
+esp_replay_window:ESP_RTL_REPLAY_SOURCES:-:
+esp_counters:ESP_RTL_CTRL_SOURCES:-:
+esp_event_queue:ESP_RTL_CTRL_SOURCES:-:
+esp_csr:ESP_RTL_CTRL_SOURCES:-:
+esp_sa_table:ESP_RTL_CTRL_SOURCES:-:
+esp_ctrl:ESP_RTL_CTRL_SOURCES:-:
+esp_ingress:ESP_RTL_TOP_SOURCES:-:
+esp_out_ctrl:ESP_RTL_TOP_SOURCES:-:
+esp_engine_top:ESP_RTL_TOP_SOURCES:gcm_core:
 "
 tops=("$@")
 if [ ${#tops[@]} -eq 0 ]; then
-  read -r -a tops <<<"$(echo "$catalog" | cut -d: -f1 | grep -Evx 'esp_sa_table|esp_ctrl' | tr '\n' ' ')"
+  read -r -a tops <<<"$(echo "$catalog" | cut -d: -f1 | tr '\n' ' ')"
 fi
 
 command -v yosys >/dev/null || { echo "yosys not found (apt-get install yosys)" >&2; exit 1; }
@@ -78,17 +82,11 @@ sources() {
   done
 }
 
-# yosys 0.23 rejects a type cast to int (int'(X), fine in Verilator); the copies get a size
-# cast 32'(X) instead, same value for the loop bounds it is used in. Each rewrite is listed
-# so it stays visible; the RTL owners can drop the fixup by writing 32'(X) themselves.
+# yosys reads copies under $out/src (the source tree stays untouched by a run).
 rm -rf "$out/src"
 for f in $(cut -d= -f2- "$lists" | tr ';' '\n' | grep '\.sv$' | sort -u); do
   mkdir -p "$(dirname "$out/src$f")"
-  sed -E "s/\bint'\(/32'(/g" "$f" >"$out/src$f"
-  if ! cmp -s "$f" "$out/src$f"; then
-    echo "fixup for yosys 0.23 (int'( -> 32'( ):" >&2
-    grep -n "\bint'(" "$f" | sed "s|^|  $f:|" >&2
-  fi
+  cp "$f" "$out/src$f"
 done
 
 # stats <log>: the last statistics block of a log (the hierarchy total when the top has
@@ -157,29 +155,41 @@ for top in "${tops[@]}"; do
   fi
 
   levels=-; levels_s=-
-  if [ "$want_levels" = 1 ] && [ "$(echo "$entry" | cut -d: -f3)" = 1 ]; then
+  how=$(echo "$entry" | cut -d: -f3)
+  if [ "$want_levels" = 1 ] && [ -n "$how" ]; then
+    if [ "$how" = stage ]; then
+      flow="synth -flatten -noabc -top $top"
+    else
+      boxes=""; [ "$how" != - ] && boxes="blackbox $how;"
+      flow="$boxes synth -flatten -run begin:fine -top $top; opt -fast -full; techmap; opt -fast"
+    fi
     start=$(date +%s)
     rc=0
     timeout "$limit" yosys -q -l "$out/$top.ltp.log" -p "read_verilog -sv $files;
-        synth -flatten -noabc -top $top; abc -lut 6; ltp -noff" >/dev/null 2>&1 || rc=$?
+        $flow; abc -lut 6; opt_clean; ltp -noff" >/dev/null 2>&1 || rc=$?
     levels_s=$(( $(date +%s) - start ))
     if [ $rc -eq 0 ]; then
       levels=$(grep -o 'Longest topological path in [^ ]* (length=[0-9]*)' "$out/$top.ltp.log" |
                tail -n 1 | grep -o '[0-9]*)$' | tr -d ')')
+      # Where the path starts and ends (first and last named nets of ltp's listing).
+      ends=$(awk '/^Longest topological path in/ { p = 1; n = 0; next }
+                  p && /^ *[0-9]+: \\/ { if (!first) first = $2; last = $2 }
+                  p && /^ *ff: / { last = $2 }
+                  END { print first " -> " last }' "$out/$top.ltp.log")
+      echo "  levels: $levels ($ends, ${levels_s} s)"
     else
       levels="timeout/fail ($rc)"
+      echo "  levels: $levels (${levels_s} s)"
     fi
-    echo "  levels: $levels (${levels_s} s)"
   fi
   echo "| $top | $lut | $lutmem | $muxf | $ff | $b36 (+$b18) | $dsp | $carry | $levels | $synth_s | $levels_s |" >>"$summary"
 done
 
-# The whole engine when yosys cannot take esp_engine_top: the sum of the parts that did
-# synthesize in this run (esp_decap as its stages that parse plus its gcm_core; esp_ctrl,
-# or its submodules when it did not finish), with the parts that are missing named. Never
-# in the sum: esp_in_trailer, the FIFOs between the esp_decap stages, the top's two FIFOs.
+# The whole engine when esp_engine_top was not run or timed out: the sum of the parts that
+# did synthesize in this run (esp_ctrl, or its submodules when it did not finish), with the
+# parts that are missing named. Never in the sum: the top's own glue and two FIFOs.
 if [ -z "${got[esp_engine_top]:-}" ]; then
-  parts="esp_encap esp_in_parser esp_in_resolve esp_in_emit gcm_core esp_ingress esp_out_ctrl"
+  parts="esp_encap esp_decap esp_ingress esp_out_ctrl"
   if [ -n "${got[esp_ctrl]:-}" ]; then
     parts="$parts esp_ctrl"
   else
@@ -194,7 +204,7 @@ if [ -z "${got[esp_engine_top]:-}" ]; then
           awk '{ for (i = 1; i <= NF; i++) t[i] += $i } END { print t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8] }')
     read -r lut lutmem muxf ff b36 b18 dsp carry <<<"$sum"
     echo "| engine, sum of parts* | $lut | $lutmem | $muxf | $ff | $b36 (+$b18) | $dsp | $carry | - | - | - |" >>"$summary"
-    echo "*: sum of$have; missing:${missing:- none}; never included: esp_in_trailer, FIFOs of esp_decap and of the top" >>"$summary"
+    echo "*: sum of$have; missing:${missing:- none}; never included: the glue and FIFOs of esp_engine_top" >>"$summary"
   fi
 fi
 
