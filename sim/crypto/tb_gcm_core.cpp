@@ -6,8 +6,6 @@
 //  - Wycheproof aes_gcm_test.json, 96-bit IV, 128/256-bit keys: valid cases must give the
 //    vector's ciphertext/plaintext and tag, invalid ones a tag that differs;
 //  - back-to-back ESP-sized and jumbo packets without bubbles: measured beats per cycle.
-// property_tree's JSON parser includes the old boost/bind.hpp, which prints a deprecation note.
-#define BOOST_BIND_GLOBAL_PLACEHOLDERS
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <cstdio>
