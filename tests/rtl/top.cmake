@@ -5,6 +5,17 @@ if(NOT ESP_WITH_RTL OR NOT DEFINED ESP_RTL_TOP_SOURCES)
 endif()
 add_test(NAME rtl_top_lint COMMAND verilator --lint-only -Wall ${ESP_RTL_TOP_SOURCES} --top-module esp_engine_top)
 set_tests_properties(rtl_top_lint PROPERTIES LABELS rtl)
+# The whole accelerator must stay readable by yosys 0.23, or the synthesis estimate
+# (scripts/synth-estimate.sh, docs/rtl-synth.md) breaks: parse and elaborate, ~20 s.
+find_program(ESP_YOSYS yosys)
+if(ESP_YOSYS)
+  set(esp_top_sv ${ESP_RTL_TOP_SOURCES})
+  list(FILTER esp_top_sv INCLUDE REGEX "\\.sv$")
+  string(JOIN " " esp_top_sv ${esp_top_sv})
+  add_test(NAME rtl_top_yosys_elaborate
+           COMMAND ${ESP_YOSYS} -q -p "read_verilog -sv ${esp_top_sv}; hierarchy -check -top esp_engine_top")
+  set_tests_properties(rtl_top_yosys_elaborate PROPERTIES LABELS rtl)
+endif()
 if(TARGET esp_engine_top_model AND TARGET esp_hls_model AND TARGET esp_test_reference)
   add_executable(tb_engine_top ${CMAKE_SOURCE_DIR}/sim/top/tb_engine_top.cpp
                 ${CMAKE_SOURCE_DIR}/host/espsim/both_engine.cpp)  # espsim's comparison engine
