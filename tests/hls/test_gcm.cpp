@@ -78,7 +78,7 @@ TEST_CASE("hls: GCM Wycheproof 96-bit IV, AES-128/256", "[hls][gcm][wycheproof]"
   }
   std::cout << "hls: Wycheproof AES-GCM (96-bit IV, 128/256-bit keys): " << valid << " valid and "
             << invalid << " invalid cases passed\n";
-  // The snapshot in shared/vectors holds 79 valid and 54 invalid such cases.
+  // The snapshot in tests/vectors holds 79 valid and 54 invalid such cases.
   REQUIRE(valid == 79);
   REQUIRE(invalid == 54);
 }

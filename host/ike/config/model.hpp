@@ -3,8 +3,8 @@
 //   config vpn ipsec phase2-interface   -> Phase2 (one Child SA / tunnel each)
 //   config firewall address / address6  -> FirewallAddress (for name/name6 selectors)
 //   config system iked                  -> product settings (control socket)
-// Every default below is the "default here" column of
-// shared/reference/fortios-cli.md; product decisions are marked PRODUCT.
+// Every default below is FortiOS's own (its CLI reference for these tables);
+// product decisions are marked PRODUCT.
 // A Config returned by parse_config() without errors is fully checked
 // (references resolve, ranges hold, traffic selectors are filled in).
 #pragma once
