@@ -3,18 +3,19 @@
 # with the same IKE/ESP proposals and DH group, PSK, one AES-GCM Child SA
 # each, in one run. Both pairs talk over a veth between two namespaces.
 #
-# usage: ike_rate.sh BUILD_DIR SHARED_DIR [COUNT] [PARALLEL] [GROUPS...]
+# usage: ike_rate.sh BUILD_DIR [COUNT] [PARALLEL] [GROUPS...]
 #   BUILD_DIR holds iked/iked (or host/iked/iked) and ike_rate; needs root.
 set -euo pipefail
-BUILD=$1 SHARED=$2 COUNT=${3:-200} PAR=${4:-8}
-shift $(( $# < 4 ? $# : 4 ))
+BUILD=$1 COUNT=${2:-200} PAR=${3:-8}
+shift $(( $# < 3 ? $# : 3 ))
 GROUPS_LIST=${*:-ecp256 modp2048}
-S=$SHARED/interop/strongswan-peer.sh
+HERE=$(cd "$(dirname "$0")" && pwd)
+S=$HERE/../../tests/interop/strongswan_peer.sh
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
 find_bin() { for p in "$@"; do [ -x "$p" ] && { echo "$p"; return; }; done; echo "missing: $1" >&2; exit 1; }
 IKED=$(find_bin "$BUILD/host/iked/iked" "$BUILD/iked/iked")
 RATE=$(find_bin "$BUILD/bench/ike/ike_rate" "$BUILD/ike_rate")
-. "$(cd "$(dirname "$0")" && pwd)/../../tests/interop/netns_lock.sh"
+. "$HERE/../../tests/interop/netns_lock.sh"
 interop_lock
 WORK=$(mktemp -d /tmp/ike-rate.XXXXXX)
 NA=ikrate-a NB=ikrate-b IKED_PID=
@@ -79,7 +80,7 @@ charon_pair() { # $1 group name -> prints the rate
 	"$S" start --name rate-a --ns sspeer-rate-a --peer-ns none --local 10.99.0.1 --remote 10.99.0.2 \
 		--local-ts 10.98.1.0/24 --remote-ts 10.98.2.0/24 --loglevel quiet --unique never \
 		--charon-extra "reuse_ikesa = no" --ike-proposal "$prop" --esp-proposal aes128gcm16 >/dev/null
-	python3 "$SHARED/interop/vici_rate.py" /tmp/strongswan-peer/rate-a/charon.vici "$COUNT" "$PAR" child \
+	python3 "$HERE/vici_rate.py" /tmp/strongswan-peer/rate-a/charon.vici "$COUNT" "$PAR" child \
 		| tee "$WORK/charon-$1.out" >&2
 	"$S" stop --name rate-a >/dev/null; "$S" stop --name rate-b >/dev/null
 	sed -n 's/.*rate=\([0-9.]*\) IKE_SA\/s.*/\1/p' "$WORK/charon-$1.out"

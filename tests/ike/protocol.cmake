@@ -19,6 +19,12 @@ if(TARGET iked AND TARGET ikectl AND "bench" IN_LIST ESP_COMPONENTS)
   set_tests_properties(ike-protocol-iked-localhost PROPERTIES LABELS ike TIMEOUT 120)
 endif()
 
+# The strongSwan peer itself: charon against charon, keys compared, traffic through the TUNs.
+add_test(NAME interop-strongswan-peer-selftest
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/peer_selftest.sh)
+set_tests_properties(interop-strongswan-peer-selftest PROPERTIES LABELS interop SKIP_RETURN_CODE 77
+                     RUN_SERIAL TRUE TIMEOUT 120)
+
 # strongSwan interop: one ctest per case (see tests/interop/iked_strongswan.sh).
 if(TARGET iked)
   foreach(case gcm128-init gcm128-resp gcm256-init gcm256-resp chacha-init chacha-resp cbc-init cbc-resp
@@ -26,7 +32,7 @@ if(TARGET iked)
                ipv6-init ipv6-resp delete-by-peer delete-by-iked offload-model ike-rekey-resp mesh-subnet)
     add_test(NAME ike-protocol-interop-${case}
              COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/iked_strongswan.sh $<TARGET_FILE:iked>
-                     ${ESP_SHARED_DIR} ${case} $<$<TARGET_EXISTS:ikectl>:$<TARGET_FILE:ikectl>>)
+                     ${case} $<$<TARGET_EXISTS:ikectl>:$<TARGET_FILE:ikectl>>)
     # Namespaces and charon instances are named per case, but the veth
     # addresses are the same: run them one at a time.
     set_tests_properties(ike-protocol-interop-${case} PROPERTIES LABELS interop SKIP_RETURN_CODE 77
@@ -35,7 +41,7 @@ if(TARGET iked)
   # iked rekeys the IKE SA itself: the shortest phase1 keylife is 120 s.
   add_test(NAME ike-protocol-interop-ike-rekey-init
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/iked_strongswan.sh $<TARGET_FILE:iked>
-                   ${ESP_SHARED_DIR} ike-rekey-init $<$<TARGET_EXISTS:ikectl>:$<TARGET_FILE:ikectl>>)
+                   ike-rekey-init $<$<TARGET_EXISTS:ikectl>:$<TARGET_FILE:ikectl>>)
   set_tests_properties(ike-protocol-interop-ike-rekey-init PROPERTIES LABELS "interop;slow" SKIP_RETURN_CODE 77
                        RUN_SERIAL TRUE TIMEOUT 240)
 endif()

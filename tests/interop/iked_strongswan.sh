@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Interop of iked with strongSwan's charon (shared/interop/strongswan-peer.sh):
+# Interop of iked with strongSwan's charon (strongswan_peer.sh beside this file):
 # one case per run. iked runs in the "dut" namespace at 10.99.0.1, charon at
 # 10.99.0.2. Checks: IKE and Child SAs up on both sides, SPIs and keys that
 # iked exported equal the ones charon logged, deletes seen on both sides.
 #
-# usage: iked_strongswan.sh IKED_BINARY SHARED_DIR CASE [IKECTL_BINARY]
+# usage: iked_strongswan.sh IKED_BINARY CASE [IKECTL_BINARY]
 # cases: see case_setup below. Exit 77 (skip) when not root / no charon.
 set -euo pipefail
-IKED=$1 SHARED=$2 CASE=$3 IKECTL=${4:-}
+IKED=$1 CASE=$2 IKECTL=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
-S=$SHARED/interop/strongswan-peer.sh
+S=$HERE/strongswan_peer.sh
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
