@@ -25,8 +25,99 @@ def mask(width):
     return (1 << width) - 1
 
 
+# Word-structured records: (table, C word-index prefix, window size parameter).
+RECORDS = (("sa_entry", "ESP_SA_W", "SA_DATA_WORDS"), ("sa_readback", "ESP_SA_R", "SA_READ_WORDS"),
+           ("policy_entry", "ESP_POL_W", "POLICY_DATA_WORDS"), ("policy_readback", "ESP_POL_R", "POLICY_READ_WORDS"),
+           ("sa_selector", "ESP_SEL_W", "SEL_DATA_WORDS"), ("acquire_record", "ESP_ACQ_W", "ACQ_DATA_WORDS"))
+
+
+def param(c, name):
+    return next(p["value"] for p in c["params"] if p["name"] == name)
+
+
+def fate_name(c, value):
+    return next((x["name"] for x in c["port_fates"] if x["value"] == value), "")
+
+
+def members(w):
+    """(member name, word, lsb, width, count) of a record word: its fields, or the word itself."""
+    if "fields" in w:
+        return [(f"{w['name']}_{f['name']}".lower(), w["word"], f["lsb"], f["width"], 1) for f in w["fields"]]
+    return [(w["name"].lower(), w["word"], 0, 32, w.get("count", 1))]
+
+
+def gen_c_record(c, table, window):
+    """struct esp_<table> with one member per field, and pack/unpack to the window's words."""
+    words = num(param(c, window))
+    o = [f"/* {table} as a typed record: pack fills all {words} window words (unused bits 0). */",
+         f"struct esp_{table} {{"]
+    for w in c[table]:
+        for name, _, _, _, count in members(w):
+            o.append(f"\tuint32_t {name}" + (f"[{count}]" if count > 1 else "") + ";")
+    o += ["};", "",
+          f"static inline void esp_{table}_pack(const struct esp_{table} *r, uint32_t w[{words}])", "{",
+          "\tunsigned int i;", "", f"\tfor (i = 0; i < {words}u; i++)", "\t\tw[i] = 0;"]
+    for w in c[table]:
+        for name, word, lsb, width, count in members(w):
+            if count > 1:
+                o += [f"\tfor (i = 0; i < {count}u; i++)", f"\t\tw[{word}u + i] = r->{name}[i];"]
+            elif width == 32:
+                o.append(f"\tw[{word}u] = r->{name};")
+            else:
+                o.append(f"\tw[{word}u] |= (r->{name} & 0x{mask(width):X}u) << {lsb}u;")
+    o += ["}", "",
+          f"static inline void esp_{table}_unpack(const uint32_t w[{words}], struct esp_{table} *r)", "{",
+          "\tunsigned int i;", ""]
+    for w in c[table]:
+        for name, word, lsb, width, count in members(w):
+            if count > 1:
+                o += [f"\tfor (i = 0; i < {count}u; i++)", f"\t\tr->{name}[i] = w[{word}u + i];"]
+            elif width == 32:
+                o.append(f"\tr->{name} = w[{word}u];")
+            else:
+                o.append(f"\tr->{name} = (w[{word}u] >> {lsb}u) & 0x{mask(width):X}u;")
+    o += ["\t(void)i;", "}"]
+    return o
+
+
+def gen_sv_record(c, table, window):
+    """A packed struct whose bit 32*k+b is bit b of window word k: cast the window's words
+    {w[N-1], ..., w[0]} to it. Arrays are flat vectors, word 0 in the low bits."""
+    words = num(param(c, window))
+    by_word = {}
+    for w in c[table]:
+        for i in range(w.get("count", 1)):
+            by_word[w["word"] + i] = w
+    o = [f"  // {table}: {words} words of 32 bits", "  typedef struct packed {"]
+    k = words - 1
+    while k >= 0:
+        w = by_word.get(k)
+        if w is None:
+            o.append(f"    logic [31:0] rsvd_w{k};")
+            k -= 1
+        elif "count" in w:
+            o.append(f"    logic [{32 * w['count'] - 1}:0] {w['name'].lower()};")
+            k = w["word"] - 1
+        elif "fields" in w:
+            top = 32
+            for f in sorted(w["fields"], key=lambda f: -f["lsb"]):
+                if f["lsb"] + f["width"] < top:
+                    o.append(f"    logic [{top - f['lsb'] - f['width'] - 1}:0] rsvd_w{k}_{f['lsb'] + f['width']};")
+                o.append(f"    logic [{f['width'] - 1}:0] {w['name'].lower()}_{f['name'].lower()};")
+                top = f["lsb"]
+            if top > 0:
+                o.append(f"    logic [{top - 1}:0] rsvd_w{k}_0;")
+            k -= 1
+        else:
+            o.append(f"    logic [31:0] {w['name'].lower()};")
+            k -= 1
+    o.append(f"  }} {table}_t;")
+    return o
+
+
 def gen_c(c):
-    o = [f"/* {BANNER} */", "#ifndef ESP_CONTRACT_H", "#define ESP_CONTRACT_H", ""]
+    o = [f"/* {BANNER} */", "#ifndef ESP_CONTRACT_H", "#define ESP_CONTRACT_H", "",
+         "#ifdef __KERNEL__", "#include <linux/types.h>", "#else", "#include <stdint.h>", "#endif", ""]
     d = lambda name, val, doc="": o.append(f"#define {name:<40} {val}" + (f" /* {doc} */" if doc else ""))
     for p in c["params"]:
         v = num(p["value"])
@@ -70,7 +161,14 @@ def gen_c(c):
         d(f"ESP_SA_OP_{x['name']}", f"{x['value']}u")
     for x in c["sa_errors"]:
         d(f"ESP_SA_ERR_{x['name']}", f"{x['value']}u")
-    for table, prefix in (("sa_entry", "ESP_SA_W"), ("sa_readback", "ESP_SA_R")):
+    o.append("")
+    o.append("/* Port frame fates (PORT_CNT index), policy commands, errors and actions */")
+    for table, prefix in (("port_fates", "ESP_FATE"), ("policy_ops", "ESP_POL_OP"),
+                          ("policy_errors", "ESP_POL_ERR"), ("policy_actions", "ESP_POL_ACT")):
+        for x in c[table]:
+            d(f"{prefix}_{x['name']}", f"{x['value']}u")
+    d("ESP_FATE_NAMES_INIT", "{" + ", ".join(f'"{fate_name(c, v)}"' for v in range(num(param(c, "PORT_FATE_COUNT")))) + "}")
+    for table, prefix, _ in RECORDS:
         o.append("")
         o.append(f"/* {table} word indexes */")
         for w in c[table]:
@@ -80,6 +178,8 @@ def gen_c(c):
             for f in w.get("fields", []):
                 d(f"{prefix}_{w['name']}_{f['name']}_LSB", f"{f['lsb']}u")
                 d(f"{prefix}_{w['name']}_{f['name']}_MASK", f"0x{mask(f['width']):X}u")
+    for table, _, window in RECORDS:
+        o += [""] + gen_c_record(c, table, window)
     o += ["", "#endif /* ESP_CONTRACT_H */", ""]
     return "\n".join(o)
 
@@ -117,12 +217,24 @@ def gen_sv(c):
         lp(f"SA_OP_{x['name']}", 4, x["value"])
     for x in c["sa_errors"]:
         lp(f"SA_ERR_{x['name']}", 4, x["value"])
-    for table, prefix in (("sa_entry", "SA_W"), ("sa_readback", "SA_R")):
+    for table, prefix, _ in RECORDS:
+        prefix = prefix[len("ESP_"):]
         for w in c[table]:
             o.append(f"  localparam int unsigned {prefix}_{w['name']} = {w['word']};")
             for f in w.get("fields", []):
                 o.append(f"  localparam int unsigned {prefix}_{w['name']}_{f['name']}_LSB = {f['lsb']};")
                 o.append(f"  localparam int unsigned {prefix}_{w['name']}_{f['name']}_WIDTH = {f['width']};")
+    o.append("")
+    for x in c["port_fates"]:
+        lp(f"FATE_{x['name']}", 5, x["value"])
+    for x in c["policy_ops"]:
+        lp(f"POL_OP_{x['name']}", 4, x["value"])
+    for x in c["policy_errors"]:
+        lp(f"POL_ERR_{x['name']}", 4, x["value"])
+    for x in c["policy_actions"]:
+        lp(f"POL_ACT_{x['name']}", 2, x["value"])
+    for table, _, window in RECORDS:
+        o += [""] + gen_sv_record(c, table, window)
     o += ["", "endpackage", ""]
     return "\n".join(o)
 
@@ -153,6 +265,21 @@ def gen_md(c):
               [(str(w["word"]) + (f"..{w['word']+w['count']-1}" if "count" in w else ""), w["name"],
                 w["doc"] + "".join(f" [{f['lsb']+f['width']-1}:{f['lsb']}] {f['name']}: {f['doc']}" for f in w.get("fields", [])))
                for w in c[t]])
+    for t, title in (("policy_entry", "Policy entry (POL_DATA words)"),
+                     ("policy_readback", "Policy readback (POL_READ words)"),
+                     ("sa_selector", "SA selector (SEL_DATA words)"),
+                     ("acquire_record", "ACQUIRE record (ACQ_DATA words)")):
+        table(title, ["word", "name", "meaning"],
+              [(str(w["word"]) + (f"..{w['word']+w['count']-1}" if "count" in w else ""), w["name"],
+                w["doc"] + "".join(f" [{f['lsb']+f['width']-1}:{f['lsb']}] {f['name']}: {f['doc']}" for f in w.get("fields", [])))
+               for w in c[t]])
+    table("Policy commands (POL_CMD.OP)", ["op", "name", "meaning"], [(x["value"], x["name"], x["doc"]) for x in c["policy_ops"]])
+    table("Policy command errors (POL_STATUS.ERROR)", ["code", "name", "meaning"], [(x["value"], x["name"], x["doc"]) for x in c["policy_errors"]])
+    table("Policy actions (policy_entry CTRL.ACTION)", ["code", "name", "meaning"], [(x["value"], x["name"], x["doc"]) for x in c["policy_actions"]])
+    table("Port frame fates (PORT_CNT index)", ["code", "name", "meaning"], [(x["value"], x["name"], x["doc"]) for x in c["port_fates"]])
+    o += ["Every record table above is also generated as a typed record: `struct esp_<table>` with",
+          "`esp_<table>_pack`/`_unpack` in C and `<table>_t` (a packed struct whose bit 32k+b is bit b",
+          "of word k) in SystemVerilog.", ""]
     table("Events", ["type", "name", "meaning"], [(x["value"], x["name"], x["doc"]) for x in c["events"]])
     table("Event word", ["field", "bits", "meaning"],
           [(f["name"], f"{f['lsb']+f['width']-1}:{f['lsb']}", f["doc"]) for f in c["event_word"]])
@@ -168,13 +295,22 @@ def validate(c):
             if a in seen:
                 sys.exit(f"register {r['name']} overlaps {seen[a]} at 0x{a:x}")
             seen[a] = r["name"]
-    for t, limit in (("sa_entry", 32), ("sa_readback", 32)):
+    for t, _, window in RECORDS:
+        limit = num(param(c, window))
+        for w in c[t]:
+            top = 0
+            for f in sorted(w.get("fields", []), key=lambda f: f["lsb"]):
+                if f["lsb"] < top or f["lsb"] + f["width"] > 32:
+                    sys.exit(f"{t}.{w['name']}.{f['name']} overlaps or exceeds the word")
+                top = f["lsb"] + f["width"]
         used = set()
         for w in c[t]:
             for i in range(w.get("count", 1)):
                 if w["word"] + i in used or w["word"] + i >= limit:
                     sys.exit(f"{t}.{w['name']} overlaps or exceeds the window")
                 used.add(w["word"] + i)
+    if max(x["value"] for x in c["port_fates"]) >= num(param(c, "PORT_FATE_COUNT")):
+        sys.exit("a port_fates code exceeds PORT_FATE_COUNT")
 
 
 def main():

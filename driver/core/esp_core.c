@@ -167,49 +167,48 @@ static void remember_endpoints(struct esp_core *c, u32 h, const struct esp_sa_pa
 	e->dport = p->encap_dport;
 }
 
-static u32 sa_ctrl_word(const struct esp_sa_params *p)
-{
-	u32 w = 0;
-
-	w |= (u32)(p->dir == ESP_DIR_IN) << ESP_SA_W_CTRL_DIR_LSB;
-	w |= (u32)(p->mode == ESP_MODE_TRANSPORT) << ESP_SA_W_CTRL_TRANSPORT_LSB;
-	w |= (u32)(p->family == ESP_FAMILY_IPV6) << ESP_SA_W_CTRL_IPV6_LSB;
-	w |= (u32)!!(p->flags & ESP_SA_F_ESN) << ESP_SA_W_CTRL_ESN_LSB;
-	w |= (u32)!!(p->flags & ESP_SA_F_UDP_ENCAP) << ESP_SA_W_CTRL_UDP_ENCAP_LSB;
-	w |= (u32)(p->key_len == 32) << ESP_SA_W_CTRL_KEY256_LSB;
-	return w;
-}
-
 /*
- * Puts an SA into SA_DATA. Every word the card reads is staged (unchanged ones
+ * Puts an SA into SA_DATA. Every word of the record is staged (unchanged ones
  * are skipped through the shadow), so nothing of an earlier SA leaks in.
  */
 static void stage_sa(struct esp_core *c, const struct esp_sa_params *p)
 {
-	u32 i;
+	struct esp_sa_entry e;
+	u32 w[ESP_SA_DATA_WORDS], i;
 
-	stage(c, ESP_SA_W_CTRL, sa_ctrl_word(p));
-	stage(c, ESP_SA_W_SPI, p->spi);
-	stage(c, ESP_SA_W_REPLAY_WINDOW, p->replay_window);
-	stage(c, ESP_SA_W_SALT, be32_at(p->salt));
+	memset(&e, 0, sizeof(e));
+	e.ctrl_dir = p->dir == ESP_DIR_IN;
+	e.ctrl_transport = p->mode == ESP_MODE_TRANSPORT;
+	e.ctrl_ipv6 = p->family == ESP_FAMILY_IPV6;
+	e.ctrl_esn = !!(p->flags & ESP_SA_F_ESN);
+	e.ctrl_udp_encap = !!(p->flags & ESP_SA_F_UDP_ENCAP);
+	e.ctrl_key256 = p->key_len == 32;
+	e.spi = p->spi;
+	e.replay_window = p->replay_window;
+	e.salt = be32_at(p->salt);
 	for (i = 0; i < ESP_SA_W_KEY_COUNT; i++)
-		stage(c, ESP_SA_W_KEY + i, be32_at(p->key + 4 * i));
+		e.key[i] = be32_at(p->key + 4 * i);
 	for (i = 0; i < 4; i++) {
-		stage(c, ESP_SA_W_SRC_ADDR + i, be32_at(p->src + 4 * i));
-		stage(c, ESP_SA_W_DST_ADDR + i, be32_at(p->dst + 4 * i));
+		e.src_addr[i] = be32_at(p->src + 4 * i);
+		e.dst_addr[i] = be32_at(p->dst + 4 * i);
 	}
-	stage(c, ESP_SA_W_UDP_PORTS, ((u32)p->encap_sport << ESP_SA_W_UDP_PORTS_SPORT_LSB) |
-					     ((u32)p->encap_dport << ESP_SA_W_UDP_PORTS_DPORT_LSB));
-	stage(c, ESP_SA_W_SEQ_LO, (u32)p->seq);
-	stage(c, ESP_SA_W_SEQ_HI, (u32)(p->seq >> 32));
-	stage(c, ESP_SA_W_BYTE_SOFT_LO, (u32)p->byte_soft);
-	stage(c, ESP_SA_W_BYTE_SOFT_HI, (u32)(p->byte_soft >> 32));
-	stage(c, ESP_SA_W_BYTE_HARD_LO, (u32)p->byte_hard);
-	stage(c, ESP_SA_W_BYTE_HARD_HI, (u32)(p->byte_hard >> 32));
-	stage(c, ESP_SA_W_PKT_SOFT_LO, (u32)p->packet_soft);
-	stage(c, ESP_SA_W_PKT_SOFT_HI, (u32)(p->packet_soft >> 32));
-	stage(c, ESP_SA_W_PKT_HARD_LO, (u32)p->packet_hard);
-	stage(c, ESP_SA_W_PKT_HARD_HI, (u32)(p->packet_hard >> 32));
+	e.udp_ports_sport = p->encap_sport;
+	e.udp_ports_dport = p->encap_dport;
+	e.seq_lo = (u32)p->seq;
+	e.seq_hi = (u32)(p->seq >> 32);
+	e.byte_soft_lo = (u32)p->byte_soft;
+	e.byte_soft_hi = (u32)(p->byte_soft >> 32);
+	e.byte_hard_lo = (u32)p->byte_hard;
+	e.byte_hard_hi = (u32)(p->byte_hard >> 32);
+	e.pkt_soft_lo = (u32)p->packet_soft;
+	e.pkt_soft_hi = (u32)(p->packet_soft >> 32);
+	e.pkt_hard_lo = (u32)p->packet_hard;
+	e.pkt_hard_hi = (u32)(p->packet_hard >> 32);
+	esp_sa_entry_pack(&e, w);
+	for (i = 0; i < ESP_SA_DATA_WORDS; i++)
+		stage(c, i, w[i]);
+	esp_wipe(&e, sizeof(e));
+	esp_wipe(w, sizeof(w));
 }
 
 /* The key must not stay readable in the staging window after a command. */
@@ -332,7 +331,9 @@ int esp_core_sa_del(struct esp_core *c, u32 handle)
 
 int esp_core_sa_get(struct esp_core *c, struct esp_sa_state *st)
 {
-	u32 handle = st->handle, w[ESP_SA_READ_WORDS], i, state, ctrl;
+	u32 handle = st->handle, w[ESP_SA_READ_WORDS], i;
+	struct esp_sa_readback r;
+	struct esp_sa_entry ctrl;
 	int ret;
 
 	if (handle >= c->info.sa_slots)
@@ -347,27 +348,28 @@ int esp_core_sa_get(struct esp_core *c, struct esp_sa_state *st)
 		goto out;
 	for (i = 0; i < ESP_SA_READ_WORDS; i++)
 		w[i] = rd(c, ESP_REG_SA_READ + 4 * i);
+	esp_sa_readback_unpack(w, &r);
+	/* STATE.CTRL is the SA's CTRL word: decode it with the sa_entry record. */
+	memset(w, 0, sizeof(w));
+	w[ESP_SA_W_CTRL] = r.state_ctrl;
+	esp_sa_entry_unpack(w, &ctrl);
 	memset(st, 0, sizeof(*st));
 	st->handle = handle;
-	state = w[ESP_SA_R_STATE];
-	st->state = (field(state, ESP_SA_R_STATE_VALID_LSB, 1) ? ESP_SA_S_VALID : 0) |
-		    (field(state, ESP_SA_R_STATE_DISABLED_LSB, 1) ? ESP_SA_S_DISABLED : 0) |
-		    (field(state, ESP_SA_R_STATE_SOFT_BYTES_LSB, 1) ? ESP_SA_S_SOFT_BYTES : 0) |
-		    (field(state, ESP_SA_R_STATE_SOFT_PACKETS_LSB, 1) ? ESP_SA_S_SOFT_PACKETS : 0);
-	ctrl = field(state, ESP_SA_R_STATE_CTRL_LSB, ESP_SA_R_STATE_CTRL_MASK);
-	st->dir = field(ctrl, ESP_SA_W_CTRL_DIR_LSB, 1) ? ESP_DIR_IN : ESP_DIR_OUT;
-	st->mode = field(ctrl, ESP_SA_W_CTRL_TRANSPORT_LSB, 1) ? ESP_MODE_TRANSPORT : ESP_MODE_TUNNEL;
-	st->family = field(ctrl, ESP_SA_W_CTRL_IPV6_LSB, 1) ? ESP_FAMILY_IPV6 : ESP_FAMILY_IPV4;
-	st->key_len = field(ctrl, ESP_SA_W_CTRL_KEY256_LSB, 1) ? 32 : 16;
-	st->flags = (field(ctrl, ESP_SA_W_CTRL_ESN_LSB, 1) ? ESP_SA_F_ESN : 0) |
-		    (field(ctrl, ESP_SA_W_CTRL_UDP_ENCAP_LSB, 1) ? ESP_SA_F_UDP_ENCAP : 0);
-	st->spi = w[ESP_SA_R_SPI];
-	st->replay_window = w[ESP_SA_R_REPLAY_WINDOW];
-	st->seq = ((u64)w[ESP_SA_R_SEQ_HI] << 32) | w[ESP_SA_R_SEQ_LO];
-	st->packets = ((u64)w[ESP_SA_R_PKTS_HI] << 32) | w[ESP_SA_R_PKTS_LO];
-	st->bytes = ((u64)w[ESP_SA_R_BYTES_HI] << 32) | w[ESP_SA_R_BYTES_LO];
+	st->state = (r.state_valid ? ESP_SA_S_VALID : 0) | (r.state_disabled ? ESP_SA_S_DISABLED : 0) |
+		    (r.state_soft_bytes ? ESP_SA_S_SOFT_BYTES : 0) |
+		    (r.state_soft_packets ? ESP_SA_S_SOFT_PACKETS : 0);
+	st->dir = ctrl.ctrl_dir ? ESP_DIR_IN : ESP_DIR_OUT;
+	st->mode = ctrl.ctrl_transport ? ESP_MODE_TRANSPORT : ESP_MODE_TUNNEL;
+	st->family = ctrl.ctrl_ipv6 ? ESP_FAMILY_IPV6 : ESP_FAMILY_IPV4;
+	st->key_len = ctrl.ctrl_key256 ? 32 : 16;
+	st->flags = (ctrl.ctrl_esn ? ESP_SA_F_ESN : 0) | (ctrl.ctrl_udp_encap ? ESP_SA_F_UDP_ENCAP : 0);
+	st->spi = r.spi;
+	st->replay_window = r.replay_window;
+	st->seq = ((u64)r.seq_hi << 32) | r.seq_lo;
+	st->packets = ((u64)r.pkts_hi << 32) | r.pkts_lo;
+	st->bytes = ((u64)r.bytes_hi << 32) | r.bytes_lo;
 	for (i = 0; i < ESP_NUM_DROP_CODES; i++)
-		st->drops[i] = ((u64)w[ESP_SA_R_DROPS + 2 * i + 1] << 32) | w[ESP_SA_R_DROPS + 2 * i];
+		st->drops[i] = ((u64)r.drops[2 * i + 1] << 32) | r.drops[2 * i];
 	memcpy(st->src, c->endpoints[handle].src, sizeof(st->src));
 	memcpy(st->dst, c->endpoints[handle].dst, sizeof(st->dst));
 	st->encap_sport = c->endpoints[handle].sport;

@@ -2,6 +2,12 @@
 #ifndef ESP_CONTRACT_H
 #define ESP_CONTRACT_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
 #define ESP_DEV_ID_VALUE                         0x45535031u
 #define ESP_CONTRACT_VERSION                     1u
 #define ESP_DATA_BYTES                           16u
@@ -21,6 +27,16 @@
 #define ESP_SA_DATA_WORDS                        32u
 #define ESP_SA_READ_WORDS                        32u
 #define ESP_OUTER_TTL                            64u
+#define ESP_N_POLICY                             1024u
+#define ESP_POLICY_DATA_WORDS                    32u
+#define ESP_POLICY_READ_WORDS                    32u
+#define ESP_SEL_DATA_WORDS                       20u
+#define ESP_ACQ_DATA_WORDS                       16u
+#define ESP_ACQ_QUEUE_DEPTH                      64u
+#define ESP_MAX_FRAME_BYTES                      9234u
+#define ESP_WIRE_MTU_DEFAULT                     1500u
+#define ESP_ACQ_HOLDOFF_DEFAULT                  0xF4240u
+#define ESP_PORT_FATE_COUNT                      24u
 
 /* Drop (result) codes */
 #define ESP_DROP_OK                              0u
@@ -43,8 +59,9 @@
 #define ESP_EVT_HARD_PACKETS                     4u
 #define ESP_EVT_SEQ_EXHAUSTED                    5u
 #define ESP_EVT_SA_DELETED                       6u
-#define ESP_EVT_COUNT                            7u
-#define ESP_EVT_NAMES_INIT                       {"NONE", "SOFT_BYTES", "SOFT_PACKETS", "HARD_BYTES", "HARD_PACKETS", "SEQ_EXHAUSTED", "SA_DELETED"}
+#define ESP_EVT_ACQUIRE                          7u
+#define ESP_EVT_COUNT                            8u
+#define ESP_EVT_NAMES_INIT                       {"NONE", "SOFT_BYTES", "SOFT_PACKETS", "HARD_BYTES", "HARD_PACKETS", "SEQ_EXHAUSTED", "SA_DELETED", "ACQUIRE"}
 #define ESP_EVTW_HANDLE_LSB                      0u
 #define ESP_EVTW_HANDLE_MASK                     0xFFFFu
 #define ESP_EVTW_TYPE_LSB                        24u
@@ -82,6 +99,8 @@
 #define ESP_REG_DEV_CAPS_AES256_MASK             0x1u
 #define ESP_REG_DEV_CAPS_TRANSPORT_LSB           4u
 #define ESP_REG_DEV_CAPS_TRANSPORT_MASK          0x1u
+#define ESP_REG_DEV_CAPS_PORTS_LSB               5u
+#define ESP_REG_DEV_CAPS_PORTS_MASK              0x1u
 #define ESP_REG_DEV_SA_SLOTS                     0x00Cu
 #define ESP_REG_DEV_MAX_WINDOW                   0x010u
 #define ESP_REG_DEV_CONTROL                      0x014u
@@ -113,6 +132,36 @@
 #define ESP_REG_EVT_OVERFLOW                     0x308u
 #define ESP_REG_IRQ_ENABLE                       0x30Cu
 #define ESP_REG_IRQ_STATUS                       0x310u
+#define ESP_REG_POL_SLOTS                        0x400u
+#define ESP_REG_POL_CMD                          0x404u
+#define ESP_REG_POL_CMD_INDEX_LSB                0u
+#define ESP_REG_POL_CMD_INDEX_MASK               0xFFFFu
+#define ESP_REG_POL_CMD_OP_LSB                   16u
+#define ESP_REG_POL_CMD_OP_MASK                  0xFu
+#define ESP_REG_POL_STATUS                       0x408u
+#define ESP_REG_POL_STATUS_BUSY_LSB              0u
+#define ESP_REG_POL_STATUS_BUSY_MASK             0x1u
+#define ESP_REG_POL_STATUS_ERROR_LSB             4u
+#define ESP_REG_POL_STATUS_ERROR_MASK            0xFu
+#define ESP_REG_DEFAULT_ACTION                   0x40Cu
+#define ESP_REG_DEFAULT_ACTION_OUT_BLOCK_LSB     0u
+#define ESP_REG_DEFAULT_ACTION_OUT_BLOCK_MASK    0x1u
+#define ESP_REG_DEFAULT_ACTION_IN_BLOCK_LSB      1u
+#define ESP_REG_DEFAULT_ACTION_IN_BLOCK_MASK     0x1u
+#define ESP_REG_WIRE_MTU                         0x410u
+#define ESP_REG_ACQ_HOLDOFF                      0x414u
+#define ESP_REG_ACQ_LOST                         0x418u
+#define ESP_REG_PORT_TIME                        0x41Cu
+#define ESP_REG_ACQ_DATA                         0x480u
+#define ESP_REG_ACQ_DATA_COUNT                   16u
+#define ESP_REG_POL_DATA                         0x500u
+#define ESP_REG_POL_DATA_COUNT                   32u
+#define ESP_REG_POL_READ                         0x580u
+#define ESP_REG_POL_READ_COUNT                   32u
+#define ESP_REG_SEL_DATA                         0x600u
+#define ESP_REG_SEL_DATA_COUNT                   20u
+#define ESP_REG_PORT_CNT                         0x680u
+#define ESP_REG_PORT_CNT_COUNT                   24u
 
 /* SA commands and errors */
 #define ESP_SA_OP_NOP                            0u
@@ -129,6 +178,45 @@
 #define ESP_SA_ERR_DUPLICATE                     5u
 #define ESP_SA_ERR_HASH_FULL                     6u
 #define ESP_SA_ERR_BAD_OP                        7u
+
+/* Port frame fates (PORT_CNT index), policy commands, errors and actions */
+#define ESP_FATE_TX_BYPASS                       0u
+#define ESP_FATE_TX_PROTECTED                    1u
+#define ESP_FATE_TX_IKE                          2u
+#define ESP_FATE_TX_NON_IP                       3u
+#define ESP_FATE_RX_DECRYPTED                    4u
+#define ESP_FATE_RX_BYPASS                       5u
+#define ESP_FATE_RX_IKE                          6u
+#define ESP_FATE_RX_NON_IP                       7u
+#define ESP_FATE_RX_UNKNOWN_SPI                  8u
+#define ESP_FATE_RX_FRAGMENT                     9u
+#define ESP_FATE_DROP_ENGINE                     15u
+#define ESP_FATE_DROP_RUNT                       16u
+#define ESP_FATE_DROP_OVERSIZE                   17u
+#define ESP_FATE_DROP_MALFORMED                  18u
+#define ESP_FATE_DROP_NO_POLICY                  19u
+#define ESP_FATE_DROP_POLICY_BLOCK               20u
+#define ESP_FATE_DROP_ACQUIRE                    21u
+#define ESP_FATE_DROP_MTU                        22u
+#define ESP_FATE_DROP_SELECTOR                   23u
+#define ESP_POL_OP_NOP                           0u
+#define ESP_POL_OP_WRITE                         1u
+#define ESP_POL_OP_UPDATE                        2u
+#define ESP_POL_OP_DELETE                        3u
+#define ESP_POL_OP_READ                          4u
+#define ESP_POL_OP_FLUSH                         5u
+#define ESP_POL_OP_SEL_WRITE                     6u
+#define ESP_POL_ERR_NONE                         0u
+#define ESP_POL_ERR_BAD_INDEX                    1u
+#define ESP_POL_ERR_BAD_PARAM                    2u
+#define ESP_POL_ERR_SLOT_IN_USE                  3u
+#define ESP_POL_ERR_SLOT_EMPTY                   4u
+#define ESP_POL_ERR_BAD_SA                       5u
+#define ESP_POL_ERR_BAD_OP                       7u
+#define ESP_POL_ACT_BYPASS                       0u
+#define ESP_POL_ACT_BLOCK                        1u
+#define ESP_POL_ACT_PROTECT                      2u
+#define ESP_FATE_NAMES_INIT                      {"TX_BYPASS", "TX_PROTECTED", "TX_IKE", "TX_NON_IP", "RX_DECRYPTED", "RX_BYPASS", "RX_IKE", "RX_NON_IP", "RX_UNKNOWN_SPI", "RX_FRAGMENT", "", "", "", "", "", "DROP_ENGINE", "DROP_RUNT", "DROP_OVERSIZE", "DROP_MALFORMED", "DROP_NO_POLICY", "DROP_POLICY_BLOCK", "DROP_ACQUIRE", "DROP_MTU", "DROP_SELECTOR"}
 
 /* sa_entry word indexes */
 #define ESP_SA_W_CTRL                            0u
@@ -191,5 +279,491 @@
 #define ESP_SA_R_DROPS                           8u
 #define ESP_SA_R_DROPS_COUNT                     16u
 #define ESP_SA_R_REPLAY_WINDOW                   24u
+
+/* policy_entry word indexes */
+#define ESP_POL_W_CTRL                           0u
+#define ESP_POL_W_CTRL_DIR_LSB                   0u
+#define ESP_POL_W_CTRL_DIR_MASK                  0x1u
+#define ESP_POL_W_CTRL_IPV6_LSB                  1u
+#define ESP_POL_W_CTRL_IPV6_MASK                 0x1u
+#define ESP_POL_W_CTRL_ACTION_LSB                2u
+#define ESP_POL_W_CTRL_ACTION_MASK               0x3u
+#define ESP_POL_W_CTRL_HAS_SA_LSB                4u
+#define ESP_POL_W_CTRL_HAS_SA_MASK               0x1u
+#define ESP_POL_W_ID                             1u
+#define ESP_POL_W_PRIO                           2u
+#define ESP_POL_W_PROTO_SA                       3u
+#define ESP_POL_W_PROTO_SA_PROTO_LSB             0u
+#define ESP_POL_W_PROTO_SA_PROTO_MASK            0xFFu
+#define ESP_POL_W_PROTO_SA_SA_HANDLE_LSB         16u
+#define ESP_POL_W_PROTO_SA_SA_HANDLE_MASK        0xFFFFu
+#define ESP_POL_W_SRC_LO                         4u
+#define ESP_POL_W_SRC_LO_COUNT                   4u
+#define ESP_POL_W_SRC_HI                         8u
+#define ESP_POL_W_SRC_HI_COUNT                   4u
+#define ESP_POL_W_DST_LO                         12u
+#define ESP_POL_W_DST_LO_COUNT                   4u
+#define ESP_POL_W_DST_HI                         16u
+#define ESP_POL_W_DST_HI_COUNT                   4u
+#define ESP_POL_W_SPORT                          20u
+#define ESP_POL_W_SPORT_LO_LSB                   0u
+#define ESP_POL_W_SPORT_LO_MASK                  0xFFFFu
+#define ESP_POL_W_SPORT_HI_LSB                   16u
+#define ESP_POL_W_SPORT_HI_MASK                  0xFFFFu
+#define ESP_POL_W_DPORT                          21u
+#define ESP_POL_W_DPORT_LO_LSB                   0u
+#define ESP_POL_W_DPORT_LO_MASK                  0xFFFFu
+#define ESP_POL_W_DPORT_HI_LSB                   16u
+#define ESP_POL_W_DPORT_HI_MASK                  0xFFFFu
+
+/* policy_readback word indexes */
+#define ESP_POL_R_STATE                          0u
+#define ESP_POL_R_STATE_VALID_LSB                0u
+#define ESP_POL_R_STATE_VALID_MASK               0x1u
+#define ESP_POL_R_ENTRY                          1u
+#define ESP_POL_R_ENTRY_COUNT                    22u
+#define ESP_POL_R_PKTS_LO                        23u
+#define ESP_POL_R_PKTS_HI                        24u
+#define ESP_POL_R_BYTES_LO                       25u
+#define ESP_POL_R_BYTES_HI                       26u
+#define ESP_POL_R_DROPS_LO                       27u
+#define ESP_POL_R_DROPS_HI                       28u
+
+/* sa_selector word indexes */
+#define ESP_SEL_W_CTRL                           0u
+#define ESP_SEL_W_CTRL_VALID_LSB                 0u
+#define ESP_SEL_W_CTRL_VALID_MASK                0x1u
+#define ESP_SEL_W_CTRL_IPV6_LSB                  1u
+#define ESP_SEL_W_CTRL_IPV6_MASK                 0x1u
+#define ESP_SEL_W_CTRL_PROTO_LSB                 8u
+#define ESP_SEL_W_CTRL_PROTO_MASK                0xFFu
+#define ESP_SEL_W_SRC_LO                         1u
+#define ESP_SEL_W_SRC_LO_COUNT                   4u
+#define ESP_SEL_W_SRC_HI                         5u
+#define ESP_SEL_W_SRC_HI_COUNT                   4u
+#define ESP_SEL_W_DST_LO                         9u
+#define ESP_SEL_W_DST_LO_COUNT                   4u
+#define ESP_SEL_W_DST_HI                         13u
+#define ESP_SEL_W_DST_HI_COUNT                   4u
+#define ESP_SEL_W_SPORT                          17u
+#define ESP_SEL_W_SPORT_LO_LSB                   0u
+#define ESP_SEL_W_SPORT_LO_MASK                  0xFFFFu
+#define ESP_SEL_W_SPORT_HI_LSB                   16u
+#define ESP_SEL_W_SPORT_HI_MASK                  0xFFFFu
+#define ESP_SEL_W_DPORT                          18u
+#define ESP_SEL_W_DPORT_LO_LSB                   0u
+#define ESP_SEL_W_DPORT_LO_MASK                  0xFFFFu
+#define ESP_SEL_W_DPORT_HI_LSB                   16u
+#define ESP_SEL_W_DPORT_HI_MASK                  0xFFFFu
+
+/* acquire_record word indexes */
+#define ESP_ACQ_W_INFO                           0u
+#define ESP_ACQ_W_INFO_IPV6_LSB                  0u
+#define ESP_ACQ_W_INFO_IPV6_MASK                 0x1u
+#define ESP_ACQ_W_INFO_PROTO_LSB                 8u
+#define ESP_ACQ_W_INFO_PROTO_MASK                0xFFu
+#define ESP_ACQ_W_INFO_SLOT_LSB                  16u
+#define ESP_ACQ_W_INFO_SLOT_MASK                 0xFFFFu
+#define ESP_ACQ_W_POLICY_ID                      1u
+#define ESP_ACQ_W_PORTS                          2u
+#define ESP_ACQ_W_PORTS_DPORT_LSB                0u
+#define ESP_ACQ_W_PORTS_DPORT_MASK               0xFFFFu
+#define ESP_ACQ_W_PORTS_SPORT_LSB                16u
+#define ESP_ACQ_W_PORTS_SPORT_MASK               0xFFFFu
+#define ESP_ACQ_W_SRC                            3u
+#define ESP_ACQ_W_SRC_COUNT                      4u
+#define ESP_ACQ_W_DST                            7u
+#define ESP_ACQ_W_DST_COUNT                      4u
+#define ESP_ACQ_W_RAISED_AT                      11u
+
+/* sa_entry as a typed record: pack fills all 32 window words (unused bits 0). */
+struct esp_sa_entry {
+	uint32_t ctrl_dir;
+	uint32_t ctrl_transport;
+	uint32_t ctrl_ipv6;
+	uint32_t ctrl_esn;
+	uint32_t ctrl_udp_encap;
+	uint32_t ctrl_key256;
+	uint32_t spi;
+	uint32_t replay_window;
+	uint32_t salt;
+	uint32_t key[8];
+	uint32_t src_addr[4];
+	uint32_t dst_addr[4];
+	uint32_t udp_ports_dport;
+	uint32_t udp_ports_sport;
+	uint32_t seq_lo;
+	uint32_t seq_hi;
+	uint32_t byte_soft_lo;
+	uint32_t byte_soft_hi;
+	uint32_t byte_hard_lo;
+	uint32_t byte_hard_hi;
+	uint32_t pkt_soft_lo;
+	uint32_t pkt_soft_hi;
+	uint32_t pkt_hard_lo;
+	uint32_t pkt_hard_hi;
+};
+
+static inline void esp_sa_entry_pack(const struct esp_sa_entry *r, uint32_t w[32])
+{
+	unsigned int i;
+
+	for (i = 0; i < 32u; i++)
+		w[i] = 0;
+	w[0u] |= (r->ctrl_dir & 0x1u) << 0u;
+	w[0u] |= (r->ctrl_transport & 0x1u) << 1u;
+	w[0u] |= (r->ctrl_ipv6 & 0x1u) << 2u;
+	w[0u] |= (r->ctrl_esn & 0x1u) << 3u;
+	w[0u] |= (r->ctrl_udp_encap & 0x1u) << 4u;
+	w[0u] |= (r->ctrl_key256 & 0x1u) << 5u;
+	w[1u] = r->spi;
+	w[2u] = r->replay_window;
+	w[3u] = r->salt;
+	for (i = 0; i < 8u; i++)
+		w[4u + i] = r->key[i];
+	for (i = 0; i < 4u; i++)
+		w[12u + i] = r->src_addr[i];
+	for (i = 0; i < 4u; i++)
+		w[16u + i] = r->dst_addr[i];
+	w[20u] |= (r->udp_ports_dport & 0xFFFFu) << 0u;
+	w[20u] |= (r->udp_ports_sport & 0xFFFFu) << 16u;
+	w[21u] = r->seq_lo;
+	w[22u] = r->seq_hi;
+	w[23u] = r->byte_soft_lo;
+	w[24u] = r->byte_soft_hi;
+	w[25u] = r->byte_hard_lo;
+	w[26u] = r->byte_hard_hi;
+	w[27u] = r->pkt_soft_lo;
+	w[28u] = r->pkt_soft_hi;
+	w[29u] = r->pkt_hard_lo;
+	w[30u] = r->pkt_hard_hi;
+}
+
+static inline void esp_sa_entry_unpack(const uint32_t w[32], struct esp_sa_entry *r)
+{
+	unsigned int i;
+
+	r->ctrl_dir = (w[0u] >> 0u) & 0x1u;
+	r->ctrl_transport = (w[0u] >> 1u) & 0x1u;
+	r->ctrl_ipv6 = (w[0u] >> 2u) & 0x1u;
+	r->ctrl_esn = (w[0u] >> 3u) & 0x1u;
+	r->ctrl_udp_encap = (w[0u] >> 4u) & 0x1u;
+	r->ctrl_key256 = (w[0u] >> 5u) & 0x1u;
+	r->spi = w[1u];
+	r->replay_window = w[2u];
+	r->salt = w[3u];
+	for (i = 0; i < 8u; i++)
+		r->key[i] = w[4u + i];
+	for (i = 0; i < 4u; i++)
+		r->src_addr[i] = w[12u + i];
+	for (i = 0; i < 4u; i++)
+		r->dst_addr[i] = w[16u + i];
+	r->udp_ports_dport = (w[20u] >> 0u) & 0xFFFFu;
+	r->udp_ports_sport = (w[20u] >> 16u) & 0xFFFFu;
+	r->seq_lo = w[21u];
+	r->seq_hi = w[22u];
+	r->byte_soft_lo = w[23u];
+	r->byte_soft_hi = w[24u];
+	r->byte_hard_lo = w[25u];
+	r->byte_hard_hi = w[26u];
+	r->pkt_soft_lo = w[27u];
+	r->pkt_soft_hi = w[28u];
+	r->pkt_hard_lo = w[29u];
+	r->pkt_hard_hi = w[30u];
+	(void)i;
+}
+
+/* sa_readback as a typed record: pack fills all 32 window words (unused bits 0). */
+struct esp_sa_readback {
+	uint32_t state_valid;
+	uint32_t state_disabled;
+	uint32_t state_soft_bytes;
+	uint32_t state_soft_packets;
+	uint32_t state_ctrl;
+	uint32_t spi;
+	uint32_t seq_lo;
+	uint32_t seq_hi;
+	uint32_t pkts_lo;
+	uint32_t pkts_hi;
+	uint32_t bytes_lo;
+	uint32_t bytes_hi;
+	uint32_t drops[16];
+	uint32_t replay_window;
+};
+
+static inline void esp_sa_readback_pack(const struct esp_sa_readback *r, uint32_t w[32])
+{
+	unsigned int i;
+
+	for (i = 0; i < 32u; i++)
+		w[i] = 0;
+	w[0u] |= (r->state_valid & 0x1u) << 0u;
+	w[0u] |= (r->state_disabled & 0x1u) << 1u;
+	w[0u] |= (r->state_soft_bytes & 0x1u) << 2u;
+	w[0u] |= (r->state_soft_packets & 0x1u) << 3u;
+	w[0u] |= (r->state_ctrl & 0xFFu) << 8u;
+	w[1u] = r->spi;
+	w[2u] = r->seq_lo;
+	w[3u] = r->seq_hi;
+	w[4u] = r->pkts_lo;
+	w[5u] = r->pkts_hi;
+	w[6u] = r->bytes_lo;
+	w[7u] = r->bytes_hi;
+	for (i = 0; i < 16u; i++)
+		w[8u + i] = r->drops[i];
+	w[24u] = r->replay_window;
+}
+
+static inline void esp_sa_readback_unpack(const uint32_t w[32], struct esp_sa_readback *r)
+{
+	unsigned int i;
+
+	r->state_valid = (w[0u] >> 0u) & 0x1u;
+	r->state_disabled = (w[0u] >> 1u) & 0x1u;
+	r->state_soft_bytes = (w[0u] >> 2u) & 0x1u;
+	r->state_soft_packets = (w[0u] >> 3u) & 0x1u;
+	r->state_ctrl = (w[0u] >> 8u) & 0xFFu;
+	r->spi = w[1u];
+	r->seq_lo = w[2u];
+	r->seq_hi = w[3u];
+	r->pkts_lo = w[4u];
+	r->pkts_hi = w[5u];
+	r->bytes_lo = w[6u];
+	r->bytes_hi = w[7u];
+	for (i = 0; i < 16u; i++)
+		r->drops[i] = w[8u + i];
+	r->replay_window = w[24u];
+	(void)i;
+}
+
+/* policy_entry as a typed record: pack fills all 32 window words (unused bits 0). */
+struct esp_policy_entry {
+	uint32_t ctrl_dir;
+	uint32_t ctrl_ipv6;
+	uint32_t ctrl_action;
+	uint32_t ctrl_has_sa;
+	uint32_t id;
+	uint32_t prio;
+	uint32_t proto_sa_proto;
+	uint32_t proto_sa_sa_handle;
+	uint32_t src_lo[4];
+	uint32_t src_hi[4];
+	uint32_t dst_lo[4];
+	uint32_t dst_hi[4];
+	uint32_t sport_lo;
+	uint32_t sport_hi;
+	uint32_t dport_lo;
+	uint32_t dport_hi;
+};
+
+static inline void esp_policy_entry_pack(const struct esp_policy_entry *r, uint32_t w[32])
+{
+	unsigned int i;
+
+	for (i = 0; i < 32u; i++)
+		w[i] = 0;
+	w[0u] |= (r->ctrl_dir & 0x1u) << 0u;
+	w[0u] |= (r->ctrl_ipv6 & 0x1u) << 1u;
+	w[0u] |= (r->ctrl_action & 0x3u) << 2u;
+	w[0u] |= (r->ctrl_has_sa & 0x1u) << 4u;
+	w[1u] = r->id;
+	w[2u] = r->prio;
+	w[3u] |= (r->proto_sa_proto & 0xFFu) << 0u;
+	w[3u] |= (r->proto_sa_sa_handle & 0xFFFFu) << 16u;
+	for (i = 0; i < 4u; i++)
+		w[4u + i] = r->src_lo[i];
+	for (i = 0; i < 4u; i++)
+		w[8u + i] = r->src_hi[i];
+	for (i = 0; i < 4u; i++)
+		w[12u + i] = r->dst_lo[i];
+	for (i = 0; i < 4u; i++)
+		w[16u + i] = r->dst_hi[i];
+	w[20u] |= (r->sport_lo & 0xFFFFu) << 0u;
+	w[20u] |= (r->sport_hi & 0xFFFFu) << 16u;
+	w[21u] |= (r->dport_lo & 0xFFFFu) << 0u;
+	w[21u] |= (r->dport_hi & 0xFFFFu) << 16u;
+}
+
+static inline void esp_policy_entry_unpack(const uint32_t w[32], struct esp_policy_entry *r)
+{
+	unsigned int i;
+
+	r->ctrl_dir = (w[0u] >> 0u) & 0x1u;
+	r->ctrl_ipv6 = (w[0u] >> 1u) & 0x1u;
+	r->ctrl_action = (w[0u] >> 2u) & 0x3u;
+	r->ctrl_has_sa = (w[0u] >> 4u) & 0x1u;
+	r->id = w[1u];
+	r->prio = w[2u];
+	r->proto_sa_proto = (w[3u] >> 0u) & 0xFFu;
+	r->proto_sa_sa_handle = (w[3u] >> 16u) & 0xFFFFu;
+	for (i = 0; i < 4u; i++)
+		r->src_lo[i] = w[4u + i];
+	for (i = 0; i < 4u; i++)
+		r->src_hi[i] = w[8u + i];
+	for (i = 0; i < 4u; i++)
+		r->dst_lo[i] = w[12u + i];
+	for (i = 0; i < 4u; i++)
+		r->dst_hi[i] = w[16u + i];
+	r->sport_lo = (w[20u] >> 0u) & 0xFFFFu;
+	r->sport_hi = (w[20u] >> 16u) & 0xFFFFu;
+	r->dport_lo = (w[21u] >> 0u) & 0xFFFFu;
+	r->dport_hi = (w[21u] >> 16u) & 0xFFFFu;
+	(void)i;
+}
+
+/* policy_readback as a typed record: pack fills all 32 window words (unused bits 0). */
+struct esp_policy_readback {
+	uint32_t state_valid;
+	uint32_t entry[22];
+	uint32_t pkts_lo;
+	uint32_t pkts_hi;
+	uint32_t bytes_lo;
+	uint32_t bytes_hi;
+	uint32_t drops_lo;
+	uint32_t drops_hi;
+};
+
+static inline void esp_policy_readback_pack(const struct esp_policy_readback *r, uint32_t w[32])
+{
+	unsigned int i;
+
+	for (i = 0; i < 32u; i++)
+		w[i] = 0;
+	w[0u] |= (r->state_valid & 0x1u) << 0u;
+	for (i = 0; i < 22u; i++)
+		w[1u + i] = r->entry[i];
+	w[23u] = r->pkts_lo;
+	w[24u] = r->pkts_hi;
+	w[25u] = r->bytes_lo;
+	w[26u] = r->bytes_hi;
+	w[27u] = r->drops_lo;
+	w[28u] = r->drops_hi;
+}
+
+static inline void esp_policy_readback_unpack(const uint32_t w[32], struct esp_policy_readback *r)
+{
+	unsigned int i;
+
+	r->state_valid = (w[0u] >> 0u) & 0x1u;
+	for (i = 0; i < 22u; i++)
+		r->entry[i] = w[1u + i];
+	r->pkts_lo = w[23u];
+	r->pkts_hi = w[24u];
+	r->bytes_lo = w[25u];
+	r->bytes_hi = w[26u];
+	r->drops_lo = w[27u];
+	r->drops_hi = w[28u];
+	(void)i;
+}
+
+/* sa_selector as a typed record: pack fills all 20 window words (unused bits 0). */
+struct esp_sa_selector {
+	uint32_t ctrl_valid;
+	uint32_t ctrl_ipv6;
+	uint32_t ctrl_proto;
+	uint32_t src_lo[4];
+	uint32_t src_hi[4];
+	uint32_t dst_lo[4];
+	uint32_t dst_hi[4];
+	uint32_t sport_lo;
+	uint32_t sport_hi;
+	uint32_t dport_lo;
+	uint32_t dport_hi;
+};
+
+static inline void esp_sa_selector_pack(const struct esp_sa_selector *r, uint32_t w[20])
+{
+	unsigned int i;
+
+	for (i = 0; i < 20u; i++)
+		w[i] = 0;
+	w[0u] |= (r->ctrl_valid & 0x1u) << 0u;
+	w[0u] |= (r->ctrl_ipv6 & 0x1u) << 1u;
+	w[0u] |= (r->ctrl_proto & 0xFFu) << 8u;
+	for (i = 0; i < 4u; i++)
+		w[1u + i] = r->src_lo[i];
+	for (i = 0; i < 4u; i++)
+		w[5u + i] = r->src_hi[i];
+	for (i = 0; i < 4u; i++)
+		w[9u + i] = r->dst_lo[i];
+	for (i = 0; i < 4u; i++)
+		w[13u + i] = r->dst_hi[i];
+	w[17u] |= (r->sport_lo & 0xFFFFu) << 0u;
+	w[17u] |= (r->sport_hi & 0xFFFFu) << 16u;
+	w[18u] |= (r->dport_lo & 0xFFFFu) << 0u;
+	w[18u] |= (r->dport_hi & 0xFFFFu) << 16u;
+}
+
+static inline void esp_sa_selector_unpack(const uint32_t w[20], struct esp_sa_selector *r)
+{
+	unsigned int i;
+
+	r->ctrl_valid = (w[0u] >> 0u) & 0x1u;
+	r->ctrl_ipv6 = (w[0u] >> 1u) & 0x1u;
+	r->ctrl_proto = (w[0u] >> 8u) & 0xFFu;
+	for (i = 0; i < 4u; i++)
+		r->src_lo[i] = w[1u + i];
+	for (i = 0; i < 4u; i++)
+		r->src_hi[i] = w[5u + i];
+	for (i = 0; i < 4u; i++)
+		r->dst_lo[i] = w[9u + i];
+	for (i = 0; i < 4u; i++)
+		r->dst_hi[i] = w[13u + i];
+	r->sport_lo = (w[17u] >> 0u) & 0xFFFFu;
+	r->sport_hi = (w[17u] >> 16u) & 0xFFFFu;
+	r->dport_lo = (w[18u] >> 0u) & 0xFFFFu;
+	r->dport_hi = (w[18u] >> 16u) & 0xFFFFu;
+	(void)i;
+}
+
+/* acquire_record as a typed record: pack fills all 16 window words (unused bits 0). */
+struct esp_acquire_record {
+	uint32_t info_ipv6;
+	uint32_t info_proto;
+	uint32_t info_slot;
+	uint32_t policy_id;
+	uint32_t ports_dport;
+	uint32_t ports_sport;
+	uint32_t src[4];
+	uint32_t dst[4];
+	uint32_t raised_at;
+};
+
+static inline void esp_acquire_record_pack(const struct esp_acquire_record *r, uint32_t w[16])
+{
+	unsigned int i;
+
+	for (i = 0; i < 16u; i++)
+		w[i] = 0;
+	w[0u] |= (r->info_ipv6 & 0x1u) << 0u;
+	w[0u] |= (r->info_proto & 0xFFu) << 8u;
+	w[0u] |= (r->info_slot & 0xFFFFu) << 16u;
+	w[1u] = r->policy_id;
+	w[2u] |= (r->ports_dport & 0xFFFFu) << 0u;
+	w[2u] |= (r->ports_sport & 0xFFFFu) << 16u;
+	for (i = 0; i < 4u; i++)
+		w[3u + i] = r->src[i];
+	for (i = 0; i < 4u; i++)
+		w[7u + i] = r->dst[i];
+	w[11u] = r->raised_at;
+}
+
+static inline void esp_acquire_record_unpack(const uint32_t w[16], struct esp_acquire_record *r)
+{
+	unsigned int i;
+
+	r->info_ipv6 = (w[0u] >> 0u) & 0x1u;
+	r->info_proto = (w[0u] >> 8u) & 0xFFu;
+	r->info_slot = (w[0u] >> 16u) & 0xFFFFu;
+	r->policy_id = w[1u];
+	r->ports_dport = (w[2u] >> 0u) & 0xFFFFu;
+	r->ports_sport = (w[2u] >> 16u) & 0xFFFFu;
+	for (i = 0; i < 4u; i++)
+		r->src[i] = w[3u + i];
+	for (i = 0; i < 4u; i++)
+		r->dst[i] = w[7u + i];
+	r->raised_at = w[11u];
+	(void)i;
+}
 
 #endif /* ESP_CONTRACT_H */
