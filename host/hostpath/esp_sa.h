@@ -1,7 +1,7 @@
 // esp_sa.h: one direction of an ESP SA in software (RFC 4303) over OpenSSL EVP.
 //
 // Per SA, created once: the cipher context (key schedule), for CBC an AES-ECB context that
-// makes each IV from the sequence number under a random per-SA key (unpredictable, RFC 3602
+// makes the IVs from a counter under a random per-SA key (unpredictable, RFC 3602
 // 2.3, without a DRBG call per packet), an HMAC context keyed once (EVP_MAC_init with no key
 // reuses it). Per packet nothing is allocated beyond the caller's buffer growing once.
 //
