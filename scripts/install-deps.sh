@@ -4,7 +4,7 @@
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config libssl-dev libboost-dev
-      libboost-program-options-dev catch2 libpcap-dev verilator
+      libboost-program-options-dev catch2 libpcap-dev uuid-dev verilator
       clang-14 libclang-rt-14-dev yosys iproute2 strongswan-charon strongswan-swanctl
       libstrongswan-extra-plugins libcharon-extra-plugins python3)
 if [ "${ESP_WITH_KERNEL_HEADERS:-1}" = 1 ]; then pkgs+=(linux-headers-amd64); fi

@@ -4,7 +4,7 @@
 //   /dev/espN   the kernel module's char device (real ioctls)
 //   sim:PATH    a simulated card served by `espsim serve --socket PATH`
 //   model:      the HLS model in this process, through the driver core
-//   xrt:N       an Alveo card through XRT (built only where XRT is installed)
+//   xrt:N[:FILE.xclbin]  an Alveo card through XRT (built where XRT is installed; xrt_device.h)
 // Every backend speaks the ioctl ABI of driver/include/uapi/esp_ioctl.h, so
 // the same requests get the same answers everywhere.
 #pragma once

@@ -24,10 +24,11 @@ std::unique_ptr<Device> open_device(std::string_view spec)
 #ifdef ESP_HAVE_XRT
         return open_xrt_device(s.substr(4));
 #else
-        throw Error(ENOTSUP, "device '" + s + "': this build has no XRT backend (XRT was not found)");
+        throw Error(ENOTSUP, "device '" + s + "': this build has no XRT backend (XRT was not installed when it was "
+                             "built; install XRT and rebuild, see docs/bitstream.md)");
 #endif
     }
-    throw BadDeviceString("device '" + s + "': expected /dev/espN, sim:PATH, model: or xrt:N");
+    throw BadDeviceString("device '" + s + "': expected /dev/espN, sim:PATH, model: or xrt:N[:FILE.xclbin]");
 }
 
 } // namespace espdrv
