@@ -24,6 +24,11 @@ bool HlsEngine::irq() { return esphls::esp_irq(*state_); }
 
 PacketEngine::PacketResult HlsEngine::process(bool inbound, std::uint16_t sa_handle,
                                               std::span<const std::uint8_t> packet) {
+  return process_packet(*state_, inbound, sa_handle, packet);
+}
+
+PacketEngine::PacketResult process_packet(esphls::EspEngineState& st, bool inbound, std::uint16_t sa_handle,
+                                          std::span<const std::uint8_t> packet) {
   ap_uint<ESP_TUSER_IN_WIDTH> user = 0;
   user.range(ESP_TUSER_IN_DIR_LSB, ESP_TUSER_IN_DIR_LSB) = inbound ? 1u : 0u;
   user.range(ESP_TUSER_IN_SA_LSB + ESP_TUSER_IN_SA_WIDTH - 1, ESP_TUSER_IN_SA_LSB) = sa_handle;
@@ -48,9 +53,9 @@ PacketEngine::PacketResult HlsEngine::process(bool inbound, std::uint16_t sa_han
     off += n;
   } while (off < packet.size());
 
-  esphls::esp_process_packet(*state_, in, out);
+  esphls::esp_process_packet(st, in, out);
 
-  PacketResult r;
+  PacketEngine::PacketResult r;
   bool first = true;
   for (;;) {
     if (out.empty()) throw std::logic_error("HlsEngine: output packet without last beat");

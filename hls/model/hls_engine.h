@@ -33,4 +33,9 @@ class HlsEngine final : public PacketEngine {
   std::unique_ptr<esphls::EspEngineState> state_;  // several MB: on the heap
 };
 
+// One packet through an ESP engine state as PacketEngine::process does it (HlsEngine and
+// HlsCard share it).
+PacketEngine::PacketResult process_packet(esphls::EspEngineState& st, bool inbound, std::uint16_t sa_handle,
+                                          std::span<const std::uint8_t> packet);
+
 }  // namespace esp
