@@ -22,8 +22,10 @@
 namespace espdrv {
 namespace {
 
-// The register map's extent: the compute unit's register space must cover it.
-constexpr uint64_t kRegisterSpan = ESP_REG_IRQ_STATUS + 4;
+// The contract's register map fills the control port's 4 KiB (12-bit AXI4-Lite addresses,
+// esp_engine_top; kernel.xml range 0x1000): the compute unit's register space must cover it.
+constexpr uint64_t kRegisterSpan = 0x1000;
+static_assert(ESP_REG_IRQ_STATUS < kRegisterSpan);
 
 std::string cu_name()
 {
