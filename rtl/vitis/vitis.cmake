@@ -14,6 +14,16 @@ add_test(NAME rtl_vitis_kernel_xml
                         ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/kernel_xml.py --check \"$0\""
                  ${CMAKE_CURRENT_BINARY_DIR}/esp_engine_kernel_ports.xml ${ESP_RTL_VITIS_SOURCES})
 set_tests_properties(rtl_vitis_kernel_lint rtl_vitis_kernel_xml PROPERTIES LABELS "rtl;vitis")
+# A synthesis front end must read and elaborate it too (yosys 0.23, as rtl_top_yosys_elaborate).
+find_program(ESP_YOSYS yosys)
+if(ESP_YOSYS)
+  set(esp_kernel_yosys_sv ${ESP_RTL_VITIS_SOURCES})
+  list(FILTER esp_kernel_yosys_sv INCLUDE REGEX "\\.sv$")
+  string(JOIN " " esp_kernel_yosys_sv ${esp_kernel_yosys_sv})
+  add_test(NAME rtl_vitis_kernel_yosys_elaborate
+           COMMAND ${ESP_YOSYS} -q -p "read_verilog -sv ${esp_kernel_yosys_sv}; hierarchy -check -top esp_engine_kernel")
+  set_tests_properties(rtl_vitis_kernel_yosys_elaborate PROPERTIES LABELS "rtl;vitis")
+endif()
 
 # The kernel's files for rtl/vitis/Makefile: SystemVerilog for Vivado, with the lint
 # configurations for Verilator.
