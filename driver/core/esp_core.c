@@ -154,6 +154,12 @@ int esp_core_check_sa(const struct esp_core *c, const struct esp_sa_params *p)
 		return -EINVAL;
 	if (!all_zero(p->reserved, sizeof(p->reserved)))
 		return -EINVAL;
+	if (esp_selector_problem(&p->sel, 1))
+		return -EINVAL;
+	if (p->sel.family && p->dir != ESP_DIR_IN)
+		return -EINVAL; /* selectors check decrypted packets */
+	if (p->sel.family && !c->has_ports)
+		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -165,6 +171,8 @@ static void remember_endpoints(struct esp_core *c, u32 h, const struct esp_sa_pa
 	memcpy(e->dst, p->dst, sizeof(e->dst));
 	e->sport = p->encap_sport;
 	e->dport = p->encap_dport;
+	e->dir = p->dir;
+	e->sel = p->sel;
 }
 
 /*
@@ -221,6 +229,427 @@ static void unstage_key(struct esp_core *c)
 	stage(c, ESP_SA_W_SALT, 0);
 }
 
+
+/* ---- Policies, SA selectors and ports ---------------------------------------------- */
+
+static int addr_le(const u8 *a, const u8 *b)
+{
+	return memcmp(a, b, 16) <= 0;
+}
+
+const char *esp_selector_problem(const struct esp_selector *s, int allow_none)
+{
+	unsigned int alen;
+
+	if (s->family == 0 && allow_none)
+		return all_zero(s, sizeof(*s)) ? NULL : "a selector without family must be all zero";
+	if (s->family != ESP_FAMILY_IPV4 && s->family != ESP_FAMILY_IPV6)
+		return "family must be IPv4 or IPv6";
+	if (s->reserved0)
+		return "reserved field set";
+	alen = s->family == ESP_FAMILY_IPV4 ? 4 : 16;
+	if (!all_zero(s->src_lo + alen, 16 - alen) || !all_zero(s->src_hi + alen, 16 - alen) ||
+	    !all_zero(s->dst_lo + alen, 16 - alen) || !all_zero(s->dst_hi + alen, 16 - alen))
+		return "IPv4 addresses use 4 octets";
+	if (!addr_le(s->src_lo, s->src_hi))
+		return "source range reversed (first address above last)";
+	if (!addr_le(s->dst_lo, s->dst_hi))
+		return "destination range reversed (first address above last)";
+	if (s->sport_lo > s->sport_hi)
+		return "source port range reversed";
+	if (s->dport_lo > s->dport_hi)
+		return "destination port range reversed";
+	return NULL;
+}
+
+const char *esp_policy_problem(const struct esp_policy *p)
+{
+	if (p->dir != ESP_POLICY_OUT && p->dir != ESP_POLICY_IN)
+		return "dir must be out or in";
+	if (p->action > ESP_POLICY_PROTECT)
+		return "unknown action";
+	if (p->flags & ~ESP_POLICY_F_SA)
+		return "unknown flags";
+	if ((p->flags & ESP_POLICY_F_SA) && p->action != ESP_POLICY_PROTECT)
+		return "only a protect policy takes an SA";
+	if ((p->flags & ESP_POLICY_F_SA) && p->dir != ESP_POLICY_OUT)
+		return "an SA template belongs to an outbound policy";
+	if (!(p->flags & ESP_POLICY_F_SA) && p->sa_handle)
+		return "sa_handle set without ESP_POLICY_F_SA";
+	if (p->reserved0 || !all_zero(p->reserved, sizeof(p->reserved)))
+		return "reserved field set";
+	return esp_selector_problem(&p->sel, 0);
+}
+
+static void addr_words(const u8 *a, u32 w[4])
+{
+	u32 i;
+
+	for (i = 0; i < 4; i++)
+		w[i] = be32_at(a + 4 * i);
+}
+
+static void addr_bytes(const u32 w[4], u8 *a)
+{
+	u32 i;
+
+	for (i = 0; i < 4; i++) {
+		a[4 * i] = (u8)(w[i] >> 24);
+		a[4 * i + 1] = (u8)(w[i] >> 16);
+		a[4 * i + 2] = (u8)(w[i] >> 8);
+		a[4 * i + 3] = (u8)w[i];
+	}
+}
+
+static int policy_used(const struct esp_core *c, u32 slot)
+{
+	return (c->policy_used[slot / 64] >> (slot % 64)) & 1;
+}
+
+static void policy_set(struct esp_core *c, u32 slot, int used)
+{
+	if (used)
+		c->policy_used[slot / 64] |= (u64)1 << (slot % 64);
+	else
+		c->policy_used[slot / 64] &= ~((u64)1 << (slot % 64));
+}
+
+/* Slot of the policy with this ID, or -1. */
+static int policy_slot(const struct esp_core *c, u32 id)
+{
+	u32 i;
+
+	for (i = 0; i < c->policy_slots; i++)
+		if (policy_used(c, i) && c->policy_id[i] == id)
+			return (int)i;
+	return -1;
+}
+
+static int pol_error_to_errno(u32 err)
+{
+	switch (err) {
+	case ESP_POL_ERR_NONE:
+		return 0;
+	case ESP_POL_ERR_SLOT_IN_USE:
+		return -EBUSY;
+	case ESP_POL_ERR_SLOT_EMPTY:
+		return -ENOENT;
+	case ESP_POL_ERR_BAD_SA:
+		return -ENOENT;
+	default: /* BAD_INDEX, BAD_PARAM, BAD_OP: the core checked first, so the card disagrees */
+		return -EINVAL;
+	}
+}
+
+static int pol_command(struct esp_core *c, u32 op, u32 index)
+{
+	u32 status, polls;
+
+	wr(c, ESP_REG_POL_CMD, (op << ESP_REG_POL_CMD_OP_LSB) | (index << ESP_REG_POL_CMD_INDEX_LSB));
+	for (polls = 0; polls < ESP_CORE_BUSY_POLLS; polls++) {
+		status = rd(c, ESP_REG_POL_STATUS);
+		if (!(status & (ESP_REG_POL_STATUS_BUSY_MASK << ESP_REG_POL_STATUS_BUSY_LSB)))
+			return pol_error_to_errno(field(status, ESP_REG_POL_STATUS_ERROR_LSB,
+							ESP_REG_POL_STATUS_ERROR_MASK));
+		esp_relax();
+	}
+	return -ETIMEDOUT;
+}
+
+static void selector_words(const struct esp_selector *s, u32 src_lo[4], u32 src_hi[4], u32 dst_lo[4], u32 dst_hi[4])
+{
+	addr_words(s->src_lo, src_lo);
+	addr_words(s->src_hi, src_hi);
+	addr_words(s->dst_lo, dst_lo);
+	addr_words(s->dst_hi, dst_hi);
+}
+
+/* Writes an SA's selector (or "no check") to SEL_DATA and commits it to the handle. */
+static int write_selector(struct esp_core *c, u32 handle, const struct esp_selector *s)
+{
+	struct esp_sa_selector r;
+	u32 w[ESP_SEL_DATA_WORDS], i;
+
+	memset(&r, 0, sizeof(r));
+	if (s->family) {
+		r.ctrl_valid = 1;
+		r.ctrl_ipv6 = s->family == ESP_FAMILY_IPV6;
+		r.ctrl_proto = s->proto;
+		selector_words(s, r.src_lo, r.src_hi, r.dst_lo, r.dst_hi);
+		r.sport_lo = s->sport_lo;
+		r.sport_hi = s->sport_hi;
+		r.dport_lo = s->dport_lo;
+		r.dport_hi = s->dport_hi;
+	}
+	esp_sa_selector_pack(&r, w);
+	for (i = 0; i < ESP_SEL_DATA_WORDS; i++)
+		wr(c, ESP_REG_SEL_DATA + 4 * i, w[i]);
+	return pol_command(c, ESP_POL_OP_SEL_WRITE, handle);
+}
+
+static void stage_policy(struct esp_core *c, const struct esp_policy *p)
+{
+	struct esp_policy_entry e;
+	u32 w[ESP_POLICY_DATA_WORDS], i;
+
+	memset(&e, 0, sizeof(e));
+	e.ctrl_dir = p->dir == ESP_POLICY_IN;
+	e.ctrl_ipv6 = p->sel.family == ESP_FAMILY_IPV6;
+	e.ctrl_action = p->action == ESP_POLICY_ALLOW ? ESP_POL_ACT_BYPASS :
+			p->action == ESP_POLICY_BLOCK ? ESP_POL_ACT_BLOCK : ESP_POL_ACT_PROTECT;
+	e.ctrl_has_sa = !!(p->flags & ESP_POLICY_F_SA);
+	e.id = p->id;
+	e.prio = p->priority;
+	e.proto_sa_proto = p->sel.proto;
+	e.proto_sa_sa_handle = p->sa_handle;
+	selector_words(&p->sel, e.src_lo, e.src_hi, e.dst_lo, e.dst_hi);
+	e.sport_lo = p->sel.sport_lo;
+	e.sport_hi = p->sel.sport_hi;
+	e.dport_lo = p->sel.dport_lo;
+	e.dport_hi = p->sel.dport_hi;
+	esp_policy_entry_pack(&e, w);
+	for (i = 0; i < ESP_POLICY_DATA_WORDS; i++)
+		wr(c, ESP_REG_POL_DATA + 4 * i, w[i]);
+}
+
+/* Checks a request against the core's state: ports, fields, the SA it names. */
+static int check_policy(const struct esp_core *c, const struct esp_policy *p)
+{
+	if (!c->has_ports)
+		return -EOPNOTSUPP;
+	if (esp_policy_problem(p))
+		return -EINVAL;
+	if (p->flags & ESP_POLICY_F_SA) {
+		if (p->sa_handle >= c->info.sa_slots || !slot_used(c, p->sa_handle))
+			return -ENOENT;
+		if (c->endpoints[p->sa_handle].dir != ESP_DIR_OUT)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int esp_core_policy_add(struct esp_core *c, const struct esp_policy *p)
+{
+	u32 slot;
+	int ret = check_policy(c, p);
+
+	if (ret)
+		return ret;
+	esp_lock(&c->lock);
+	if (policy_slot(c, p->id) >= 0) {
+		ret = -EEXIST;
+		goto out;
+	}
+	for (slot = 0; slot < c->policy_slots && policy_used(c, slot); slot++)
+		;
+	if (slot == c->policy_slots) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	stage_policy(c, p);
+	ret = pol_command(c, ESP_POL_OP_WRITE, slot);
+	if (!ret) {
+		policy_set(c, slot, 1);
+		c->policy_id[slot] = p->id;
+	}
+out:
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_policy_update(struct esp_core *c, const struct esp_policy *p)
+{
+	int slot, ret = check_policy(c, p);
+
+	if (ret)
+		return ret;
+	esp_lock(&c->lock);
+	slot = policy_slot(c, p->id);
+	if (slot < 0) {
+		ret = -ENOENT;
+	} else {
+		stage_policy(c, p);
+		ret = pol_command(c, ESP_POL_OP_UPDATE, (u32)slot);
+	}
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_policy_del(struct esp_core *c, u32 id)
+{
+	int slot, ret;
+
+	if (!c->has_ports)
+		return -EOPNOTSUPP;
+	esp_lock(&c->lock);
+	slot = policy_slot(c, id);
+	if (slot < 0) {
+		ret = -ENOENT;
+	} else {
+		ret = pol_command(c, ESP_POL_OP_DELETE, (u32)slot);
+		if (!ret)
+			policy_set(c, (u32)slot, 0);
+	}
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+/* Reads slot back from the card into st (the caller holds the lock). */
+static int read_policy(struct esp_core *c, u32 slot, struct esp_policy_state *st)
+{
+	struct esp_policy_readback r;
+	struct esp_policy_entry e;
+	struct esp_policy *p = &st->policy;
+	u32 w[ESP_POLICY_READ_WORDS], i;
+	int ret = pol_command(c, ESP_POL_OP_READ, slot);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < ESP_POLICY_READ_WORDS; i++)
+		w[i] = rd(c, ESP_REG_POL_READ + 4 * i);
+	esp_policy_readback_unpack(w, &r);
+	memset(w, 0, sizeof(w));
+	memcpy(w, r.entry, sizeof(r.entry));
+	esp_policy_entry_unpack(w, &e);
+	memset(st, 0, sizeof(*st));
+	p->id = e.id;
+	p->priority = e.prio;
+	p->dir = e.ctrl_dir ? ESP_POLICY_IN : ESP_POLICY_OUT;
+	p->action = e.ctrl_action == ESP_POL_ACT_BYPASS ? ESP_POLICY_ALLOW :
+		    e.ctrl_action == ESP_POL_ACT_BLOCK ? ESP_POLICY_BLOCK : ESP_POLICY_PROTECT;
+	p->flags = e.ctrl_has_sa ? ESP_POLICY_F_SA : 0;
+	p->sa_handle = e.proto_sa_sa_handle;
+	p->sel.family = e.ctrl_ipv6 ? ESP_FAMILY_IPV6 : ESP_FAMILY_IPV4;
+	p->sel.proto = (u8)e.proto_sa_proto;
+	addr_bytes(e.src_lo, p->sel.src_lo);
+	addr_bytes(e.src_hi, p->sel.src_hi);
+	addr_bytes(e.dst_lo, p->sel.dst_lo);
+	addr_bytes(e.dst_hi, p->sel.dst_hi);
+	p->sel.sport_lo = (u16)e.sport_lo;
+	p->sel.sport_hi = (u16)e.sport_hi;
+	p->sel.dport_lo = (u16)e.dport_lo;
+	p->sel.dport_hi = (u16)e.dport_hi;
+	st->packets = ((u64)r.pkts_hi << 32) | r.pkts_lo;
+	st->bytes = ((u64)r.bytes_hi << 32) | r.bytes_lo;
+	st->drops = ((u64)r.drops_hi << 32) | r.drops_lo;
+	st->slot = slot;
+	return 0;
+}
+
+int esp_core_policy_get(struct esp_core *c, struct esp_policy_state *st)
+{
+	int slot, ret;
+
+	if (!c->has_ports)
+		return -EOPNOTSUPP;
+	esp_lock(&c->lock);
+	slot = policy_slot(c, st->policy.id);
+	ret = slot < 0 ? -ENOENT : read_policy(c, (u32)slot, st);
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_policy_next(struct esp_core *c, struct esp_policy_state *st)
+{
+	u32 i, want = st->policy.id;
+	int best = -1, ret;
+
+	if (!c->has_ports)
+		return -EOPNOTSUPP;
+	esp_lock(&c->lock);
+	for (i = 0; i < c->policy_slots; i++)
+		if (policy_used(c, i) && c->policy_id[i] >= want &&
+		    (best < 0 || c->policy_id[i] < c->policy_id[best]))
+			best = (int)i;
+	ret = best < 0 ? -ENOENT : read_policy(c, (u32)best, st);
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_policy_flush(struct esp_core *c)
+{
+	int ret;
+
+	if (!c->has_ports)
+		return -EOPNOTSUPP;
+	esp_lock(&c->lock);
+	ret = pol_command(c, ESP_POL_OP_FLUSH, 0);
+	if (!ret)
+		memset(c->policy_used, 0, sizeof(c->policy_used));
+	esp_unlock(&c->lock);
+	return ret;
+}
+
+int esp_core_port_get(struct esp_core *c, struct esp_port_config *out)
+{
+	if (!c->has_ports)
+		return -EOPNOTSUPP;
+	memset(out, 0, sizeof(*out));
+	esp_lock(&c->lock);
+	out->default_action = rd(c, ESP_REG_DEFAULT_ACTION);
+	out->wire_mtu = rd(c, ESP_REG_WIRE_MTU);
+	out->acq_holdoff_us = rd(c, ESP_REG_ACQ_HOLDOFF);
+	esp_unlock(&c->lock);
+	return 0;
+}
+
+int esp_core_port_set(struct esp_core *c, const struct esp_port_config *in)
+{
+	if (!c->has_ports)
+		return -EOPNOTSUPP;
+	if (in->default_action & ~(ESP_PORT_OUT_BLOCK | ESP_PORT_IN_BLOCK) || in->reserved)
+		return -EINVAL;
+	if (in->wire_mtu < 68 || in->wire_mtu > ESP_MAX_PACKET_BYTES + 85)
+		return -EINVAL;
+	esp_lock(&c->lock);
+	wr(c, ESP_REG_DEFAULT_ACTION,
+	   (!!(in->default_action & ESP_PORT_OUT_BLOCK) << ESP_REG_DEFAULT_ACTION_OUT_BLOCK_LSB) |
+		   (!!(in->default_action & ESP_PORT_IN_BLOCK) << ESP_REG_DEFAULT_ACTION_IN_BLOCK_LSB));
+	wr(c, ESP_REG_WIRE_MTU, in->wire_mtu);
+	wr(c, ESP_REG_ACQ_HOLDOFF, in->acq_holdoff_us);
+	esp_unlock(&c->lock);
+	return 0;
+}
+
+int esp_core_port_stats(struct esp_core *c, struct esp_port_stats *out)
+{
+	u32 i;
+
+	if (!c->has_ports)
+		return -EOPNOTSUPP;
+	memset(out, 0, sizeof(*out));
+	esp_lock(&c->lock);
+	for (i = 0; i < ESP_NUM_PORT_FATES && i < ESP_PORT_FATE_COUNT; i++)
+		out->frames[i] = rd64(c, ESP_REG_PORT_CNT + 4 * i);
+	out->acquires_lost = rd(c, ESP_REG_ACQ_LOST);
+	esp_unlock(&c->lock);
+	return 0;
+}
+
+/* The ACQUIRE record EVT_POP just latched into ACQ_DATA, as the event's payload. */
+static void read_acquire(struct esp_core *c, struct esp_event *e)
+{
+	struct esp_acquire_record r;
+	u32 w[ESP_ACQ_DATA_WORDS], i;
+
+	for (i = 0; i < ESP_ACQ_DATA_WORDS; i++)
+		w[i] = rd(c, ESP_REG_ACQ_DATA + 4 * i);
+	esp_acquire_record_unpack(w, &r);
+	e->handle = r.policy_id;
+	e->acquire.family = r.info_ipv6 ? ESP_FAMILY_IPV6 : ESP_FAMILY_IPV4;
+	e->acquire.proto = (u8)r.info_proto;
+	e->acquire.sport = (u16)r.ports_sport;
+	e->acquire.dport = (u16)r.ports_dport;
+	e->acquire.policy_slot = r.info_slot;
+	addr_bytes(r.src, e->acquire.src);
+	addr_bytes(r.dst, e->acquire.dst);
+	e->acquire.time_us = r.raised_at;
+}
+
+/* The kernel's ioctl buffer is a union of the ABI's structs, sized by esp_sa_params. */
+_Static_assert(sizeof(struct esp_port_stats) <= sizeof(struct esp_sa_params), "ioctl buffer");
+_Static_assert(sizeof(struct esp_policy_state) <= sizeof(struct esp_sa_params), "ioctl buffer");
+
 int esp_core_init(struct esp_core *c, const struct esp_hw_ops *ops, void *ctx)
 {
 	memset(c, 0, sizeof(*c));
@@ -238,6 +667,12 @@ int esp_core_init(struct esp_core *c, const struct esp_hw_ops *ops, void *ctx)
 	c->info.max_window = rd(c, ESP_REG_DEV_MAX_WINDOW);
 	if (c->info.sa_slots == 0 || c->info.sa_slots > ESP_N_SA)
 		return -ENODEV;
+	c->has_ports = field(c->info.caps, ESP_REG_DEV_CAPS_PORTS_LSB, 1);
+	if (c->has_ports) {
+		c->policy_slots = rd(c, ESP_REG_POL_SLOTS);
+		if (c->policy_slots == 0 || c->policy_slots > ESP_N_POLICY)
+			return -ENODEV;
+	}
 	/* Start from a known card: empty table, zero counters, empty staging. */
 	wr(c, ESP_REG_DEV_CONTROL, 1u << ESP_REG_DEV_CONTROL_SOFT_RESET_LSB);
 	/* The RTL clears its table a slot per cycle; SA commands are ignored meanwhile. */
@@ -276,6 +711,10 @@ int esp_core_sa_add(struct esp_core *c, struct esp_sa_params *p)
 		ret = -ENOSPC;
 		goto out;
 	}
+	/* The selector goes first: an SA is never live without its check. */
+	ret = c->has_ports ? write_selector(c, h, &p->sel) : 0;
+	if (ret)
+		goto out;
 	stage_sa(c, p);
 	ret = sa_command(c, ESP_SA_OP_WRITE, h);
 	unstage_key(c);
@@ -301,9 +740,12 @@ int esp_core_sa_update(struct esp_core *c, const struct esp_sa_params *p)
 	if (!slot_used(c, p->handle)) {
 		ret = -ENOENT;
 	} else {
-		stage_sa(c, p);
-		ret = sa_command(c, ESP_SA_OP_UPDATE, p->handle);
-		unstage_key(c);
+		ret = c->has_ports ? write_selector(c, p->handle, &p->sel) : 0;
+		if (!ret) {
+			stage_sa(c, p);
+			ret = sa_command(c, ESP_SA_OP_UPDATE, p->handle);
+			unstage_key(c);
+		}
 		if (!ret)
 			remember_endpoints(c, p->handle, p);
 	}
@@ -374,6 +816,7 @@ int esp_core_sa_get(struct esp_core *c, struct esp_sa_state *st)
 	memcpy(st->dst, c->endpoints[handle].dst, sizeof(st->dst));
 	st->encap_sport = c->endpoints[handle].sport;
 	st->encap_dport = c->endpoints[handle].dport;
+	st->sel = c->endpoints[handle].sel;
 out:
 	esp_unlock(&c->lock);
 	return ret;
@@ -425,6 +868,9 @@ int esp_core_poll_events(struct esp_core *c)
 		e = &c->events[c->events_next % ESP_CORE_EVENT_RING];
 		e->type = field(word, ESP_EVTW_TYPE_LSB, ESP_EVTW_TYPE_MASK);
 		e->handle = field(word, ESP_EVTW_HANDLE_LSB, ESP_EVTW_HANDLE_MASK);
+		memset(&e->acquire, 0, sizeof(e->acquire));
+		if (e->type == ESP_EVT_ACQUIRE)
+			read_acquire(c, e);
 		e->seqno = c->events_next++;
 		/* A hard expiry or exhaustion leaves the slot allocated: the SA is stopped, not gone. */
 		n++;
@@ -465,6 +911,24 @@ long esp_core_ioctl(struct esp_core *c, unsigned int cmd, void *arg)
 		return esp_core_sa_flush(c);
 	case ESP_IOC_STATS:
 		return esp_core_stats(c, (struct esp_stats *)arg);
+	case ESP_IOC_POLICY_ADD:
+		return esp_core_policy_add(c, (const struct esp_policy *)arg);
+	case ESP_IOC_POLICY_UPDATE:
+		return esp_core_policy_update(c, (const struct esp_policy *)arg);
+	case ESP_IOC_POLICY_DEL:
+		return esp_core_policy_del(c, *(const u32 *)arg);
+	case ESP_IOC_POLICY_GET:
+		return esp_core_policy_get(c, (struct esp_policy_state *)arg);
+	case ESP_IOC_POLICY_NEXT:
+		return esp_core_policy_next(c, (struct esp_policy_state *)arg);
+	case ESP_IOC_POLICY_FLUSH:
+		return esp_core_policy_flush(c);
+	case ESP_IOC_PORT_GET:
+		return esp_core_port_get(c, (struct esp_port_config *)arg);
+	case ESP_IOC_PORT_SET:
+		return esp_core_port_set(c, (const struct esp_port_config *)arg);
+	case ESP_IOC_PORT_STATS:
+		return esp_core_port_stats(c, (struct esp_port_stats *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -36,6 +36,8 @@ struct esp_sa_endpoints {
 	u8 dst[16];
 	u16 sport;
 	u16 dport;
+	u8 dir;
+	struct esp_selector sel;
 };
 
 struct esp_core {
@@ -49,6 +51,10 @@ struct esp_core {
 	struct esp_event events[ESP_CORE_EVENT_RING];
 	u64 events_next;               /* seqno the next event gets */
 	u64 events_lost_hw;            /* EVT_OVERFLOW last read */
+	int has_ports;                 /* DEV_CAPS.PORTS: policy table, selectors, ACQUIRE */
+	u32 policy_slots;              /* POL_SLOTS */
+	u64 policy_used[ESP_N_POLICY / 64];
+	u32 policy_id[ESP_N_POLICY];   /* ID of each used slot */
 	u64 reg_writes;                /* control-port writes issued (for the benchmark) */
 	u64 reg_reads;
 };
@@ -66,6 +72,30 @@ int esp_core_stats(struct esp_core *c, struct esp_stats *out);
 
 /* Checks an SA request without touching the card (also used by user tools). */
 int esp_core_check_sa(const struct esp_core *c, const struct esp_sa_params *p);
+
+/*
+ * Policies (by ID) and the port registers; -EOPNOTSUPP on a card without ports.
+ * Errors: -EINVAL (a field out of range, see esp_selector_problem / esp_policy_problem;
+ * an SA that is inbound), -ENOENT (unknown ID, SA not installed), -EEXIST (ID in use),
+ * -ENOSPC (table full).
+ */
+int esp_core_policy_add(struct esp_core *c, const struct esp_policy *p);
+int esp_core_policy_update(struct esp_core *c, const struct esp_policy *p);
+int esp_core_policy_del(struct esp_core *c, u32 id);
+int esp_core_policy_get(struct esp_core *c, struct esp_policy_state *st);
+int esp_core_policy_next(struct esp_core *c, struct esp_policy_state *st);
+int esp_core_policy_flush(struct esp_core *c);
+int esp_core_port_get(struct esp_core *c, struct esp_port_config *out);
+int esp_core_port_set(struct esp_core *c, const struct esp_port_config *in);
+int esp_core_port_stats(struct esp_core *c, struct esp_port_stats *out);
+
+/*
+ * What is wrong with a selector / policy request, in words, or NULL when nothing is
+ * (the checks the core applies before the card sees it; user tools print them).
+ * allow_none: family 0 (an SA without selector) is accepted.
+ */
+const char *esp_selector_problem(const struct esp_selector *s, int allow_none);
+const char *esp_policy_problem(const struct esp_policy *p);
 
 /* Moves pending card events into the ring; returns how many arrived. */
 int esp_core_poll_events(struct esp_core *c);

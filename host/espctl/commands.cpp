@@ -8,7 +8,9 @@
 
 #include "esp_contract.h"
 #include "json_writer.h"
+#include "policy_commands.h"
 #include "sa_spec.h"
+#include "selector_words.h"
 
 namespace espctl {
 namespace {
@@ -156,7 +158,8 @@ int cmd_dev(espdrv::Device& dev, const std::vector<std::string>& w, const Option
                       << ((i.caps >> ESP_REG_DEV_CAPS_UDP_ENCAP_LSB) & 1 ? " udp-encap" : "")
                       << ((i.caps >> ESP_REG_DEV_CAPS_IPV6_LSB) & 1 ? " ipv6" : "")
                       << ((i.caps >> ESP_REG_DEV_CAPS_AES256_LSB) & 1 ? " aes256" : "")
-                      << ((i.caps >> ESP_REG_DEV_CAPS_TRANSPORT_LSB) & 1 ? " transport" : "") << "\n";
+                      << ((i.caps >> ESP_REG_DEV_CAPS_TRANSPORT_LSB) & 1 ? " transport" : "")
+                      << ((i.caps >> ESP_REG_DEV_CAPS_PORTS_LSB) & 1 ? " ports" : "") << "\n";
         }
         return 0;
     }
@@ -177,7 +180,21 @@ int cmd_sa(espdrv::Device& dev, const std::vector<std::string>& w, const Options
     if (opt.keys && (sub == "get" || sub == "list"))
         throw UsageError{"--keys: the card never returns keys (they are write-only), so there are none to show"};
     if (sub == "add") {
-        auto spec = parse_words(w, 2);
+        // `sel src PREFIX dst PREFIX [proto P] [sport N] [dport N]`: the inbound check,
+        // taken out before the `ip xfrm state` words are parsed.
+        std::vector<std::string> words(w.begin(), w.end());
+        esp_selector sel{};
+        for (size_t i = 2; i < words.size(); i++) {
+            if (words[i] != "sel")
+                continue;
+            const size_t end = parse_selector(words, i + 1, sel);
+            words.erase(words.begin() + long(i), words.begin() + long(end));
+            break;
+        }
+        auto spec = parse_words(words, 2);
+        spec.params.sel = sel;
+        if (sel.family && spec.params.dir != ESP_DIR_IN)
+            throw UsageError{"sa add: sel is the inbound check of decrypted packets (dir in)"};
         uint32_t h = dev.sa_add(spec.params);
         if (opt.json)
             std::cout << "{\"handle\": " << h << "}\n";
@@ -278,9 +295,14 @@ int cmd_events(espdrv::Device& dev, const std::vector<std::string>& w, const Opt
         auto evs = dev.read_events(std::chrono::milliseconds(opt.follow ? 1000 : 0));
         for (const auto& e : evs) {
             std::string name = e.type < ESP_EVT_COUNT ? lower(kEventNames[e.type]) : "type-" + std::to_string(e.type);
-            if (opt.json)
+            if (opt.json && e.type == ESP_EV_ACQUIRE)
+                std::cout << "{\"seqno\": " << e.seqno << ", \"type\": \"" << name << "\", "
+                          << acquire_json_members(e) << "}\n";
+            else if (opt.json)
                 std::cout << "{\"seqno\": " << e.seqno << ", \"type\": \"" << name << "\", \"handle\": " << e.handle
                           << "}\n";
+            else if (e.type == ESP_EV_ACQUIRE)
+                std::cout << e.seqno << " " << name << " " << acquire_text(e) << "\n";
             else
                 std::cout << e.seqno << " " << name << " handle " << e.handle << "\n";
         }
@@ -302,7 +324,11 @@ int run_command(espdrv::Device& dev, const std::vector<std::string>& w, const Op
         return cmd_stats(dev, w, opt);
     if (c == "events")
         return cmd_events(dev, w, opt);
-    throw UsageError{"unknown command '" + c + "' (dev, sa, stats, events)"};
+    if (c == "policy")
+        return cmd_policy(dev, w, opt);
+    if (c == "port")
+        return cmd_port(dev, w, opt);
+    throw UsageError{"unknown command '" + c + "' (dev, sa, policy, port, stats, events)"};
 }
 
 } // namespace espctl

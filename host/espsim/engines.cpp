@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "both_engine.h"
+#include "hls_card.h"
 #include "hls_engine.h"
 #include "packet_engine.h"
 #ifdef ESP_WITH_RTL_ENGINE  // set by sim/top.cmake when the Verilated esp_engine_top is built
@@ -82,7 +83,7 @@ std::unique_ptr<esp::PacketEngine> make_both() {
 
 const std::vector<EngineInfo>& engines() {
   static const std::vector<EngineInfo> table = {
-      {"hls", "the HLS C++ model of the accelerator (C simulation)", &make<esp::HlsEngine>},
+      {"hls", "the HLS C++ model of the accelerator (C simulation)", &make<esp::HlsCard>},
 #ifdef ESP_WITH_RTL_ENGINE
       {"rtl", "the SystemVerilog accelerator (esp_engine_top, Verilated; cycle counts)", &make_rtl},
       {"both", "rtl and hls in lockstep, stopping at the first difference", &make_both},

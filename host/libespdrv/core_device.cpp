@@ -13,6 +13,23 @@ PacketResult Device::inject(bool, uint16_t, std::span<const uint8_t>)
     throw Error(ENOTSUP, "this device has no simulated data path");
 }
 
+namespace {
+[[noreturn]] void no_ports(const char* what)
+{
+    throw Error(ENOTSUP, std::string(what) + ": this device has no policy table");
+}
+} // namespace
+
+void Device::policy_add(const esp_policy&) { no_ports("policy add"); }
+void Device::policy_update(const esp_policy&) { no_ports("policy update"); }
+void Device::policy_del(uint32_t) { no_ports("policy del"); }
+esp_policy_state Device::policy_get(uint32_t) { no_ports("policy get"); }
+std::vector<esp_policy_state> Device::policy_list() { no_ports("policy list"); }
+void Device::policy_flush() { no_ports("policy flush"); }
+esp_port_config Device::port_config() { no_ports("port get"); }
+void Device::set_port_config(const esp_port_config&) { no_ports("port set"); }
+esp_port_stats Device::port_stats() { no_ports("port stats"); }
+
 void Device::load_xclbin(const std::string& path)
 {
     throw Error(ENOTSUP, "dev load " + path + ": only xrt: devices take a bitstream");

@@ -56,6 +56,17 @@ public:
     virtual esp_sa_state sa_get(uint32_t handle) = 0;
     virtual void sa_flush() = 0;
     virtual esp_stats stats() = 0;
+    // The policy table and the ports: ioctl backends pass them to the card (a card without
+    // ports answers EOPNOTSUPP); backends without the ABI throw ENOTSUP.
+    virtual void policy_add(const esp_policy& p);
+    virtual void policy_update(const esp_policy& p);
+    virtual void policy_del(uint32_t id);
+    virtual esp_policy_state policy_get(uint32_t id);
+    virtual std::vector<esp_policy_state> policy_list(); // by ID
+    virtual void policy_flush();
+    virtual esp_port_config port_config();
+    virtual void set_port_config(const esp_port_config& c);
+    virtual esp_port_stats port_stats();
     // Events since this Device was opened; waits up to timeout for the first.
     virtual std::vector<esp_event> read_events(std::chrono::milliseconds timeout) = 0;
 
@@ -80,6 +91,15 @@ public:
     esp_sa_state sa_get(uint32_t handle) override;
     void sa_flush() override;
     esp_stats stats() override;
+    void policy_add(const esp_policy& p) override;
+    void policy_update(const esp_policy& p) override;
+    void policy_del(uint32_t id) override;
+    esp_policy_state policy_get(uint32_t id) override;
+    std::vector<esp_policy_state> policy_list() override;
+    void policy_flush() override;
+    esp_port_config port_config() override;
+    void set_port_config(const esp_port_config& c) override;
+    esp_port_stats port_stats() override;
 
 protected:
     // Runs one request on a struct of _IOC_SIZE(cmd) bytes; returns 0 or a negative errno.

@@ -56,4 +56,66 @@ esp_stats IoctlDevice::stats()
     return s;
 }
 
+void IoctlDevice::policy_add(const esp_policy& p)
+{
+    esp_policy copy = p;
+    call(ESP_IOC_POLICY_ADD, &copy, "policy add");
+}
+
+void IoctlDevice::policy_update(const esp_policy& p)
+{
+    esp_policy copy = p;
+    call(ESP_IOC_POLICY_UPDATE, &copy, "policy update");
+}
+
+void IoctlDevice::policy_del(uint32_t id) { call(ESP_IOC_POLICY_DEL, &id, "policy del"); }
+
+esp_policy_state IoctlDevice::policy_get(uint32_t id)
+{
+    esp_policy_state st{};
+    st.policy.id = id;
+    call(ESP_IOC_POLICY_GET, &st, "policy get");
+    return st;
+}
+
+std::vector<esp_policy_state> IoctlDevice::policy_list()
+{
+    std::vector<esp_policy_state> out;
+    uint64_t next = 0;
+    while (next <= 0xFFFFFFFFu) {
+        esp_policy_state st{};
+        st.policy.id = static_cast<uint32_t>(next);
+        long ret = raw_ioctl(ESP_IOC_POLICY_NEXT, &st);
+        if (ret == -ENOENT)
+            break;
+        if (ret)
+            throw Error(static_cast<int>(-ret), "policy list");
+        out.push_back(st);
+        next = uint64_t(st.policy.id) + 1;
+    }
+    return out;
+}
+
+void IoctlDevice::policy_flush() { call(ESP_IOC_POLICY_FLUSH, nullptr, "policy flush"); }
+
+esp_port_config IoctlDevice::port_config()
+{
+    esp_port_config c{};
+    call(ESP_IOC_PORT_GET, &c, "port get");
+    return c;
+}
+
+void IoctlDevice::set_port_config(const esp_port_config& c)
+{
+    esp_port_config copy = c;
+    call(ESP_IOC_PORT_SET, &copy, "port set");
+}
+
+esp_port_stats IoctlDevice::port_stats()
+{
+    esp_port_stats s{};
+    call(ESP_IOC_PORT_STATS, &s, "port stats");
+    return s;
+}
+
 } // namespace espdrv

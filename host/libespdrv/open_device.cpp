@@ -3,7 +3,7 @@
 
 #include "chardev_device.h"
 #include "core_device.h"
-#include "hls_engine.h"
+#include "hls_card.h"
 #include "sim_client.h"
 #ifdef ESP_HAVE_XRT
 #include "xrt_device.h"
@@ -17,7 +17,7 @@ std::unique_ptr<Device> open_device(std::string_view spec)
     if (s.rfind("/dev/", 0) == 0)
         return std::make_unique<ChardevDevice>(s);
     if (s == "model:")
-        return std::make_unique<CoreDevice>(std::make_shared<CoreCard>(std::make_unique<esp::HlsEngine>()));
+        return std::make_unique<CoreDevice>(std::make_shared<CoreCard>(std::make_unique<esp::HlsCard>()));
     if (s.rfind("sim:", 0) == 0 && s.size() > 4)
         return open_sim_device(s.substr(4));
     if (s.rfind("xrt:", 0) == 0) {

@@ -34,6 +34,15 @@ bool known_ioctl(uint32_t cmd)
     case ESP_IOC_SA_GET:
     case ESP_IOC_SA_FLUSH:
     case ESP_IOC_STATS:
+    case ESP_IOC_POLICY_ADD:
+    case ESP_IOC_POLICY_UPDATE:
+    case ESP_IOC_POLICY_DEL:
+    case ESP_IOC_POLICY_GET:
+    case ESP_IOC_POLICY_NEXT:
+    case ESP_IOC_POLICY_FLUSH:
+    case ESP_IOC_PORT_GET:
+    case ESP_IOC_PORT_SET:
+    case ESP_IOC_PORT_STATS:
         return true;
     default:
         return false;

@@ -170,3 +170,76 @@ TEST_CASE("driver: espctl drives a simulated card served by espsim serve")
     struct stat st;
     CHECK(::stat(sock.c_str(), &st) != 0); // the socket is gone after SIGTERM
 }
+
+TEST_CASE("driver: espctl policy commands against espsim serve and model:")
+{
+    const std::string sock = "/tmp/esp-e2e-pol-" + std::to_string(::getpid()) + ".sock";
+    Server server(sock);
+    const std::string ctl = std::string(ESPCTL_BIN) + " -d sim:" + sock + " ";
+
+    REQUIRE(run(ctl + "sa add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 dir out mode tunnel aead "
+                      "'rfc4106(gcm(aes))' " + kKey + " 128").status == 0);
+    auto a = run(ctl + "policy add src 10.1.0.0/24 dst 10.2.0.0/24 proto tcp dport 80-90 dir out priority 5 "
+                       "tmpl spi 0x100");
+    REQUIRE(a.status == 0);
+    CHECK(a.out == "id 1\n");
+    auto b = run(ctl + "policy add src 10.1.0.5-10.1.0.9 dst 10.2.0.0/16 dir out action block");
+    REQUIRE(b.status == 0);
+    CHECK(b.out == "id 2\n");
+    REQUIRE(run(ctl + "policy add src 2001:db8::/32 dst 2001:db8:1::1-2001:db8:1::ff proto icmpv6 dir in "
+                      "id 10 action allow").status == 0);
+    REQUIRE(run(ctl + "policy add src 10.9.0.0/16 dst 10.8.0.0/16 dir out action protect").status == 0);
+
+    auto list = run(ctl + "-j policy list");
+    REQUIRE(list.status == 0);
+    CHECK(list.out.find("\"src\": \"10.1.0.0/24\"") != std::string::npos);
+    CHECK(list.out.find("\"dport\": \"80-90\"") != std::string::npos);
+    CHECK(list.out.find("\"src\": \"10.1.0.5-10.1.0.9\"") != std::string::npos);
+    CHECK(list.out.find("\"dst\": \"2001:db8:1::1-2001:db8:1::ff\"") != std::string::npos);
+    CHECK(list.out.find("\"proto\": \"icmpv6\"") != std::string::npos);
+    CHECK(list.out.find("\"sa\": 0") != std::string::npos);
+    auto get = run(ctl + "policy get 1");
+    REQUIRE(get.status == 0);
+    CHECK(get.out.find("src 10.1.0.0/24 dst 10.2.0.0/24 proto tcp sport any dport 80-90") != std::string::npos);
+    CHECK(get.out.find("dir out priority 5 id 1 action protect sa 0") != std::string::npos);
+
+    // Bad input: a message naming the fault; nothing changes on the card.
+    struct Bad {
+        const char* words;
+        int status;
+        const char* says;
+    };
+    const Bad bads[] = {
+        {"policy add src 10.1.0.0/33 dst 10.2.0.0/24 dir out action block", 2, "prefix length 33 beyond 32"},
+        {"policy add src 2001:db8::/129 dst 2001:db8::/64 dir out action block", 2, "beyond 128"},
+        {"policy add src 10.1.0.9-10.1.0.5 dst 10.2.0.0/24 dir out action block", 2, "range reversed"},
+        {"policy add src 10.1.0.0/24 dst 10.2.0.0/24 dport 90-80 dir out action block", 2, "port range reversed"},
+        {"policy add src 10.1.0.0/24 dst 2001:db8::/32 dir out action block", 2, "different families"},
+        {"policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir out tmpl spi 0x999", 2, "no outbound SA"},
+        {"policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir out id 2 action allow", 1, "already exists"},
+        {"policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir sideways action allow", 2, "dir"},
+        {"policy del 77", 1, "No such file"},
+    };
+    for (const Bad& x : bads) {
+        INFO(x.words);
+        const auto r = run(ctl + x.words);
+        CHECK(r.status == x.status);
+        CHECK(r.out.find(x.says) != std::string::npos);
+    }
+    CHECK(run(ctl + "-j policy list").out == list.out);
+
+    REQUIRE(run(ctl + "policy del 2").status == 0);
+    CHECK(run(ctl + "policy get 2").status == 1);
+    REQUIRE(run(ctl + "port set default-out block mtu 1400").status == 0);
+    auto port = run(ctl + "-j port");
+    CHECK(port.out.find("\"default_out\": \"block\"") != std::string::npos);
+    CHECK(port.out.find("\"wire_mtu\": 1400") != std::string::npos);
+    REQUIRE(run(ctl + "policy flush").status == 0);
+    CHECK(run(ctl + "-j policy list").out.find("{") == std::string::npos);
+
+    // model: is a card in espctl's own process.
+    auto m = run(std::string(ESPCTL_BIN) + " -d model: policy add src 10.0.0.0/8 dst 10.0.0.0/8 dir out action allow");
+    CHECK(m.status == 0);
+    CHECK(m.out == "id 1\n");
+    CHECK(server.stop() == 0);
+}

@@ -42,6 +42,27 @@ struct esp_dev_info {
 	__u32 reserved[3];
 };
 
+/*
+ * Traffic selector of a policy, or of an inbound SA (checked on decrypted packets;
+ * family 0 = no check). Addresses are ranges, lo <= hi (a subnet is the range from its
+ * first to its last address), IPv4 in [0..3] with the rest zero. proto 0 = any. Ports
+ * (ICMP: type in sport, code in dport) are ranges; 0-65535 also matches packets that
+ * carry no ports.
+ */
+struct esp_selector {
+	__u8 family;        /* ESP_FAMILY_*, or 0 (SA: no selector) */
+	__u8 proto;
+	__u16 reserved0;
+	__u8 src_lo[16];
+	__u8 src_hi[16];
+	__u8 dst_lo[16];
+	__u8 dst_hi[16];
+	__u16 sport_lo;
+	__u16 sport_hi;
+	__u16 dport_lo;
+	__u16 dport_hi;
+};
+
 /* An SA as the card holds it. Keys go in, never come back out. */
 struct esp_sa_params {
 	__u32 handle;        /* SA_ADD: out (slot chosen by the driver); others: in */
@@ -64,6 +85,7 @@ struct esp_sa_params {
 	__u64 byte_hard;
 	__u64 packet_soft;
 	__u64 packet_hard;
+	struct esp_selector sel; /* inbound: what decrypted packets must match (family 0: none) */
 	__u32 reserved[4];
 };
 
@@ -94,6 +116,7 @@ struct esp_sa_state {
 	__u16 encap_sport;
 	__u16 encap_dport;
 	__u32 reserved[3];
+	struct esp_selector sel; /* as installed */
 };
 
 struct esp_stats {
@@ -113,11 +136,80 @@ struct esp_stats {
 #define ESP_EV_HARD_PACKETS 4
 #define ESP_EV_SEQ_EXHAUSTED 5
 #define ESP_EV_SA_DELETED 6
+#define ESP_EV_ACQUIRE 7 /* handle: the policy's ID; acquire: the packet */
+
+/* The packet that hit a protect policy without an SA. */
+struct esp_acquire {
+	__u8 family;   /* ESP_FAMILY_* */
+	__u8 proto;
+	__u16 sport;   /* ICMP: type; 0 when the packet has no ports */
+	__u16 dport;   /* ICMP: code */
+	__u16 reserved0;
+	__u32 policy_slot;
+	__u8 src[16];
+	__u8 dst[16];
+	__u32 time_us; /* the card's port clock when it was raised */
+	__u32 reserved1;
+};
 
 struct esp_event {
 	__u32 type;   /* ESP_EV_* */
-	__u32 handle;
+	__u32 handle; /* SA handle; ACQUIRE: policy ID */
 	__u64 seqno;  /* running number of events seen by the driver */
+	struct esp_acquire acquire; /* ESP_EV_ACQUIRE only, else zero */
+};
+
+/* esp_policy.dir */
+#define ESP_POLICY_OUT 0 /* host to wire */
+#define ESP_POLICY_IN 1  /* clear traffic wire to host */
+
+/* esp_policy.action */
+#define ESP_POLICY_ALLOW 0
+#define ESP_POLICY_BLOCK 1
+#define ESP_POLICY_PROTECT 2 /* with sa_handle (ESP_POLICY_F_SA) or, without, drop + ACQUIRE */
+
+/* esp_policy.flags */
+#define ESP_POLICY_F_SA (1u << 0)
+
+/* A policy of the card's table. The ID names it (unique); lower priority wins, then lower ID. */
+struct esp_policy {
+	__u32 id;
+	__u32 priority;
+	__u8 dir;          /* ESP_POLICY_OUT / IN */
+	__u8 action;       /* ESP_POLICY_* */
+	__u8 flags;        /* ESP_POLICY_F_* */
+	__u8 reserved0;
+	__u32 sa_handle;   /* PROTECT with ESP_POLICY_F_SA: an installed outbound SA */
+	struct esp_selector sel;
+	__u32 reserved[4];
+};
+
+struct esp_policy_state {
+	struct esp_policy policy; /* GET: policy.id in; NEXT: the lowest ID wanted in */
+	__u64 packets;            /* frames that matched */
+	__u64 bytes;              /* their IP bytes */
+	__u64 drops;              /* of those, dropped (block, acquire, MTU) */
+	__u32 slot;               /* the card's table slot */
+	__u32 reserved[3];
+};
+
+/* esp_port_config.default_action bits: what happens to traffic no policy matches */
+#define ESP_PORT_OUT_BLOCK (1u << 0)
+#define ESP_PORT_IN_BLOCK (1u << 1)
+
+struct esp_port_config {
+	__u32 default_action;  /* ESP_PORT_*_BLOCK; 0 = bypass both ways */
+	__u32 wire_mtu;        /* longest IP packet sent on the wire, 68..9301 */
+	__u32 acq_holdoff_us;  /* least time between two ACQUIREs of one policy */
+	__u32 reserved;
+};
+
+#define ESP_NUM_PORT_FATES 24
+
+struct esp_port_stats {
+	__u64 frames[ESP_NUM_PORT_FATES]; /* by fate code (docs/contract.md "Port frame fates") */
+	__u64 acquires_lost;
+	__u64 reserved;
 };
 
 #define ESP_IOC_DEV_INFO _IOR(ESP_IOCTL_MAGIC, 0x01, struct esp_dev_info)
@@ -127,5 +219,15 @@ struct esp_event {
 #define ESP_IOC_SA_GET _IOWR(ESP_IOCTL_MAGIC, 0x13, struct esp_sa_state)
 #define ESP_IOC_SA_FLUSH _IO(ESP_IOCTL_MAGIC, 0x14)
 #define ESP_IOC_STATS _IOR(ESP_IOCTL_MAGIC, 0x20, struct esp_stats)
+/* Policies and ports: -EOPNOTSUPP on a card without ports (DEV_CAPS.PORTS). */
+#define ESP_IOC_POLICY_ADD _IOW(ESP_IOCTL_MAGIC, 0x30, struct esp_policy)
+#define ESP_IOC_POLICY_UPDATE _IOW(ESP_IOCTL_MAGIC, 0x31, struct esp_policy) /* by ID, atomic */
+#define ESP_IOC_POLICY_DEL _IOW(ESP_IOCTL_MAGIC, 0x32, __u32)                /* by ID */
+#define ESP_IOC_POLICY_GET _IOWR(ESP_IOCTL_MAGIC, 0x33, struct esp_policy_state)
+#define ESP_IOC_POLICY_NEXT _IOWR(ESP_IOCTL_MAGIC, 0x34, struct esp_policy_state) /* -ENOENT past the last */
+#define ESP_IOC_POLICY_FLUSH _IO(ESP_IOCTL_MAGIC, 0x35)
+#define ESP_IOC_PORT_GET _IOR(ESP_IOCTL_MAGIC, 0x36, struct esp_port_config)
+#define ESP_IOC_PORT_SET _IOW(ESP_IOCTL_MAGIC, 0x37, struct esp_port_config)
+#define ESP_IOC_PORT_STATS _IOR(ESP_IOCTL_MAGIC, 0x38, struct esp_port_stats)
 
 #endif /* UAPI_ESP_IOCTL_H */
