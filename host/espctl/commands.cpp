@@ -98,6 +98,11 @@ void print_state_text(const esp_sa_state& st)
 {
     std::cout << "handle " << st.handle << "\n" << esphost::format_sa_spec(spec_from_state(st), false);
     std::cout << "\tstate " << state_flags(st.state) << "\n";
+    if (st.sel.family)
+        std::cout << "\tsel src " << format_range(st.sel.family, st.sel.src_lo, st.sel.src_hi) << " dst "
+                  << format_range(st.sel.family, st.sel.dst_lo, st.sel.dst_hi) << " proto "
+                  << format_protocol(st.sel.proto) << " sport " << format_ports(st.sel.sport_lo, st.sel.sport_hi)
+                  << " dport " << format_ports(st.sel.dport_lo, st.sel.dport_hi) << "\n";
     std::cout << "\tlifetime current: " << st.bytes << "(bytes), " << st.packets << "(packets)\n";
     std::cout << "\tdrops:";
     bool any = false;
@@ -126,6 +131,15 @@ void state_json(esphost::JsonWriter& j, const esp_sa_state& st)
         j.key("encap_dport").value(static_cast<unsigned>(st.encap_dport));
     }
     j.key("replay_window").value(st.replay_window);
+    if (st.sel.family) {
+        j.key("sel").begin_object();
+        j.key("src").value(format_range(st.sel.family, st.sel.src_lo, st.sel.src_hi));
+        j.key("dst").value(format_range(st.sel.family, st.sel.dst_lo, st.sel.dst_hi));
+        j.key("proto").value(format_protocol(st.sel.proto));
+        j.key("sport").value(format_ports(st.sel.sport_lo, st.sel.sport_hi));
+        j.key("dport").value(format_ports(st.sel.dport_lo, st.sel.dport_hi));
+        j.end_object();
+    }
     j.key("seq").value(static_cast<uint64_t>(st.seq));
     j.key("disabled").value((st.state & ESP_SA_S_DISABLED) != 0);
     j.key("soft_bytes_expired").value((st.state & ESP_SA_S_SOFT_BYTES) != 0);

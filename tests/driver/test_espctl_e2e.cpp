@@ -237,6 +237,18 @@ TEST_CASE("driver: espctl policy commands against espsim serve and model:")
     REQUIRE(run(ctl + "policy flush").status == 0);
     CHECK(run(ctl + "-j policy list").out.find("{") == std::string::npos);
 
+    // An inbound SA with its selector, shown back by sa get.
+    auto sel = run(ctl + "sa add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x200 dir in mode tunnel aead "
+                         "'rfc4106(gcm(aes))' " + kKey + " 128 sel src 10.2.0.0/24 dst 10.1.0.0/24 proto udp dport 53");
+    REQUIRE(sel.status == 0);
+    const std::string handle = sel.out.substr(sel.out.find(' ') + 1, sel.out.size() - sel.out.find(' ') - 2);
+    CHECK(run(ctl + "sa get " + handle).out.find("sel src 10.2.0.0/24 dst 10.1.0.0/24 proto udp sport any dport 53") !=
+          std::string::npos);
+    auto bad_sel = run(ctl + "sa add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x201 dir in mode tunnel aead "
+                             "'rfc4106(gcm(aes))' " + kKey + " 128 sel src 10.2.0.0/40");
+    CHECK(bad_sel.status == 2);
+    CHECK(bad_sel.out.find("prefix length 40 beyond 32") != std::string::npos);
+
     // model: is a card in espctl's own process.
     auto m = run(std::string(ESPCTL_BIN) + " -d model: policy add src 10.0.0.0/8 dst 10.0.0.0/8 dir out action allow");
     CHECK(m.status == 0);
