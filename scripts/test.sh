@@ -19,6 +19,20 @@ cmake --build build -j "$jobs"
 stamp "tests"
 (cd build && ctest --output-on-failure -j "$jobs" --timeout 900)
 
+# The HLS sources and their tests again, built with Xilinx's own ap_int.h instead of the
+# compat ap_uint (pinned beside the checkout; a user's clone has none, so it is skipped).
+aptypes="$root/../shared/third_party/xilinx-ap-types/include"
+if [ -f "$aptypes/ap_int.h" ]; then
+  stamp "HLS tests with Xilinx ap_int.h"
+  cmake -S . -B build-aptypes -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESP_WITH_RTL=OFF \
+    -DESP_COMPONENTS="hls;driver;tests" -DESP_XILINX_AP_TYPES=ON -DESP_AP_TYPES_DIR="$aptypes" >/dev/null
+  cmake --build build-aptypes -j "$jobs" --target test_hls_compat test_hls_crypto test_hls_ap_faithful \
+    test_esp test_replay
+  (cd build-aptypes && ctest --output-on-failure -j "$jobs" --timeout 900 -R "^(hls|esp|replay): ")
+else
+  echo "== HLS tests with Xilinx ap_int.h: skipped ($aptypes/ap_int.h not found)"
+fi
+
 stamp "fuzz (libFuzzer, bounded)"
 FUZZ_BUILD_DIR="$root/build-fuzz" FUZZ_JOBS="$jobs" bash scripts/run-fuzz.sh "${ESP_FUZZ_SECONDS:-60}"
 

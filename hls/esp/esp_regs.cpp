@@ -52,7 +52,7 @@ void staged_dst(const EspEngineState& st, ap_uint<32> dst[4]) {
 // an inbound SA, its hash entry at the place hash_place chose.
 void install(EspEngineState& st, unsigned h, unsigned table, unsigned bucket, unsigned way) {
   SaSlot& s = st.sat.slot[h];
-  s = SaSlot{};
+  sa_slot_clear(s);
   s.valid = true;
   s.ctrl = staged(st, ESP_SA_W_CTRL) & kCtrlMask;
   s.spi = st.sa_data[ESP_SA_W_SPI];
@@ -193,8 +193,15 @@ bool in_window(std::uint32_t addr, std::uint32_t base, unsigned count) {
 void esp_reset(EspEngineState& st) {
   for (unsigned i = 0; i < ESP_N_SA; ++i) sa_wipe(st.sat, i);
   hash_clear(st.hash);
-  st.cnt = GlobalCounters{};
-  st.evq = EventQueue{};
+  st.cnt.pkts_in = 0;
+  st.cnt.pkts_out = 0;
+  st.cnt.bytes_in = 0;
+  st.cnt.bytes_out = 0;
+  for (unsigned c = 0; c < ESP_DROP_COUNT; ++c) st.cnt.drops[c] = 0;
+  for (unsigned i = 0; i < ESP_EVENT_QUEUE_DEPTH; ++i) st.evq.word[i] = 0;
+  st.evq.head = 0;
+  st.evq.count = 0;
+  st.evq.overflow = 0;
   for (unsigned i = 0; i < ESP_SA_DATA_WORDS; ++i) st.sa_data[i] = 0;
   for (unsigned i = 0; i < ESP_SA_READ_WORDS; ++i) st.sa_read[i] = 0;
   st.sa_error = 0;

@@ -80,7 +80,7 @@ void hash_remove(InboundHash& hs, std::uint32_t spi, const ap_uint<32> dst[4], u
     for (unsigned w = 0; w < ESP_HASH_WAYS; ++w) {
 #pragma HLS UNROLL
       HashEntry& e = hs.e[t][b][w];
-      if (e.valid && e.handle == handle) e = HashEntry{};
+      if (e.valid && e.handle == handle) hash_entry_clear(e);
     }
   }
 }
@@ -89,13 +89,48 @@ void hash_clear(InboundHash& hs) {
   for (unsigned t = 0; t < ESP_HASH_TABLES; ++t) {
     for (unsigned b = 0; b < kHashBuckets; ++b) {
 #pragma HLS PIPELINE II = 1
-      for (unsigned w = 0; w < ESP_HASH_WAYS; ++w) hs.e[t][b][w] = HashEntry{};
+      for (unsigned w = 0; w < ESP_HASH_WAYS; ++w) hash_entry_clear(hs.e[t][b][w]);
     }
   }
 }
 
+void hash_entry_clear(HashEntry& e) {
+#pragma HLS INLINE
+  e.valid = false;
+  e.ipv6 = false;
+  e.spi = 0;
+  for (unsigned i = 0; i < 4; ++i) e.dst[i] = 0;
+  e.handle = 0;
+}
+
+void sa_slot_clear(SaSlot& s) {
+#pragma HLS INLINE
+  s.valid = false;
+  s.disabled = false;
+  s.soft_bytes_raised = false;
+  s.soft_pkts_raised = false;
+  s.ctrl = 0;
+  s.spi = 0;
+  s.salt = 0;
+  for (unsigned i = 0; i < 4; ++i) {
+    s.src[i] = 0;
+    s.dst[i] = 0;
+  }
+  s.sport = 0;
+  s.dport = 0;
+  s.window = 0;
+  s.seq = 0;
+  s.byte_soft = 0;
+  s.byte_hard = 0;
+  s.pkt_soft = 0;
+  s.pkt_hard = 0;
+  s.pkts = 0;
+  s.bytes = 0;
+  for (unsigned c = 0; c < ESP_DROP_COUNT; ++c) s.drops[c] = 0;
+}
+
 void sa_wipe(SaTable& t, unsigned handle) {
-  t.slot[handle] = SaSlot{};
+  sa_slot_clear(t.slot[handle]);
   aes_wipe_key(t.key[handle].ks);
   t.key[handle].h = 0;
   replay_init(t.replay[handle], 0, 0);

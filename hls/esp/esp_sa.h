@@ -94,6 +94,10 @@ void hash_remove(InboundHash& hs, std::uint32_t spi, const ap_uint<32> dst[4], u
 
 void hash_clear(InboundHash& hs);
 
+// Every field to zero. (`SaSlot{}` would not do: ap_int.h's ap_uint has no zero default.)
+void sa_slot_clear(SaSlot& s);
+void hash_entry_clear(HashEntry& e);
+
 // Empties and wipes a slot: keys, salt and counters to zero.
 void sa_wipe(SaTable& t, unsigned handle);
 

@@ -1,12 +1,17 @@
 // The compat ap_uint must be bit-exact: every operation is checked against plain
-// unsigned __int128 arithmetic reduced to the same width, on random values.
+// unsigned __int128 arithmetic reduced to the same width, on random values. It tests
+// esp_compat::ap_uint itself, so it runs in the ap_int.h build too; test_ap_faithful.cpp
+// compares it with Xilinx's ap_uint.
 #include <catch2/catch.hpp>
 
 #include <random>
 
-#include "hls_compat.h"
+#include "esp_ap_compat.h"
+#include "esp_stream_model.h"
 
 namespace {
+
+using esp_compat::ap_uint;
 
 using u128 = unsigned __int128;
 
@@ -177,7 +182,7 @@ TEST_CASE("hls: compat ap_uint wide values and integer operands", "[hls][compat]
   REQUIRE(static_cast<bool>(ap_uint<128>(1) << 127) == true);
 }
 
-TEST_CASE("hls: compat stream is a FIFO", "[hls][compat]") {
+TEST_CASE("hls: stream model is a FIFO", "[hls][compat]") {
   hls::stream<ap_uint<128>> s("test_fifo");
   REQUIRE(s.empty());
   for (int i = 0; i < 10; ++i) s.write(ap_uint<128>(i) << 100);
