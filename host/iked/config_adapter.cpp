@@ -64,6 +64,10 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
         p.dpd_interval_s = p1.dpd_retryinterval;
         p.dpd_retries = p1.dpd_retrycount;
         p.natt_keepalive_s = p1.nattraversal == ike::config::NatTraversal::disable ? 0 : p1.keepalive;
+        p.natt_forced = p1.nattraversal == ike::config::NatTraversal::forced;
+        p.fragmentation = p1.fragmentation;
+        p.fragmentation_mtu = p1.fragmentation_mtu;
+        p.negotiate_timeout_s = p1.negotiate_timeout;
         for (const auto* p2 : c.phase2_of(p1.name)) {
             ChildCfg ch;
             ch.name = p2->name;

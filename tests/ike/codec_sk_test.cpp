@@ -152,7 +152,7 @@ TEST_CASE("ike-codec: SKF fragments (RFC 7383) protect, unprotect and reassemble
             REQUIRE(f.ok());
             CHECK(f->total == frags->size());
             CHECK_FALSE(reasm.complete());
-            CHECK(reasm.add(std::move(f.value())));
+            CHECK(reasm.add(std::move(f.value())) == FragmentReassembler::Add::stored);
         }
         REQUIRE(reasm.complete());
         auto m = reasm.message();
@@ -164,10 +164,71 @@ TEST_CASE("ike-codec: SKF fragments (RFC 7383) protect, unprotect and reassemble
         auto f2 = unprotect_fragment(other->front(), *c);
         REQUIRE(f2.ok());
         FragmentReassembler r2;
-        CHECK(r2.add(*unprotect_fragment(frags->front(), *c)));
-        CHECK_FALSE(r2.add(f2.value()));
+        CHECK(r2.add(*unprotect_fragment(frags->front(), *c)) == FragmentReassembler::Add::stored);
+        CHECK(r2.add(f2.value()) == FragmentReassembler::Add::other_message);
         Bytes bad = frags->back();
         bad[bad.size() - 1] ^= 1;
         CHECK(unprotect_fragment(bad, *c).error().kind == DecodeErrorKind::IntegrityCheckFailed);
     }
+}
+
+TEST_CASE("ike-codec: SKF reassembly rules of RFC 7383 2.6.2 (numbers, duplicates, totals, ICV)", "[ike-codec][sk]") {
+    using Add = FragmentReassembler::Add;
+    auto c = cipher_for(kCiphers[0]);
+    const std::vector<Payload> inner = every_plain_payload();
+    auto three = protect_fragments(sample_header(ExchangeType::IKE_AUTH, 1), inner, *c, 300);
+    REQUIRE(three.ok());
+    const std::size_t n = three->size();
+    REQUIRE(n >= 3);
+    auto frag = [&](std::size_t i) { return unprotect_fragment((*three)[i], *c).value(); };
+
+    FragmentReassembler r;
+    Fragment f = frag(0);
+    f.number = 0;
+    CHECK(r.add(f) == Add::bad_number);
+    f.number = static_cast<uint16_t>(n + 1);
+    CHECK(r.add(f) == Add::bad_number);
+    f = frag(0);
+    f.total = 0;
+    CHECK(r.add(f) == Add::bad_number);
+    CHECK(r.empty());
+    CHECK(r.add(frag(0)) == Add::stored);
+    const std::size_t held = r.bytes();
+    CHECK(held > 0);
+    CHECK(r.add(frag(0)) == Add::duplicate);
+    CHECK(r.bytes() == held);
+    // Fewer fragments than held: a stale copy, dropped.
+    f = frag(1);
+    f.total = static_cast<uint16_t>(n - 1);
+    CHECK(r.add(f) == Add::fewer_total);
+    // The same message split finer (a retransmission for a smaller MTU) replaces it.
+    auto finer = protect_fragments(sample_header(ExchangeType::IKE_AUTH, 1), inner, *c, 200);
+    REQUIRE(finer.ok());
+    REQUIRE(finer->size() > n);
+    CHECK(r.add(unprotect_fragment(finer->back(), *c).value()) == Add::restarted);
+    CHECK(r.total() == finer->size());
+    for (std::size_t i = 0; i + 1 < finer->size(); ++i)
+        CHECK(r.add(unprotect_fragment((*finer)[i], *c).value()) == Add::stored);
+    REQUIRE(r.complete());
+    CHECK(r.message()->payloads == inner);
+    // A fragment of this message from another exchange or SA is another message.
+    FragmentReassembler r3;
+    CHECK(r3.add(frag(0)) == Add::stored);
+    f = frag(1);
+    f.header.exchange = ExchangeType::INFORMATIONAL;
+    CHECK(r3.add(f) == Add::other_message);
+    f = frag(1);
+    f.header.spi_r ^= 1;
+    CHECK(r3.add(f) == Add::other_message);
+    // Every single-bit flip of a fragment fails its ICV or its syntax, never more.
+    const Bytes& wire = (*three)[1];
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+        Bytes bad = wire;
+        bad[i] ^= 0x01;
+        auto got = unprotect_fragment(bad, *c);
+        CHECK_FALSE(got.ok());
+    }
+    r.clear();
+    CHECK(r.bytes() == 0);
+    CHECK_FALSE(r.complete());
 }

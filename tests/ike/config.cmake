@@ -7,7 +7,8 @@ add_executable(ike_config_tests
   ${IKE_CONFIG_TESTS_DIR}/config_parse_test.cpp
   ${IKE_CONFIG_TESTS_DIR}/config_errors_test.cpp
   ${IKE_CONFIG_TESTS_DIR}/config_selectors_test.cpp
-  ${IKE_CONFIG_TESTS_DIR}/config_fuzz_test.cpp)
+  ${IKE_CONFIG_TESTS_DIR}/config_fuzz_test.cpp
+  ${IKE_CONFIG_TESTS_DIR}/config_warnings_test.cpp)
 target_link_libraries(ike_config_tests PRIVATE catch_main ike_config)
 target_compile_definitions(ike_config_tests PRIVATE
   IKE_EXAMPLES_DIR="${CMAKE_CURRENT_LIST_DIR}/../../examples/iked")

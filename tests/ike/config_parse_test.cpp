@@ -197,9 +197,14 @@ TEST_CASE("ike-config: every phase2 option is read", "[ike-config]") {
     CHECK(p.route_overlap == RouteOverlap::allow);
     CHECK(p.ipv4_df);
     CHECK(p.comments == "all of it");
-    // Warnings only: dhgrp without pfs, replay-window without replay.
-    CHECK(messages(r) == std::vector<std::string>{"p2.conf:15:19: warning: dhgrp is ignored: pfs is disabled",
-                                                  "p2.conf:17:27: warning: replay-window is ignored: replay is disabled"});
+    // Warnings only: dhgrp without pfs, replay-window without replay, options iked does not implement.
+    CHECK(messages(r) ==
+          std::vector<std::string>{"p2.conf:15:19: warning: dhgrp is ignored: pfs is disabled",
+                                   "p2.conf:17:27: warning: replay-window is ignored: replay is disabled",
+                                   "p2.conf:35:27: warning: single-source enable is not implemented: any source "
+                                   "address within the selectors is used",
+                                   "p2.conf:37:21: warning: ipv4-df enable is not implemented: the accelerator clears "
+                                   "DF in the outer IPv4 header"});
 }
 
 TEST_CASE("ike-config: defaults follow fortios-cli.md", "[ike-config]") {
@@ -219,6 +224,7 @@ TEST_CASE("ike-config: defaults follow fortios-cli.md", "[ike-config]") {
     CHECK(p1.nattraversal == NatTraversal::enable);
     CHECK(p1.keepalive == 10);
     CHECK(p1.fragmentation);
+    CHECK(p1.fragmentation_mtu == 1200);
     CHECK(p1.negotiate_timeout == 30);
     CHECK_FALSE(p1.add_gw_route);
     CHECK_FALSE(p1.mode_cfg);
@@ -423,6 +429,7 @@ const std::map<std::string, std::string> phase1_samples{
     {"localid-type", "keyid"}, {"peerid", "you"}, {"proposal", "aes256-sha384"}, {"dhgrp", "19"},
     {"keylife", "3600"}, {"dpd", "disable"}, {"dpd-retryinterval", "60"}, {"dpd-retrycount", "0"},
     {"nattraversal", "disable"}, {"keepalive", "30"}, {"fragmentation", "disable"}, {"negotiate-timeout", "5"},
+    {"fragmentation-mtu", "9000"},
     {"add-gw-route", "enable"}, {"mode-cfg", "disable"}, {"assign-ip", "disable"}, {"ipv4-start-ip", "10.0.0.1"},
     {"ipv4-end-ip", "10.0.0.2"}, {"net-device", "enable"}, {"mesh-selector-type", "disable"}, {"comments", "c"}};
 

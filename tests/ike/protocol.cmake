@@ -4,7 +4,8 @@ add_executable(ike_protocol_tests
   ${CMAKE_CURRENT_LIST_DIR}/protocol_exchange_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/protocol_units_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/protocol_cookie_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/protocol_ike_rekey_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/protocol_ike_rekey_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/protocol_fragment_test.cpp)
 target_link_libraries(ike_protocol_tests PRIVATE ike_sa catch_main)
 target_include_directories(ike_protocol_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 catch_discover_tests(ike_protocol_tests TEST_PREFIX "" PROPERTIES LABELS ike)
@@ -35,6 +36,13 @@ if(TARGET iked)
                      ${case} $<$<TARGET_EXISTS:ikectl>:$<TARGET_FILE:ikectl>>)
     # Namespaces and charon instances are named per case, but the veth
     # addresses are the same: run them one at a time.
+    set_tests_properties(ike-protocol-interop-${case} PROPERTIES LABELS interop SKIP_RETURN_CODE 77
+                         RUN_SERIAL TRUE TIMEOUT 120)
+  endforeach()
+  # RFC 7383 fragmentation against charon forcing fragments (tests/interop/iked_fragmentation.sh).
+  foreach(case frag-resp frag-init)
+    add_test(NAME ike-protocol-interop-${case}
+             COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/iked_fragmentation.sh $<TARGET_FILE:iked> ${case})
     set_tests_properties(ike-protocol-interop-${case} PROPERTIES LABELS interop SKIP_RETURN_CODE 77
                          RUN_SERIAL TRUE TIMEOUT 120)
   endforeach()

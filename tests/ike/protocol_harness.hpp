@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <random>
 
@@ -28,8 +29,11 @@ struct Link : Transport {
     double loss = 0.0;
     std::mt19937 rng{12345};
     uint64_t sent = 0, lost = 0;
+    // Sees every datagram sent; false drops it (a firewall, a tap).
+    std::function<bool(const Datagram&)> filter;
     void send(const Datagram& d) override {
         ++sent;
+        if (filter && !filter(d)) return;
         if (loss > 0 && std::uniform_real_distribution<>(0, 1)(rng) < loss) {
             ++lost;
             return;

@@ -115,19 +115,25 @@ Result<std::vector<std::vector<uint8_t>>> protect_fragments(const Header& header
     const std::vector<uint8_t>& plain = content.value();
     const std::size_t total = plain.empty() ? 1 : (plain.size() + chunk - 1) / chunk;
     if (total > 0xFFFF) return failure(DecodeErrorKind::EncodeFailure, "too many fragments");
-    Header h = header;
     std::vector<std::vector<uint8_t>> out;
     for (std::size_t i = 0; i < total; ++i) {
         const std::size_t begin = i * chunk;
         const std::size_t len = std::min(chunk, plain.size() - std::min(begin, plain.size()));
-        const uint16_t fields[2] = {static_cast<uint16_t>(i + 1), static_cast<uint16_t>(total)};
-        auto dgram = seal_datagram(h, kSkf, i == 0 ? first : 0, fields,
-                                   std::span<const uint8_t>(plain).subspan(std::min(begin, plain.size()), len),
-                                   cipher, {});
+        auto dgram = protect_fragment(header, i == 0 ? first : 0, static_cast<uint16_t>(i + 1),
+                                      static_cast<uint16_t>(total),
+                                      std::span<const uint8_t>(plain).subspan(std::min(begin, plain.size()), len),
+                                      cipher);
         if (!dgram) return dgram.error();
         out.push_back(std::move(dgram.value()));
     }
     return out;
+}
+
+Result<std::vector<uint8_t>> protect_fragment(const Header& header, uint8_t first_inner, uint16_t number,
+                                              uint16_t total, std::span<const uint8_t> content,
+                                              crypto::SkCipher& cipher) {
+    const uint16_t fields[2] = {number, total};
+    return seal_datagram(header, kSkf, first_inner, fields, content, cipher, {});
 }
 
 Result<Fragment> unprotect_fragment(std::span<const uint8_t> wire, const crypto::SkCipher& cipher) {
@@ -142,18 +148,38 @@ Result<Fragment> unprotect_fragment(std::span<const uint8_t> wire, const crypto:
                     std::move(content.value())};
 }
 
-bool FragmentReassembler::add(Fragment f) {
-    if (f.number == 0 || f.total == 0 || f.number > f.total) return false;
+FragmentReassembler::Add FragmentReassembler::add(Fragment f) {
+    if (f.number == 0 || f.total == 0 || f.number > f.total) return Add::bad_number;
+    Add result = Add::stored;
+    if (!parts_.empty()) {
+        if (f.header.message_id != header_.message_id || f.header.spi_i != header_.spi_i ||
+            f.header.spi_r != header_.spi_r || f.header.exchange != header_.exchange)
+            return Add::other_message;
+        // A retransmission split for a smaller path MTU has more fragments:
+        // it replaces what is held; one with fewer is stale.
+        if (f.total < total_) return Add::fewer_total;
+        if (f.total > total_) {
+            clear();
+            result = Add::restarted;
+        } else if (parts_.count(f.number)) {
+            return Add::duplicate;
+        }
+    }
     if (parts_.empty()) {
         header_ = f.header;
         total_ = f.total;
-    } else if (f.total != total_ || f.header.message_id != header_.message_id || f.header.spi_i != header_.spi_i ||
-               f.header.spi_r != header_.spi_r) {
-        return false;
     }
     if (f.number == 1) first_inner_ = f.first_inner;
+    bytes_ += f.content.size();
     parts_.emplace(f.number, std::move(f.content));
-    return true;
+    return result;
+}
+
+void FragmentReassembler::clear() {
+    parts_.clear();
+    total_ = 0;
+    first_inner_ = 0;
+    bytes_ = 0;
 }
 
 bool FragmentReassembler::complete() const { return total_ != 0 && parts_.size() == total_; }

@@ -39,6 +39,13 @@ Result<std::vector<std::vector<uint8_t>>> protect_fragments(const Header& header
                                                             crypto::SkCipher& cipher,
                                                             std::size_t max_datagram);
 
+// One SKF datagram with the given fields and plaintext content (a chunk of
+// an encoded payload chain); protect_fragments() is built on it. Fields
+// are not checked, so tests can make fragments a sender must not.
+Result<std::vector<uint8_t>> protect_fragment(const Header& header, uint8_t first_inner, uint16_t number,
+                                              uint16_t total, std::span<const uint8_t> content,
+                                              crypto::SkCipher& cipher);
+
 // A decrypted fragment: plaintext content without padding.
 struct Fragment {
     Header header;
@@ -50,21 +57,36 @@ struct Fragment {
 // Verifies and decrypts a datagram whose last payload is SKF.
 Result<Fragment> unprotect_fragment(std::span<const uint8_t> wire, const crypto::SkCipher& cipher);
 
-// Collects the fragments of one message (same message ID); complete() once
-// all 1..total arrived, then message() decodes the joined inner payloads.
+// Collects the fragments of one message (same message ID and SPIs) by the
+// rules of RFC 7383 2.6.2. The caller verifies each fragment's ICV first
+// (unprotect_fragment) and bounds the memory (bytes()).
 class FragmentReassembler {
 public:
-    // Returns false (and ignores it) for a fragment that contradicts the
-    // ones held (different total or message ID, number 0 or > total).
-    bool add(Fragment f);
+    enum class Add {
+        stored,        // kept
+        restarted,     // Total Fragments above the held ones': those were dropped, this one kept
+        bad_number,    // Fragment Number 0 or above Total Fragments, or Total 0: dropped
+        duplicate,     // that number is held already: dropped
+        fewer_total,   // Total Fragments below the held ones': dropped
+        other_message, // another message ID or other SPIs than the held fragments: dropped
+    };
+    static bool kept(Add a) { return a == Add::stored || a == Add::restarted; }
+    Add add(Fragment f);
+    bool empty() const { return parts_.empty(); }
     bool complete() const;
     Result<Message> message() const;
-    void clear() { parts_.clear(); total_ = 0; }
+    void clear();
+    // Content octets held (plaintext of the fragments kept).
+    std::size_t bytes() const { return bytes_; }
+    std::size_t count() const { return parts_.size(); }
+    uint16_t total() const { return total_; }
+    uint32_t message_id() const { return header_.message_id; }
 
 private:
     Header header_{};
     uint16_t total_ = 0;
     uint8_t first_inner_ = 0;
+    std::size_t bytes_ = 0;
     std::map<uint16_t, std::vector<uint8_t>> parts_;
 };
 

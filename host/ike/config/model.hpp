@@ -82,6 +82,7 @@ struct Phase1 {
     NatTraversal nattraversal = NatTraversal::enable;
     uint32_t keepalive = 10;                            // NAT-T keepalive s, 10..900
     bool fragmentation = true;                          // RFC 7383
+    uint32_t fragmentation_mtu = 1200;                  // IP packet size, 500..16000 (FortiOS CLI reference)
     uint32_t negotiate_timeout = 30;                    // s, 1..300
     bool add_gw_route = false;
     bool mode_cfg = false;                              // dial-up (type dynamic) only

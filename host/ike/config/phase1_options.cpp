@@ -82,6 +82,7 @@ std::vector<OptionSpec<Phase1>> make_table() {
         option<P>("nattraversal", &P::nattraversal, enum_value<NatTraversal>()),
         option<P>("keepalive", &P::keepalive, number_in<uint32_t>(10, 900)),
         option<P>("fragmentation", &P::fragmentation, enable_disable()),
+        option<P>("fragmentation-mtu", &P::fragmentation_mtu, number_in<uint32_t>(500, 16000)),
         option<P>("negotiate-timeout", &P::negotiate_timeout, number_in<uint32_t>(1, 300)),
         option<P>("add-gw-route", &P::add_gw_route, enable_disable()),
         option<P>("mode-cfg", &P::mode_cfg, enable_disable()),

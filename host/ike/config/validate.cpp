@@ -48,6 +48,28 @@ void validate_phase1(const Phase1& p, Reporter& report) {
     check_range(p.ipv4_start_ip, p.ipv4_end_ip, o, "ipv4-start-ip", "ipv4-end-ip", report);
     if (p.mesh_selector_type != MeshSelectorType::disable && p.type != Phase1Type::dynamic)
         report.error(o.where("mesh-selector-type"), "mesh-selector-type requires type dynamic (dial-up)");
+    if (!p.fragmentation && o.is_set("fragmentation-mtu"))
+        report.warning(o.where("fragmentation-mtu"), "fragmentation-mtu is ignored: fragmentation is disabled");
+}
+
+// phase2 options iked reads but whose FortiOS behaviour it does not have:
+// said at load, so that no setting is silently without effect.
+void warn_not_implemented(const Phase2& p, Reporter& report) {
+    const Origin& o = p.origin;
+    if (o.is_set("initiator-ts-narrow") && !p.initiator_ts_narrow)
+        report.warning(o.where("initiator-ts-narrow"),
+                       "initiator-ts-narrow disable is not implemented: as initiator iked accepts selectors the "
+                       "responder narrowed (as with enable)");
+    if (p.single_source)
+        report.warning(o.where("single-source"),
+                       "single-source enable is not implemented: any source address within the selectors is used");
+    if (o.is_set("route-overlap") && p.route_overlap != RouteOverlap::allow)
+        report.warning(o.where("route-overlap"), "route-overlap " + std::string(to_string(p.route_overlap)) +
+                                                     " is not implemented: overlapping routes of phase2s are all "
+                                                     "kept (as with allow)");
+    if (p.ipv4_df)
+        report.warning(o.where("ipv4-df"),
+                       "ipv4-df enable is not implemented: the accelerator clears DF in the outer IPv4 header");
 }
 
 // The option names of one side, e.g. "src-start-ip".
@@ -168,6 +190,7 @@ void validate_phase2(const Config& config, Phase2& p, Reporter& report) {
         report.warning(o.where("replay-window"), "replay-window is ignored: replay is disabled");
     warn_unused(p, p.src, "src", report);
     warn_unused(p, p.dst, "dst", report);
+    warn_not_implemented(p, report);
     auto local = resolve_side(config, p, p.src, "src", report);
     auto remote = resolve_side(config, p, p.dst, "dst", report);
     if (local)

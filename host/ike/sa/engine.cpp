@@ -61,6 +61,7 @@ Engine::~Engine() {
 void Engine::reload(GatewayConfig cfg, TimePoint now) {
     now_ = now;
     cfg_ = std::move(cfg);
+    fragments_.limits = cfg_.fragment_limits;
     peers_.clear();
     for (const auto& p : cfg_.peers) peers_.push_back(std::make_shared<const PeerCfg>(p));
     // Auto-negotiate children that are not up get (re)scheduled.
@@ -159,6 +160,7 @@ IkeSa& Engine::adopt_rekeyed(IkeSa& old, std::unique_ptr<IkeSa> fresh) {
     fresh->nat_here = old.nat_here;
     fresh->nat_there = old.nat_there;
     fresh->peer_natt = old.peer_natt;
+    fresh->peer_fragmentation = old.peer_fragmentation;
     fresh->created = now_;
     fresh->children = std::move(old.children);
     old.children.clear();
@@ -492,6 +494,10 @@ void Engine::transmit(const IkeSa& sa, const Bytes& bytes) {
     transport_.send(d);
 }
 
+void Engine::transmit(const IkeSa& sa, const std::vector<Bytes>& datagrams) {
+    for (const auto& b : datagrams) transmit(sa, b);
+}
+
 void Engine::float_to_natt(IkeSa& sa) {
     if (sa.local.port == cfg_.natt_port) return;
     sa.local.port = cfg_.natt_port;
@@ -525,13 +531,13 @@ void Engine::send_request(IkeSa& sa) {
     h.exchange = sa.active->exchange();
     h.flags = sa.initiator ? F_INITIATOR : 0;
     h.mid = sa.next_mid_out;
-    Bytes msg;
+    std::vector<Bytes> msg;
     if (h.exchange == IKE_SA_INIT) {
-        msg = encode_plain(h, p);
-        sa.init_request = msg;
+        sa.init_request = encode_plain(h, p);
+        msg = {sa.init_request};
     } else {
         if (h.exchange == IKE_AUTH && (sa.nat_here || sa.nat_there)) float_to_natt(sa);
-        msg = seal(*sa.sk_out, h, p);
+        msg = seal_message(sa, h, p, sa.local.port == cfg_.natt_port, fragments_.stats);
     }
     IKE_LOG(debug) << sa.label() << " sending " << exchange_name(h.exchange) << " request " << h.mid << " to "
                    << sa.remote.str();
@@ -546,12 +552,12 @@ void Engine::send_response(IkeSa& sa, const Header& req, const Payloads& p) {
     h.exchange = req.exchange;
     h.flags = static_cast<uint8_t>(F_RESPONSE | (sa.initiator ? F_INITIATOR : 0));
     h.mid = req.mid;
-    Bytes msg;
+    std::vector<Bytes> msg;
     if (h.exchange == IKE_SA_INIT) {
-        msg = encode_plain(h, p);
-        sa.init_response = msg;
+        sa.init_response = encode_plain(h, p);
+        msg = {sa.init_response};
     } else {
-        msg = seal(*sa.sk_out, h, p);
+        msg = seal_message(sa, h, p, sa.local.port == cfg_.natt_port, fragments_.stats);
     }
     sa.last_response = msg;
     sa.next_mid_in = req.mid + 1;
@@ -657,7 +663,7 @@ void Engine::handle_init_request(const Header& h, const Datagram& d) {
 
 void Engine::handle_request(IkeSa& sa, const Header& h, const Datagram& d) {
     if (h.mid + 1 == sa.next_mid_in && sa.last_response) { // retransmitted request
-        transmit(sa, *sa.last_response);
+        if (answers_retransmission(d.data)) transmit(sa, *sa.last_response);
         return;
     }
     if (h.mid != sa.next_mid_in || !sa.sk_in) {
@@ -666,7 +672,9 @@ void Engine::handle_request(IkeSa& sa, const Header& h, const Datagram& d) {
     }
     Payloads req;
     try {
-        req = open(*sa.sk_in, d.data);
+        auto opened = open_message(sa, false, d.data, fragments_);
+        if (!opened) return; // a fragment: held until its message is complete, or dropped
+        req = std::move(*opened);
     } catch (const WireError& e) {
         // Integrity failures are dropped silently (§2.21.2); syntax errors get an answer.
         ++stats_.dropped;
@@ -712,7 +720,9 @@ void Engine::handle_response(IkeSa& sa, const Header& h, const Datagram& d) {
             if (sa.spi_r == 0 && h.spi_r != 0) sa.spi_r = h.spi_r;
             sa.init_response = d.data;
         } else {
-            resp = open(*sa.sk_in, d.data);
+            auto opened = open_message(sa, true, d.data, fragments_);
+            if (!opened) return; // a fragment: held until its message is complete, or dropped
+            resp = std::move(*opened);
         }
     } catch (const WireError& e) {
         ++stats_.dropped;
@@ -762,7 +772,7 @@ void Engine::on_timer(TimePoint now) {
             IKE_LOG(info) << sa->label() << " retransmit " << sa->outstanding.sends() - 1 << " of "
                           << exchange_name(sa->active ? sa->active->exchange() : 0) << " request "
                           << sa->next_mid_out;
-            transmit(*sa, sa->outstanding.bytes());
+            transmit(*sa, sa->outstanding.datagrams());
             break;
         case Outstanding::Tick::give_up: kill(*sa, "peer not responding"); break;
         }
@@ -771,9 +781,9 @@ void Engine::on_timer(TimePoint now) {
             retry_dynamic(*sa); // mesh-selector-type subnet (mesh.cpp)
         }
         rekey_ike_if_due(*sa); // phase1 keylife (task_ike_rekey.cpp)
-        // Half-open responder SAs that never got IKE_AUTH go away.
-        if (sa->state == IkeState::connecting && !sa->initiator && now - sa->created > std::chrono::seconds(30))
-            kill(*sa, "IKE_AUTH never came");
+        // phase1 negotiate-timeout: an IKE SA not up by then goes, in either role.
+        if (sa->state == IkeState::connecting && now - sa->created > std::chrono::seconds(sa->cfg->negotiate_timeout_s))
+            kill(*sa, "not established within negotiate-timeout");
     }
     reap();
     check_liveness(); // DPD probes, NAT-T keepalives

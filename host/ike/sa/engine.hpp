@@ -90,6 +90,7 @@ public:
     std::vector<TunnelInfo> tunnels() const;
     std::vector<GatewayInfo> gateways() const;
     const EngineStats& stats() const { return stats_; }
+    const FragmentStats& fragment_stats() const { return fragments_.stats; }
     SaOffload* offload() const { return offload_; }
     // add-route: where routes go (nullptr: computed and shown, not applied).
     void set_route_hook(RouteHook* hook) { route_hook_ = hook; }
@@ -146,6 +147,7 @@ private:
     void send_request(IkeSa& sa);
     void send_response(IkeSa& sa, const Header& req, const Payloads& p);
     void transmit(const IkeSa& sa, const Bytes& bytes);
+    void transmit(const IkeSa& sa, const std::vector<Bytes>& datagrams);
     void run_queue(IkeSa& sa);
     void expire_children(IkeSa& sa);
     // Dynamic phase2s of `sa` due for an auto-negotiate retry (mesh.cpp).
@@ -179,6 +181,7 @@ private:
     Transport& transport_;
     SaOffload* offload_;
     const KeyExport* keys_;
+    FragmentPool fragments_; // before sas_: their reassembly buffers give memory back to it
     std::map<uint64_t, std::unique_ptr<IkeSa>> sas_; // by our SPI
     std::map<std::string, TimePoint> retry_at_;       // auto-negotiate children that are down
     std::set<std::string> held_down_;                 // taken down by the administrator

@@ -11,6 +11,7 @@
 
 #include "algorithms.hpp"
 #include "datagram.hpp"
+#include "fragments.hpp"
 #include "retransmit.hpp"
 #include "traffic_selector.hpp"
 #include "payloads.hpp"
@@ -72,6 +73,10 @@ struct PeerCfg {
     uint32_t dpd_interval_s = 20, dpd_retries = 3;
     uint32_t natt_keepalive_s = 10; // NAT-T keepalive when behind a NAT; 0: off
     MeshSelector mesh = MeshSelector::disable; // type dynamic only
+    bool fragmentation = true;         // RFC 7383: announce, send and accept SKF fragments
+    uint32_t fragmentation_mtu = 1200; // IP packet size above which a protected message is fragmented
+    uint32_t negotiate_timeout_s = 30; // an IKE SA not established by then is dropped (both roles)
+    bool natt_forced = false;          // nattraversal forced: UDP encapsulation as if behind a NAT
     std::vector<ChildCfg> children;
 };
 
@@ -84,6 +89,8 @@ struct GatewayConfig {
     // (RFC 7296 §2.6; strongSwan's default is 10, iked's is higher so that a
     // busy but honest gateway does not pay the extra round trip).
     size_t cookie_threshold = 30;
+    // Memory the peers' fragments may hold (fragments.hpp).
+    FragmentLimits fragment_limits;
 };
 
 // Proposals offered on the wire.

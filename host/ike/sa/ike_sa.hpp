@@ -13,6 +13,7 @@
 #include "crypto/dh.hpp"
 #include "crypto/sk_cipher.hpp"
 #include "datagram.hpp"
+#include "fragments.hpp"
 #include "gateway_config.hpp"
 #include "retransmit.hpp"
 
@@ -66,10 +67,12 @@ public:
     std::unique_ptr<crypto::SkCipher> sk_out, sk_in; // what we send / what we receive
     bool nat_here = false, nat_there = false; // a NAT in front of us / of the peer
     bool peer_natt = false;                    // peer sent NAT_DETECTION notifies
+    bool peer_fragmentation = false;           // peer sent IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383)
+    FragmentBuffer frag_request, frag_response; // the peer's fragments in reassembly (fragments.cpp)
 
     uint32_t next_mid_out = 0;  // our next request
     uint32_t next_mid_in = 0;   // peer's next request
-    std::optional<Bytes> last_response; // answer to next_mid_in - 1
+    std::optional<std::vector<Bytes>> last_response; // answer to next_mid_in - 1 (its fragments, or one datagram)
     Outstanding outstanding;
     std::unique_ptr<Task> active;
     bool in_process = false; // a response is being digested: the next request waits for its message ID

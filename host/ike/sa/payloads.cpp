@@ -233,6 +233,19 @@ Bytes seal(crypto::SkCipher& out, const Header& h, const Payloads& p) {
     return std::move(msg.value());
 }
 
+WireError wire_error(const codec::DecodeError& e) { return error_of(e); }
+
+std::vector<Bytes> seal_fragments(crypto::SkCipher& out, const Header& h, const Payloads& p, std::size_t max_datagram) {
+    auto inner = to_codec(p);
+    auto frags = codec::protect_fragments(to_codec(h), inner, out, max_datagram);
+    if (!frags) throw error_of(frags.error());
+    return std::move(frags.value());
+}
+
+bool is_fragment(std::span<const uint8_t> msg) {
+    return msg.size() > 16 && msg[16] == static_cast<uint8_t>(codec::PayloadType::SKF);
+}
+
 Payloads open(const crypto::SkCipher& in, std::span<const uint8_t> msg) {
     auto m = codec::unprotect(msg, in);
     if (!m) throw error_of(m.error());

@@ -82,6 +82,7 @@ enum NotifyType : uint16_t {
     IKE_SA_NOTIFY(NAT_DETECTION_SOURCE_IP), IKE_SA_NOTIFY(NAT_DETECTION_DESTINATION_IP), IKE_SA_NOTIFY(COOKIE),
     IKE_SA_NOTIFY(USE_TRANSPORT_MODE), IKE_SA_NOTIFY(REKEY_SA), IKE_SA_NOTIFY(ESP_TFC_PADDING_NOT_SUPPORTED),
     IKE_SA_NOTIFY(NON_FIRST_FRAGMENTS_ALSO), IKE_SA_NOTIFY(MOBIKE_SUPPORTED), IKE_SA_NOTIFY(SIGNATURE_HASH_ALGORITHMS),
+    IKE_SA_NOTIFY(IKEV2_FRAGMENTATION_SUPPORTED),
 };
 #undef IKE_SA_NOTIFY
 enum PayloadType : uint8_t { PL_NOTIFY = detail::num(codec::PayloadType::NOTIFY) };
@@ -101,6 +102,9 @@ struct WireError : std::runtime_error {
         return kind == codec::DecodeErrorKind::IntegrityCheckFailed || kind == codec::DecodeErrorKind::CryptoFailure;
     }
 };
+
+// The WireError of a codec decode error.
+WireError wire_error(const codec::DecodeError& e);
 
 // Proposal selection works on these (unknown transform attributes dropped).
 struct Transform {
@@ -185,5 +189,10 @@ Payloads decode_plain(std::span<const uint8_t> msg); // throws WireError
 // An SK-protected message (RFC 7296 §3.14) under one direction's cipher.
 Bytes seal(crypto::SkCipher& out, const Header& h, const Payloads& p);       // throws WireError
 Payloads open(const crypto::SkCipher& in, std::span<const uint8_t> msg); // throws WireError
+// The same message as SKF fragments of at most max_datagram octets each
+// (RFC 7383 2.5), each sealed on its own (fresh IV, own ICV). Throws WireError.
+std::vector<Bytes> seal_fragments(crypto::SkCipher& out, const Header& h, const Payloads& p, std::size_t max_datagram);
+// True when the message's first payload is an Encrypted Fragment (SKF).
+bool is_fragment(std::span<const uint8_t> msg);
 
 } // namespace ike::sa

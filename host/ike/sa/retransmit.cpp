@@ -9,8 +9,8 @@ Millis RetransmitPolicy::timeout_for(unsigned sent) const {
     return Millis(static_cast<int64_t>(ms));
 }
 
-void Outstanding::start(std::vector<uint8_t> bytes, TimePoint now, const RetransmitPolicy& p) {
-    bytes_ = std::move(bytes);
+void Outstanding::start(std::vector<std::vector<uint8_t>> datagrams, TimePoint now, const RetransmitPolicy& p) {
+    datagrams_ = std::move(datagrams);
     active_ = true;
     sent_ = 1;
     due_ = now + p.timeout_for(1);

@@ -22,22 +22,26 @@ struct RetransmitPolicy {
     Millis timeout_for(unsigned sent) const; // timeout after the sent-th send (1-based)
 };
 
-// One request in flight.
+// One request in flight: one datagram, or all its fragments (RFC 7383
+// 2.6.1: a retransmission resends every fragment).
 class Outstanding {
 public:
-    void start(std::vector<uint8_t> bytes, TimePoint now, const RetransmitPolicy& p);
-    void clear() { active_ = false; bytes_.clear(); }
+    void start(std::vector<std::vector<uint8_t>> datagrams, TimePoint now, const RetransmitPolicy& p);
+    void start(std::vector<uint8_t> bytes, TimePoint now, const RetransmitPolicy& p) {
+        start(std::vector<std::vector<uint8_t>>{std::move(bytes)}, now, p);
+    }
+    void clear() { active_ = false; datagrams_.clear(); }
     bool active() const { return active_; }
     enum class Tick { idle, resend, give_up };
     // Called on a timer: tells whether to resend the stored bytes now.
     Tick tick(TimePoint now, const RetransmitPolicy& p);
-    const std::vector<uint8_t>& bytes() const { return bytes_; }
+    const std::vector<std::vector<uint8_t>>& datagrams() const { return datagrams_; }
     std::optional<TimePoint> deadline() const;
     unsigned sends() const { return sent_; }
 
 private:
     bool active_ = false;
-    std::vector<uint8_t> bytes_;
+    std::vector<std::vector<uint8_t>> datagrams_;
     unsigned sent_ = 0;
     TimePoint due_{};
 };

@@ -6,9 +6,18 @@
 namespace ike::sa {
 namespace {
 
-void add_nat_detection(Payloads& p, uint64_t spi_i, uint64_t spi_r, const Endpoint& src, const Endpoint& dst) {
-    p.add(N_NAT_DETECTION_SOURCE_IP, IkeSa::nat_hash(spi_i, spi_r, src));
-    p.add(N_NAT_DETECTION_DESTINATION_IP, IkeSa::nat_hash(spi_i, spi_r, dst));
+// nattraversal forced: a source hash that matches no address makes the
+// peer see a NAT in front of us, so both sides encapsulate (RFC 3948).
+void add_nat_detection(Payloads& p, const IkeSa& sa, uint64_t spi_r, const Endpoint& src, const Endpoint& dst) {
+    constexpr std::size_t kSha1Bytes = 20;
+    p.add(N_NAT_DETECTION_SOURCE_IP,
+          sa.cfg->natt_forced ? random_bytes(kSha1Bytes) : IkeSa::nat_hash(sa.spi_i, spi_r, src));
+    p.add(N_NAT_DETECTION_DESTINATION_IP, IkeSa::nat_hash(sa.spi_i, spi_r, dst));
+}
+
+// RFC 7383 2.3: both sides announce fragmentation in IKE_SA_INIT.
+void add_fragmentation_supported(Payloads& p, const IkeSa& sa) {
+    if (sa.cfg->fragmentation) p.add(N_IKEV2_FRAGMENTATION_SUPPORTED);
 }
 
 // Compares the peer's NAT_DETECTION hashes with what we see. `peer_src` is the
@@ -22,7 +31,7 @@ void detect_nat(IkeSa& sa, const Payloads& p, uint64_t spi_r, const Endpoint& pe
     for (const auto& n : p.notifies)
         if (n.type == N_NAT_DETECTION_SOURCE_IP && n.data == IkeSa::nat_hash(sa.spi_i, spi_r, peer_src))
             sa.nat_there = false;
-    sa.nat_here = dst->data != IkeSa::nat_hash(sa.spi_i, spi_r, us);
+    sa.nat_here = dst->data != IkeSa::nat_hash(sa.spi_i, spi_r, us) || sa.cfg->natt_forced;
 }
 
 class IkeInitTask : public Task {
@@ -44,7 +53,8 @@ public:
         p.sa = ike_proposals(cfg);
         p.ke = KePl{group_, sa.dh->public_value()};
         p.nonce = sa.ni;
-        add_nat_detection(p, sa.spi_i, 0, sa.local, sa.remote);
+        add_nat_detection(p, sa, 0, sa.local, sa.remote);
+        add_fragmentation_supported(p, sa);
         return p;
     }
 
@@ -90,6 +100,7 @@ public:
         sa.dh.reset();
         sa.derive_keys(*shared);
         detect_nat(sa, r, sa.spi_r, sa.remote, sa.local);
+        sa.peer_fragmentation = r.has(N_IKEV2_FRAGMENTATION_SUPPORTED);
         IKE_LOG(info) << sa.label() << " selected " << sa.proposal.str()
                       << (sa.nat_here ? ", NAT in front of us" : "") << (sa.nat_there ? ", peer behind NAT" : "");
         return Result::done;
@@ -138,7 +149,9 @@ std::optional<uint16_t> respond_ike_init(Engine&, IkeSa& sa, const Header& h, co
     out.sa = std::vector<Proposal>{sa.proposal.to_proposal()};
     out.ke = KePl{sel->dh, sa.dh->public_value()};
     out.nonce = sa.nr;
-    if (sa.peer_natt) add_nat_detection(out, sa.spi_i, sa.spi_r, d.local, d.remote);
+    if (sa.peer_natt) add_nat_detection(out, sa, sa.spi_r, d.local, d.remote);
+    sa.peer_fragmentation = req.has(N_IKEV2_FRAGMENTATION_SUPPORTED);
+    if (sa.peer_fragmentation) add_fragmentation_supported(out, sa);
     sa.dh.reset();
     (void)h;
     IKE_LOG(info) << sa.label() << " IKE_SA_INIT from " << d.remote.str() << ": " << sa.proposal.str()
