@@ -1,6 +1,7 @@
 // Streaming JSON writer (see json_writer.h).
 #include "json_writer.h"
 
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -83,6 +84,14 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 JsonWriter& JsonWriter::value(std::string_view s) { before_value(); out_ += escape(s); return *this; }
 JsonWriter& JsonWriter::value(std::uint64_t v) { before_value(); out_ += std::to_string(v); return *this; }
 JsonWriter& JsonWriter::value(std::int64_t v) { before_value(); out_ += std::to_string(v); return *this; }
+JsonWriter& JsonWriter::fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return null();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  before_value();
+  out_ += buf;
+  return *this;
+}
 JsonWriter& JsonWriter::value(bool b) { before_value(); out_ += b ? "true" : "false"; return *this; }
 JsonWriter& JsonWriter::null() { before_value(); out_ += "null"; return *this; }
 

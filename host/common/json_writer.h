@@ -1,4 +1,4 @@
-// json_writer.h: a small streaming JSON writer (objects, arrays, strings, integers) that
+// json_writer.h: a small streaming JSON writer (objects, arrays, strings, numbers) that
 // places commas and escapes strings, for machine-readable reports such as --stats-json.
 #pragma once
 
@@ -24,6 +24,7 @@ class JsonWriter {
   JsonWriter& value(std::int64_t v);
   JsonWriter& value(unsigned v) { return value(static_cast<std::uint64_t>(v)); }
   JsonWriter& value(int v) { return value(static_cast<std::int64_t>(v)); }
+  JsonWriter& fixed(double v, int decimals);  // a number with that many decimals; null if not finite
   JsonWriter& value(bool b);
   JsonWriter& null();
 

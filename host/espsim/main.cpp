@@ -1,9 +1,11 @@
 // espsim: the ESP offload card as a command-line simulator.
 //
 //   espsim --sa FILE --in IN.pcap --out OUT.pcap [--stats-json FILE] [--engine hls] [--quiet]
+//          [--rate GBITS] [--clock MHZ]
 //     programs the SAs of FILE (sa_spec.h syntax, one per line) into a simulated card,
-//     pushes every packet of IN.pcap through it (see simulator.h for the steering),
-//     writes what comes out to OUT.pcap and prints one line per packet.
+//     streams every packet of IN.pcap through it (see simulator.h for the steering): back to
+//     back, or with --rate paced so the offered load is GBITS Gbit/s at the clock; writes
+//     what comes out to OUT.pcap, in capture order, and prints one line per packet.
 //   espsim serve --socket PATH [--engine hls]
 //     serves one simulated card to libespdrv clients (device string sim:PATH).
 //
@@ -12,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -74,7 +77,14 @@ int serve(int argc, char** argv) {
 struct RunOptions {
   std::string sa_file, in, out, stats_json, engine;
   bool quiet = false;
+  espsim::Pace pace;
 };
+
+bool timed_engine(const std::string& name) {
+  for (const auto& e : espsim::engines())
+    if (name == e.name) return e.timed;
+  return false;
+}
 
 int run(const RunOptions& o) {
   std::vector<esphost::SaFileEntry> sas;
@@ -87,7 +97,11 @@ int run(const RunOptions& o) {
     std::cerr << e.what() << "\n";
     return kExitUsage;
   }
-  espsim::Simulator sim(std::move(engine));
+  if (o.pace.rate_gbit_s > 0 && !timed_engine(o.engine)) {
+    std::cerr << "espsim: --rate paces the input in clock cycles: engine " << o.engine << " counts none\n";
+    return kExitUsage;
+  }
+  espsim::Simulator sim(std::move(engine), o.pace);
   try {
     sim.add_sas(std::move(sas), o.sa_file);
   } catch (const esphost::SaFileError& e) {
@@ -98,16 +112,28 @@ int run(const RunOptions& o) {
   try {
     esphost::PcapReader reader(o.in);
     esphost::PcapWriter writer(o.out, esphost::output_link_type(reader.link_type()));
+    std::deque<esphost::CapturedPacket> frames;  // submitted, not yet written
+    const auto emit = [&] {
+      const espsim::Outcome r = sim.next();
+      const esphost::CapturedPacket& f = frames.front();
+      if (r.kind == espsim::Outcome::Kind::NotIp)
+        writer.write(f.ts, f.frame);
+      else if (!r.dropped())
+        writer.write_ip(f, r.packet);
+      if (!o.quiet) std::cout << "#" << n - frames.size() + 1 << " " << r.describe() << "\n";
+      frames.pop_front();
+    };
     esphost::CapturedPacket pkt;
     while (reader.next(pkt)) {
       ++n;
-      const espsim::Outcome r = pkt.is_ip() ? sim.process(pkt.ip()) : sim.not_ip(pkt.frame.size());
-      if (r.kind == espsim::Outcome::Kind::NotIp)
-        writer.write(pkt.ts, pkt.frame);
-      else if (!r.dropped())
-        writer.write_ip(pkt, r.packet);
-      if (!o.quiet) std::cout << "#" << n << " " << r.describe() << "\n";
+      frames.push_back(pkt);
+      if (pkt.is_ip())
+        sim.submit(frames.back().ip());
+      else
+        sim.submit_not_ip(pkt.frame.size());
+      while (sim.backlog_full()) emit();
     }
+    while (sim.pending()) emit();
     writer.close();
   } catch (const esphost::PcapError& e) {
     std::cerr << "espsim: " << e.what() << "\n";
@@ -141,17 +167,23 @@ int main(int argc, char** argv) {
       "out", po::value(&o.out)->required(), "output capture (same framing)")(
       "stats-json", po::value(&o.stats_json), "write statistics as JSON to this file")(
       "engine", po::value(&o.engine)->default_value(default_engine()), engine_help().c_str())(
-      "quiet,q", po::bool_switch(&o.quiet), "no line per packet");
+      "quiet,q", po::bool_switch(&o.quiet), "no line per packet")(
+      "rate", po::value(&o.pace.rate_gbit_s),
+      "pace the input: offer GBITS Gbit/s of IP packets at the clock (default: back to back)")(
+      "clock", po::value(&o.pace.clock_mhz)->default_value(250.0),
+      "clock of the timed engine in MHz, for --rate and the Gbit/s figures of --stats-json");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
     if (vm.count("help")) {
-      std::cout << "usage: espsim --sa FILE --in IN.pcap --out OUT.pcap [--stats-json FILE]\n"
+      std::cout << "usage: espsim --sa FILE --in IN.pcap --out OUT.pcap [--stats-json FILE] [--rate GBITS] [--clock MHZ]\n"
                    "       espsim serve --socket PATH\n"
                 << opts;
       return 0;
     }
     po::notify(vm);
+    if (!(o.pace.clock_mhz > 0) || (vm.count("rate") && !(o.pace.rate_gbit_s > 0)))
+      throw po::error("--rate and --clock take positive numbers");
   } catch (const po::error& e) {
     std::cerr << "espsim: " << e.what() << "\n" << opts;
     return kExitUsage;

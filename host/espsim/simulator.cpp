@@ -3,14 +3,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 
 #include "core_device.h"
-#include "engines.h"
 #include "ip_view.h"
 #include "json_writer.h"
-#include "packet_engine.h"
 
 namespace espsim {
 
@@ -71,10 +71,33 @@ std::string Outcome::describe() const {
   return s;
 }
 
-Simulator::Simulator(std::unique_ptr<esp::PacketEngine> engine)
-    : latency_(dynamic_cast<PacketLatency*>(engine.get())),
-      card_(std::make_shared<espdrv::CoreCard>(std::move(engine))),
-      dev_(std::make_unique<espdrv::CoreDevice>(card_)) {}
+void StreamTiming::add(std::uint64_t first_in_cycle, std::uint64_t first_out_cycle, std::uint64_t last_out_cycle,
+                       std::size_t in_bytes, std::size_t out_bytes) {
+  const std::uint64_t latency = first_out_cycle - first_in_cycle;
+  if (!packets) {
+    first_in = first_in_cycle;
+    first_out_head = first_out_cycle;
+    lat_min = latency;
+  }
+  ++packets;
+  bytes_in += in_bytes;
+  bytes_out += out_bytes;
+  last_out = last_out_cycle;  // outputs come in input order
+  first_out_tail = first_out_cycle;
+  lat_min = std::min(lat_min, latency);
+  lat_max = std::max(lat_max, latency);
+  lat_sum += latency;
+}
+
+double StreamTiming::cycles_per_packet() const {
+  if (packets < 2) return static_cast<double>(cycles());
+  return static_cast<double>(first_out_tail - first_out_head) / static_cast<double>(packets - 1);
+}
+
+Simulator::Simulator(std::unique_ptr<esp::PacketEngine> engine, Pace pace)
+    : card_(std::make_shared<espdrv::CoreCard>(std::move(engine))),
+      dev_(std::make_unique<espdrv::CoreDevice>(card_)),
+      pace_(pace) {}
 
 Simulator::~Simulator() = default;
 
@@ -97,10 +120,9 @@ int Simulator::index_of_handle(std::uint16_t handle) const {
   return -1;
 }
 
-void Simulator::count(Counters& c, const Outcome& o, std::uint64_t cycles, std::size_t out_bytes) {
+void Simulator::count(Counters& c, const Outcome& o, std::size_t out_bytes) {
   ++c.packets_in;
   c.bytes_in += o.in_bytes;
-  c.cycles += cycles;
   if (o.result == ESP_DROP_OK) {
     ++c.packets_out;
     c.bytes_out += out_bytes;
@@ -109,16 +131,17 @@ void Simulator::count(Counters& c, const Outcome& o, std::uint64_t cycles, std::
   }
 }
 
-Outcome Simulator::not_ip(std::size_t bytes) {
-  Outcome o;
-  o.kind = Outcome::Kind::NotIp;
-  o.in_bytes = bytes;
+void Simulator::submit_not_ip(std::size_t bytes) {
+  Pending p;
+  p.o.kind = Outcome::Kind::NotIp;
+  p.o.in_bytes = bytes;
   ++not_ip_;
-  return o;
+  pending_.push_back(std::move(p));
 }
 
-Outcome Simulator::process(std::span<const std::uint8_t> packet) {
-  Outcome o;
+void Simulator::submit(std::span<const std::uint8_t> packet) {
+  Pending p;
+  Outcome& o = p.o;
   o.in_bytes = packet.size();
   const auto ip = parse_ip(packet);
   bool inbound = false;
@@ -138,38 +161,67 @@ Outcome Simulator::process(std::span<const std::uint8_t> packet) {
     o.kind = Outcome::Kind::Pass;
     o.packet.assign(packet.begin(), packet.end());
     ++passed_;
-    return o;
+    pending_.push_back(std::move(p));
+    return;
   }
   o.kind = inbound ? Outcome::Kind::Inbound : Outcome::Kind::Outbound;
-  const std::uint16_t handle = inbound ? 0 : static_cast<std::uint16_t>(sas_[out_sa].handle);
-  const std::uint64_t cycles_before = card_->cycles();
-  espdrv::PacketResult r = card_->inject(inbound, handle, packet);
-  const std::uint64_t cycles = card_->cycles() - cycles_before;
-  if (cycles) counts_cycles_ = true;
-  o.result = r.result;
-  o.sa_index = inbound ? (r.sa == kNoSa ? -1 : index_of_handle(r.sa)) : out_sa;
+  o.sa_index = out_sa;  // inbound: found by the card
   if (inbound) fill_esp_header(o, packet);
+  std::uint64_t start = 0;
+  if (pace_.rate_gbit_s > 0) {
+    if (!paced_started_) pace_start_ = card_->cycles();
+    paced_started_ = true;
+    start = pace_start_ + static_cast<std::uint64_t>(std::ceil(offered_bytes_ / pace_.bytes_per_cycle()));
+    offered_bytes_ += static_cast<double>(packet.size());
+  }
+  const std::uint16_t handle = inbound ? 0 : static_cast<std::uint16_t>(sas_[static_cast<std::size_t>(out_sa)].handle);
+  card_->submit({inbound, handle, packet, start});
+  queued_bytes_ += packet.size();
+  p.in_engine = true;
+  pending_.push_back(std::move(p));
+}
+
+bool Simulator::backlog_full() const {
+  // Far more than the card buffers (2 rings of 2048 16-byte beats), so its input never
+  // waits for the host.
+  return pending_.size() >= 4096 || queued_bytes_ >= (std::size_t{1} << 20);
+}
+
+void Simulator::finish(Outcome& o, bool inbound, esp::PacketEngine::PacketResult r) {
+  o.result = r.result;
+  if (inbound) o.sa_index = r.sa == kNoSa ? -1 : index_of_handle(r.sa);
   if (r.result == ESP_DROP_OK) {
     o.packet = std::move(r.bytes);
     if (!inbound) fill_esp_header(o, o.packet);
   }
-  count(totals_, o, cycles, o.packet.size());
-  DirectionTiming& d = dir_[inbound ? 1 : 0];
-  count(d.c, o, cycles, o.packet.size());
-  if (latency_) {
-    const std::uint64_t l = latency_->last_latency();
-    d.lat_min = d.timed ? std::min(d.lat_min, l) : l;
-    d.lat_max = std::max(d.lat_max, l);
-    d.lat_sum += l;
-    ++d.timed;
+  count(totals_, o, o.packet.size());
+  if (o.sa_index >= 0) count(sas_[static_cast<std::size_t>(o.sa_index)].c, o, o.packet.size());
+  if (r.timed) {
+    for (StreamTiming* t : {&timing_[0], &timing_[inbound ? 2 : 1]})
+      t->add(r.first_in_cycle, r.first_out_cycle, r.last_out_cycle, o.in_bytes, o.packet.size());
   }
-  if (o.sa_index >= 0) count(sas_[static_cast<std::size_t>(o.sa_index)].c, o, cycles, o.packet.size());
-  return o;
+}
+
+Outcome Simulator::next() {
+  if (pending_.empty()) throw std::logic_error("Simulator::next: nothing submitted");
+  Pending p = std::move(pending_.front());
+  pending_.pop_front();
+  if (p.in_engine) {
+    const bool inbound = p.o.kind == Outcome::Kind::Inbound;
+    const std::uint64_t c0 = card_->cycles();
+    const auto t0 = std::chrono::steady_clock::now();
+    esp::PacketEngine::PacketResult r = card_->receive();
+    sim_wall_ += std::chrono::steady_clock::now() - t0;
+    sim_cycles_ += card_->cycles() - c0;
+    queued_bytes_ -= p.o.in_bytes;
+    finish(p.o, inbound, std::move(r));
+  }
+  return std::move(p.o);
 }
 
 namespace {
 
-void write_counters(esphost::JsonWriter& j, const Counters& c, bool cycles) {
+void write_counters(esphost::JsonWriter& j, const Counters& c) {
   j.key("packets_in").value(c.packets_in);
   j.key("packets_out").value(c.packets_out);
   j.key("bytes_in").value(c.bytes_in);
@@ -178,27 +230,32 @@ void write_counters(esphost::JsonWriter& j, const Counters& c, bool cycles) {
   for (unsigned code = 1; code < ESP_DROP_COUNT; ++code)
     if (c.drops[code]) j.key(drop_name(code, true)).value(c.drops[code]);
   j.end_object();
-  if (cycles) j.key("cycles").value(c.cycles);
 }
 
-// a / b rounded, 0 when b is 0 (the JSON writer has integers only)
-std::uint64_t ratio(std::uint64_t a, std::uint64_t b) { return b ? (a + b / 2) / b : 0; }
-
-// Cycles, bytes and packets per cycle and latency of one direction (cycle-counting engines).
-void write_timing(esphost::JsonWriter& j, const DirectionTiming& d) {
+// The streaming figures of one set of packets: the rate is the sustained one (output packet
+// spacing, as bench_rtl measures it), in bytes and packets per cycle and, at the clock, per
+// second.
+void write_timing(esphost::JsonWriter& j, const StreamTiming& t, double clock_mhz) {
   j.begin_object();
-  j.key("packets").value(d.c.packets_in);
-  j.key("cycles").value(d.c.cycles);
-  j.key("bytes_in").value(d.c.bytes_in);
-  j.key("bytes_out").value(d.c.bytes_out);
-  j.key("bytes_in_per_kcycle").value(ratio(1000 * d.c.bytes_in, d.c.cycles));   // bytes/cycle x 1000
-  j.key("bytes_out_per_kcycle").value(ratio(1000 * d.c.bytes_out, d.c.cycles));
-  j.key("packets_per_kcycle").value(ratio(1000 * d.c.packets_in, d.c.cycles));
-  if (d.timed) {
+  j.key("packets").value(t.packets);
+  j.key("bytes_in").value(t.bytes_in);
+  j.key("bytes_out").value(t.bytes_out);
+  if (t.packets) {
+    const double cpp = t.cycles_per_packet(), n = static_cast<double>(t.packets);
+    const double in_per_cycle = static_cast<double>(t.bytes_in) / n / cpp;
+    const double out_per_cycle = static_cast<double>(t.bytes_out) / n / cpp;
+    j.key("cycles").value(t.cycles());
+    j.key("cycles_per_packet").fixed(cpp, 2);
+    j.key("packets_per_cycle").fixed(1.0 / cpp, 5);
+    j.key("bytes_in_per_cycle").fixed(in_per_cycle, 3);
+    j.key("bytes_out_per_cycle").fixed(out_per_cycle, 3);
+    j.key("mpackets_per_s").fixed(clock_mhz / cpp, 3);
+    j.key("gbit_s_in").fixed(in_per_cycle * 8 * clock_mhz / 1000, 3);
+    j.key("gbit_s_out").fixed(out_per_cycle * 8 * clock_mhz / 1000, 3);
     j.key("latency_cycles").begin_object();
-    j.key("min").value(d.lat_min);
-    j.key("avg").value(ratio(d.lat_sum, d.timed));
-    j.key("max").value(d.lat_max);
+    j.key("min").value(t.lat_min);
+    j.key("avg").fixed(static_cast<double>(t.lat_sum) / n, 1);
+    j.key("max").value(t.lat_max);
     j.end_object();
   }
   j.end_object();
@@ -210,16 +267,28 @@ std::string Simulator::stats_json() {
   esphost::JsonWriter j;
   j.begin_object();
   j.key("totals").begin_object();
-  write_counters(j, totals_, counts_cycles_);
+  write_counters(j, totals_);
   j.key("passed").value(passed_);
   j.key("not_ip").value(not_ip_);
   j.end_object();
-  if (counts_cycles_) {  // one packet at a time: per-packet engine time, not a streaming rate
+  if (timing_[0].packets) {  // a timed engine
     j.key("timing").begin_object();
+    j.key("stream").value(pace_.rate_gbit_s > 0 ? "paced" : "back-to-back");
+    j.key("clock_mhz").fixed(pace_.clock_mhz, 1);
+    if (pace_.rate_gbit_s > 0) j.key("offered_gbit_s").fixed(pace_.rate_gbit_s, 3);
+    j.key("all");
+    write_timing(j, timing_[0], pace_.clock_mhz);
     j.key("out");
-    write_timing(j, dir_[0]);
+    write_timing(j, timing_[1], pace_.clock_mhz);
     j.key("in");
-    write_timing(j, dir_[1]);
+    write_timing(j, timing_[2], pace_.clock_mhz);
+    j.end_object();
+    // The simulator's own speed on this machine (wall clock, not a figure of the design).
+    const double wall = std::chrono::duration<double>(sim_wall_).count();
+    j.key("simulation").begin_object();
+    j.key("engine_cycles").value(sim_cycles_);
+    j.key("wall_seconds").fixed(wall, 3);
+    j.key("engine_cycles_per_wall_second").fixed(wall > 0 ? static_cast<double>(sim_cycles_) / wall : 0, 0);
     j.end_object();
   }
   j.key("sas").begin_array();
@@ -232,7 +301,7 @@ std::string Simulator::stats_json() {
     j.key("dir").value(sa.spec.params.dir == ESP_DIR_OUT ? "out" : "in");
     j.key("spi").value(hex32(sa.spec.params.spi));
     j.key("handle").value(sa.handle);
-    write_counters(j, sa.c, counts_cycles_);
+    write_counters(j, sa.c);
     j.key("seq").value(static_cast<std::uint64_t>(st.seq));  // out: last sent, in: window top
     j.end_object();
   }

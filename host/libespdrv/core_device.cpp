@@ -82,6 +82,50 @@ PacketResult CoreCard::inject(bool inbound, uint16_t sa_handle, std::span<const 
     return out;
 }
 
+void CoreCard::submit(const esp::PacketEngine::StreamPacket& packet)
+{
+    std::lock_guard g(engine_lock_);
+    engine_->submit(packet);
+}
+
+esp::PacketEngine::PacketResult CoreCard::receive()
+{
+    esp::PacketEngine::PacketResult r;
+    bool drained;
+    {
+        std::lock_guard g(engine_lock_);
+        r = engine_->receive();
+        drained = engine_->in_flight() == 0;
+    }
+    if (drained)
+        esp_core_poll_events(&core_); // registers are read with no packet in flight
+    return r;
+}
+
+std::vector<PacketResult> CoreCard::inject_batch(std::span<const Injection> packets)
+{
+    std::vector<PacketResult> out(packets.size());
+    uint64_t after = 0;
+    {
+        std::lock_guard g(engine_lock_);
+        for (const Injection& p : packets)
+            engine_->submit({p.inbound, p.sa_handle, p.packet, 0});
+        for (PacketResult& o : out) {
+            auto r = engine_->receive();
+            o.bytes = std::move(r.bytes);
+            o.result = r.result;
+            o.sa = r.sa;
+            o.card_cycles = r.timed ? r.last_out_cycle + 1 : 0;
+        }
+        after = engine_->cycles();
+    }
+    esp_core_poll_events(&core_);
+    for (PacketResult& o : out)
+        if (!o.card_cycles)
+            o.card_cycles = after;
+    return out;
+}
+
 uint64_t CoreCard::cycles()
 {
     std::lock_guard g(engine_lock_);

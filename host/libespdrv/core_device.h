@@ -8,10 +8,7 @@
 
 #include "device.h"
 #include "esp_core.h"
-
-namespace esp {
-class PacketEngine;
-}
+#include "packet_engine.h"
 
 namespace espdrv {
 
@@ -27,6 +24,21 @@ public:
     // Runs one ioctl through the core; returns 0 or a negative errno.
     long ioctl(unsigned int cmd, void* arg);
     PacketResult inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet);
+    // Streaming (espsim): submit() queues a packet on the engine's input while earlier ones
+    // are in flight, receive() returns the oldest one's result with the engine's beat cycles.
+    // Events are polled whenever the stream has drained. One streamer at a time, and inject()
+    // or inject_batch() only on an empty stream.
+    void submit(const esp::PacketEngine::StreamPacket& packet);
+    esp::PacketEngine::PacketResult receive();
+    // Packets sent back to back under one hold of the engine (espsim serve, when a client's
+    // requests queue up); card_cycles of each: the cycle after its last output beat on timed
+    // engines, else the counter after the batch.
+    struct Injection {
+        bool inbound;
+        uint16_t sa_handle;
+        std::span<const uint8_t> packet;
+    };
+    std::vector<PacketResult> inject_batch(std::span<const Injection> packets);
     uint64_t cycles();
     esp::PacketEngine& engine() { return *engine_; }
 

@@ -9,6 +9,9 @@
 //                reply:   u8 result (drop code), u8 0, u16 sa, u32 0, u64 card cycles, then the packet out
 //   kind EVENTS  request: u32 timeout in ms, u32 most events wanted
 //                reply:   u32 count, then count struct esp_event
+// Requests are answered in order. INJECTs a client sends without waiting for their replies
+// (already queued on the socket when the server reads) go into the card as one stream, back
+// to back; their card cycles are then each packet's (the cycle after its last output beat).
 // A frame longer than kMaxFrame or of unknown kind closes the connection.
 #pragma once
 

@@ -1,6 +1,7 @@
 #include "sim_server.h"
 
 #include <csignal>
+#include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -49,12 +51,82 @@ bool known_ioctl(uint32_t cmd)
     }
 }
 
+using Frame = std::pair<uint32_t, std::vector<uint8_t>>;
+
+// INJECT requests of one client that already wait on its socket go to the card as one
+// stream, back to back (bounded, so one client cannot hold the card for long).
+constexpr size_t kMaxInjectBatch = 256;
+
+bool readable_now(int fd)
+{
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0;
+}
+
+// Answers a run of INJECT requests, in order; false when the connection must close (a
+// malformed request, answered up to the one before it, or a failed send).
+bool answer_injects(int fd, CoreCard& card, const std::vector<Frame>& frames)
+{
+    std::vector<CoreCard::Injection> batch;
+    bool malformed = false;
+    for (const auto& [kind, body] : frames) {
+        size_t pos = 0;
+        uint8_t inbound = 0, pad = 0;
+        uint16_t handle = 0;
+        if (!sim::get(body, pos, inbound) || !sim::get(body, pos, pad) || !sim::get(body, pos, handle)) {
+            malformed = true;
+            break;
+        }
+        batch.push_back({inbound != 0, handle, std::span<const uint8_t>(body.data() + pos, body.size() - pos)});
+    }
+    for (const PacketResult& r : card.inject_batch(batch)) {
+        std::vector<uint8_t> reply;
+        sim::put(reply, r.result);
+        sim::put(reply, uint8_t{0});
+        sim::put(reply, r.sa);
+        sim::put(reply, uint32_t{0});
+        sim::put(reply, r.card_cycles);
+        reply.insert(reply.end(), r.bytes.begin(), r.bytes.end());
+        if (!sim::send_frame(fd, sim::kInject, reply))
+            return false;
+    }
+    return !malformed;
+}
+
 // One connection: requests are answered in order until the client leaves.
 void serve_client(int fd, std::shared_ptr<CoreCard> card)
 {
     CoreDevice dev(card); // the client's own event cursor
-    while (auto frame = sim::recv_frame(fd)) {
-        auto& [kind, body] = *frame;
+    std::deque<Frame> waiting; // read while gathering INJECTs, not yet answered
+    for (;;) {
+        if (waiting.empty()) {
+            auto f = sim::recv_frame(fd);
+            if (!f)
+                break;
+            waiting.push_back(std::move(*f));
+        }
+        Frame frame = std::move(waiting.front());
+        waiting.pop_front();
+        auto& [kind, body] = frame;
+        if (kind == sim::kInject) {
+            std::vector<Frame> injects;
+            injects.push_back(std::move(frame));
+            bool eof = false;
+            while (injects.size() < kMaxInjectBatch && waiting.empty() && readable_now(fd)) {
+                auto f = sim::recv_frame(fd);
+                if (!f) {
+                    eof = true;
+                    break;
+                }
+                if (f->first == sim::kInject)
+                    injects.push_back(std::move(*f));
+                else
+                    waiting.push_back(std::move(*f));
+            }
+            if (!answer_injects(fd, *card, injects) || eof)
+                break;
+            continue;
+        }
         std::vector<uint8_t> reply;
         size_t pos = 0;
         if (kind == sim::kIoctl) {
@@ -77,19 +149,6 @@ void serve_client(int fd, std::shared_ptr<CoreCard> card)
                 OPENSSL_cleanse(sa->salt, sizeof sa->salt);
             }
             reply.insert(reply.end(), arg.begin(), arg.end());
-        } else if (kind == sim::kInject) {
-            uint8_t inbound = 0, pad = 0;
-            uint16_t handle = 0;
-            if (!sim::get(body, pos, inbound) || !sim::get(body, pos, pad) || !sim::get(body, pos, handle))
-                break;
-            auto r = card->inject(inbound != 0, handle,
-                                  std::span<const uint8_t>(body.data() + pos, body.size() - pos));
-            sim::put(reply, r.result);
-            sim::put(reply, uint8_t{0});
-            sim::put(reply, r.sa);
-            sim::put(reply, uint32_t{0});
-            sim::put(reply, r.card_cycles);
-            reply.insert(reply.end(), r.bytes.begin(), r.bytes.end());
         } else if (kind == sim::kEvents) {
             uint32_t timeout_ms = 0, max = 0;
             if (!sim::get(body, pos, timeout_ms) || !sim::get(body, pos, max))

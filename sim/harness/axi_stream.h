@@ -98,20 +98,28 @@ AxisOutPort bind_m_axis(Top& t) {
 }
 
 // Drives queued beats; while idle between beats it inserts a bubble with
-// probability bubble (never drops valid once offered, as AXI requires).
+// probability bubble (never drops valid once offered, as AXI requires). A packet sent with
+// not_before > 0 is held until this source has seen that many cycles (ticks since it was
+// added to the bench), for paced streams.
 class AxisSource : public Agent {
  public:
   AxisSource(AxisInPort port, double bubble, uint64_t seed) : port_(std::move(port)), bubble_(bubble), rng_(seed) {}
-  void send(const std::vector<uint8_t>& bytes, uint64_t user) {
-    for (const Beat& b : to_beats(bytes, user)) q_.push_back(b);
+  void send(const std::vector<uint8_t>& bytes, uint64_t user, uint64_t not_before = 0) {
+    bool first = true;
+    for (const Beat& b : to_beats(bytes, user)) {
+      q_.push_back({b, first ? not_before : 0});
+      first = false;
+    }
   }
-  void send_beats(const std::vector<Beat>& beats) { q_.insert(q_.end(), beats.begin(), beats.end()); }
+  void send_beats(const std::vector<Beat>& beats) {
+    for (const Beat& b : beats) q_.push_back({b, 0});
+  }
   bool idle() const { return q_.empty(); }
   uint64_t beats_sent() const { return sent_; }
 
   void drive() override {
-    if (!offering_ && !q_.empty()) offering_ = !coin(bubble_);
-    port_.drive(offering_, offering_ ? q_.front() : Beat{});
+    if (!offering_ && !q_.empty() && q_.front().not_before <= cycle_) offering_ = !coin(bubble_);
+    port_.drive(offering_, offering_ ? q_.front().beat : Beat{});
   }
   void sample() override {
     if (offering_ && port_.ready()) {
@@ -119,16 +127,22 @@ class AxisSource : public Agent {
       offering_ = false;
       ++sent_;
     }
+    ++cycle_;
   }
 
  private:
+  struct Queued {
+    Beat beat;
+    uint64_t not_before;
+  };
   bool coin(double p) { return p > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
   AxisInPort port_;
   double bubble_;
   std::mt19937_64 rng_;
-  std::deque<Beat> q_;
+  std::deque<Queued> q_;
   bool offering_ = false;
   uint64_t sent_ = 0;
+  uint64_t cycle_ = 0;
 };
 
 // Collects packets from a stream output, holding tready low with probability

@@ -394,10 +394,11 @@ TEST_CASE("espsim: bad SA files give FILE:LINE: message and exit 2", "[espsim]")
   CHECK(missing.err.find("nope.pcap") != std::string::npos);
 }
 
-// The timing block of --stats-json (issue #4): only engines that count cycles write it; the
-// figures agree with the captures, stay under the 16-bytes-per-cycle bus bound, and are the
-// same on a second run (cycles are deterministic).
-TEST_CASE("espsim: the RTL engine times each direction in --stats-json", "[espsim]") {
+// The timing block of --stats-json: only engines that count cycles write it. The capture
+// streams through the engine (packets overlap in it), the figures agree with the captures
+// and with each other, stay under the 16-bytes-per-cycle bus bound, and are the same on a
+// second run (cycles are deterministic) and in lockstep with the model (--engine both).
+TEST_CASE("espsim: the RTL engine streams the capture and times it in --stats-json", "[espsim]") {
   ScratchDir dir;
   const auto help = run_espsim(dir, {"--help"});
   if (help.out.find("rtl (") == std::string::npos) {
@@ -415,6 +416,9 @@ TEST_CASE("espsim: the RTL engine times each direction in --stats-json", "[espsi
     REQUIRE(r.status == 0);
     return read_json(dir.file(json));
   };
+  const auto fnum = [](const boost::property_tree::ptree& t, const std::string& path) {
+    return std::stod(t.get<std::string>(path));
+  };
 
   const auto enc = run("rtl", "in.pcap", "esp.pcap", "enc.json");
   const Capture esp = read_capture(dir.file("esp.pcap"));
@@ -428,28 +432,40 @@ TEST_CASE("espsim: the RTL engine times each direction in --stats-json", "[espsi
     beats_out += static_cast<long long>((esp.packets[i].frame.size() + 15) / 16);
   }
   REQUIRE(n > 50);
+  CHECK(enc.get<std::string>("timing.stream") == "back-to-back");
   CHECK(num(enc, "timing.out.packets") == n);
   CHECK(num(enc, "timing.out.bytes_in") == bytes_in);
   CHECK(num(enc, "timing.out.bytes_out") == bytes_out);
+  CHECK(num(enc, "timing.all.packets") == n);
+  CHECK(num(enc, "timing.all.cycles") == num(enc, "timing.out.cycles"));
   CHECK(num(enc, "timing.in.packets") == 0);
   const long long cycles = num(enc, "timing.out.cycles");
+  const double cpp = fnum(enc, "timing.out.cycles_per_packet");
   CHECK(cycles >= beats_out);  // one output beat per cycle at most
-  CHECK(num(enc, "timing.out.bytes_out_per_kcycle") == (1000 * bytes_out + cycles / 2) / cycles);
-  CHECK(num(enc, "timing.out.bytes_out_per_kcycle") <= 16000);
-  CHECK(num(enc, "timing.out.packets_per_kcycle") == (1000 * n + cycles / 2) / cycles);
-  const long long lmin = num(enc, "timing.out.latency_cycles.min"), lavg = num(enc, "timing.out.latency_cycles.avg"),
-                  lmax = num(enc, "timing.out.latency_cycles.max");
+  CHECK(cpp * static_cast<double>(n - 1) <= static_cast<double>(cycles));
+  CHECK(fnum(enc, "timing.out.packets_per_cycle") == Approx(1 / cpp).epsilon(1e-3));
+  CHECK(fnum(enc, "timing.out.bytes_out_per_cycle") == Approx(static_cast<double>(bytes_out) / static_cast<double>(n) / cpp).epsilon(1e-3));
+  CHECK(fnum(enc, "timing.out.bytes_out_per_cycle") <= 16);
+  CHECK(fnum(enc, "timing.clock_mhz") == 250);
+  CHECK(fnum(enc, "timing.out.gbit_s_out") == Approx(fnum(enc, "timing.out.bytes_out_per_cycle") * 2).epsilon(1e-3));
+  CHECK(fnum(enc, "timing.out.mpackets_per_s") == Approx(250 / cpp).epsilon(1e-3));
+  const long long lmin = num(enc, "timing.out.latency_cycles.min"), lmax = num(enc, "timing.out.latency_cycles.max");
+  const double lavg = fnum(enc, "timing.out.latency_cycles.avg");
   CHECK(0 < lmin);
   CHECK(lmin <= lavg);
   CHECK(lavg <= lmax);
-  CHECK(lavg * n <= cycles + n);  // each packet's cycles include its latency (avg is rounded)
+  // Streamed: packets overlap in the engine. One at a time would take at least
+  // n x (min latency + 1) cycles.
+  CHECK(cycles < n * lmin);
+  CHECK(num(enc, "simulation.engine_cycles") >= cycles);
 
   const auto dec = run("rtl", "esp.pcap", "back.pcap", "dec.json");
   CHECK(read_capture(dir.file("back.pcap")).frames() == g.packets);
   CHECK(num(dec, "timing.in.packets") == n);
   CHECK(num(dec, "timing.in.bytes_in") == bytes_out);
-  CHECK(num(dec, "timing.in.bytes_in_per_kcycle") <= 16000);  // the input bus bounds decryption
+  CHECK(fnum(dec, "timing.in.bytes_in_per_cycle") <= 16);  // the input bus bounds decryption
   CHECK(num(dec, "timing.in.latency_cycles.min") > 0);
+  CHECK(num(dec, "timing.in.cycles") < n * num(dec, "timing.in.latency_cycles.min"));
   CHECK(num(dec, "timing.out.packets") == 0);
 
   // Deterministic: a second run counts the same cycles.
@@ -457,9 +473,17 @@ TEST_CASE("espsim: the RTL engine times each direction in --stats-json", "[espsi
   CHECK(num(again, "timing.out.cycles") == cycles);
   CHECK(num(again, "timing.out.latency_cycles.max") == lmax);
 
+  // In lockstep with the model: the same packets out, and the same stream timing (nothing
+  // reads registers while packets are in flight).
+  const auto both = run("both", "in.pcap", "esp-both.pcap", "both.json");
+  CHECK(read_capture(dir.file("esp-both.pcap")).frames() == esp.frames());
+  CHECK(num(both, "timing.out.cycles") == cycles);
+  run("both", "esp.pcap", "back-both.pcap", "dec-both.json");
+  CHECK(read_capture(dir.file("back-both.pcap")).frames() == g.packets);
+
   // The C model counts no cycles: no timing block, the same packets out.
   const auto hls = run("hls", "in.pcap", "esp-hls.pcap", "hls.json");
   CHECK(hls.count("timing") == 0);
-  CHECK(num(hls, "totals.cycles") == -1);
+  CHECK(hls.count("simulation") == 0);
   CHECK(read_capture(dir.file("esp-hls.pcap")).frames() == esp.frames());
 }
