@@ -859,14 +859,20 @@ int esp_core_poll_events(struct esp_core *c)
 
 	esp_lock(&c->lock);
 	pending = rd(c, ESP_REG_EVT_COUNT);
+	/* The card holds at most EVENT_QUEUE_DEPTH events; a larger count (all ones from a card
+	 * gone from the bus) must not keep the lock for 2^32 reads. */
+	if (pending > ESP_EVENT_QUEUE_DEPTH)
+		pending = ESP_EVENT_QUEUE_DEPTH;
 	while (pending--) {
 		struct esp_event *e;
+		u32 type;
 
 		word = rd(c, ESP_REG_EVT_POP);
-		if (field(word, ESP_EVTW_TYPE_LSB, ESP_EVTW_TYPE_MASK) == ESP_EVT_NONE)
+		type = field(word, ESP_EVTW_TYPE_LSB, ESP_EVTW_TYPE_MASK);
+		if (type == ESP_EVT_NONE || type >= ESP_EVT_COUNT)
 			break;
 		e = &c->events[c->events_next % ESP_CORE_EVENT_RING];
-		e->type = field(word, ESP_EVTW_TYPE_LSB, ESP_EVTW_TYPE_MASK);
+		e->type = type;
 		e->handle = field(word, ESP_EVTW_HANDLE_LSB, ESP_EVTW_HANDLE_MASK);
 		memset(&e->acquire, 0, sizeof(e->acquire));
 		if (e->type == ESP_EVT_ACQUIRE)
