@@ -6,7 +6,7 @@
 //          | policy add WORDS... | policy update id N WORDS... | policy del|get ID
 //          | policy list | policy flush | port [stats] | port set WORDS...
 //
-// DEVICE is /dev/espN (default /dev/esp0, or $ESP_DEVICE), sim:PATH, model: or xrt:N.
+// DEVICE is /dev/espN (default /dev/esp0, or $ESP_DEVICE), sim:PATH, model: or xrt:N[:FILE.xclbin].
 // Exit status: 0 done, 1 the card refused (the errno's meaning is printed), 2 bad usage.
 #include <cstdio>
 #include <cstdlib>
@@ -29,7 +29,7 @@ void usage(FILE* f)
                "  policy update id N WORDS... | policy del ID | policy get ID | policy list | policy flush\n"
                "  port [stats] | port set [default-out allow|block] [default-in allow|block] [mtu N]\n"
                "    [acquire-holdoff-us N]\n"
-               "DEVICE: /dev/espN (default $ESP_DEVICE or /dev/esp0), sim:PATH, model:, xrt:N\n"
+               "DEVICE: /dev/espN (default $ESP_DEVICE or /dev/esp0), sim:PATH, model:, xrt:N[:FILE.xclbin]\n"
                "WORDS: those of `ip xfrm state add` plus `dir in|out`, e.g.\n"
                "  src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 dir out mode tunnel\n"
                "  aead 'rfc4106(gcm(aes))' 0x<key||salt> 128\n"
