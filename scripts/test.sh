@@ -27,7 +27,7 @@ if [ -f "$aptypes/ap_int.h" ]; then
   cmake -S . -B build-aptypes -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DESP_WITH_RTL=OFF \
     -DESP_COMPONENTS="hls;driver;tests" -DESP_XILINX_AP_TYPES=ON -DESP_AP_TYPES_DIR="$aptypes" >/dev/null
   cmake --build build-aptypes -j "$jobs" --target test_hls_compat test_hls_crypto test_hls_ap_faithful \
-    test_esp test_replay
+    hls_vitis_tb test_esp test_control_map test_replay
   (cd build-aptypes && ctest --output-on-failure -j "$jobs" --timeout 900 -R "^(hls|esp|replay): ")
 else
   echo "== HLS tests with Xilinx ap_int.h: skipped ($aptypes/ap_int.h not found)"

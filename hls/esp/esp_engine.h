@@ -21,7 +21,17 @@
 namespace esphls {
 
 // Stream beats (docs/contract.md "Stream rules"): byte i of the packet in
-// data[8*(i%16)+7 : 8*(i%16)] of beat i/16.
+// data[8*(i%16)+7 : 8*(i%16)] of beat i/16. Under Vitis HLS the beats are hls::axis with
+// exactly the RTL top's sidebands (TKEEP, TLAST, TUSER; no TSTRB, TID, TDEST); elsewhere
+// plain structs with the same member names.
+#ifdef ESP_HLS_VITIS
+}  // namespace esphls
+#include <ap_axi_sdata.h>
+namespace esphls {
+constexpr std::uint8_t kAxisSignals = AXIS_ENABLE_KEEP | AXIS_ENABLE_LAST | AXIS_ENABLE_USER;
+using AxisIn = hls::axis<ap_uint<128>, ESP_TUSER_IN_WIDTH, 0, 0, kAxisSignals, true>;
+using AxisOut = hls::axis<ap_uint<128>, ESP_TUSER_OUT_WIDTH, 0, 0, kAxisSignals, true>;
+#else
 struct AxisIn {
   ap_uint<128> data;
   ap_uint<16> keep;
@@ -34,6 +44,7 @@ struct AxisOut {
   ap_uint<1> last;
   ap_uint<ESP_TUSER_OUT_WIDTH> user;
 };
+#endif
 
 // Largest output: a MAX_PACKET_BYTES inner packet plus outer IPv6 (40), UDP (8), ESP
 // header and IV (16), at most 3 pad bytes, pad length and next header (2), ICV (16).
@@ -86,10 +97,39 @@ void esp_process_packet(EspEngineState& st, hls::stream<AxisIn>& in, hls::stream
 // Raises an event (queue or overflow count).
 void esp_raise_event(EspEngineState& st, unsigned type, unsigned handle);
 
-// Vitis top: one call does one control access or one packet on a static engine state.
-//   op 0: nothing; 1: register read (addr -> *rdata); 2: register write (addr, wdata);
-//   3: process one packet from s_in to m_out. *irq is the interrupt line after the call.
-void esp_kernel(hls::stream<AxisIn>& s_in, hls::stream<AxisOut>& m_out, ap_uint<2> op,
-                ap_uint<32> addr, ap_uint<32> wdata, ap_uint<32>* rdata, ap_uint<1>* irq);
+// The control port's AXI4-Lite channels as the payloads of their valid/ready handshakes
+// (docs/interface.md "The HLS top"): AR and AW carry a 12-bit byte address (4 KiB map,
+// as the RTL's s_axil_*addr), W data and byte strobes, R data and response, B a response.
+struct AxilAddr {
+  ap_uint<12> addr;
+};
+struct AxilWrite {
+  ap_uint<32> data;
+  ap_uint<4> strb;
+};
+struct AxilRead {
+  ap_uint<32> data;
+  ap_uint<2> resp;
+};
+struct AxilResp {
+  ap_uint<2> resp;
+};
+
+// One control-port write with byte strobes, as the RTL's register file applies them:
+// SA_DATA words merge the strobed bytes; IRQ_ENABLE and DEV_CONTROL need byte 0; SA_CMD
+// takes the whole word.
+void esp_reg_write_strobed(EspEngineState& st, uint32_t addr, uint32_t data, unsigned strb);
 
 }  // namespace esphls
+
+// Vitis top: a free-running kernel (ap_ctrl_none) with the RTL top's ports: the contract's
+// register map on the AXI4-Lite channels s_axil_{ar,r,aw,w,b}, packets on s_axis/m_axis
+// (tuser sideband), the interrupt line. Each call is one service step on a static engine
+// state: a pending write (AW and W), else a pending read (AR), else one packet from s_axis
+// if its first beat is there. Register reads keep their side effects (EVT_POP pops,
+// counter low words latch CNT_HI_LATCH) because the kernel itself answers AR. It is a
+// global function: Vitis HLS's set_top names the top without a namespace.
+void esp_kernel(hls::stream<esphls::AxilAddr>& s_axil_ar, hls::stream<esphls::AxilRead>& s_axil_r,
+                hls::stream<esphls::AxilAddr>& s_axil_aw, hls::stream<esphls::AxilWrite>& s_axil_w,
+                hls::stream<esphls::AxilResp>& s_axil_b, hls::stream<esphls::AxisIn>& s_axis,
+                hls::stream<esphls::AxisOut>& m_axis, ap_uint<1>* irq);

@@ -1,8 +1,9 @@
-// HlsEngine: bytes <-> 128-bit beats around esp_process_packet (docs/contract.md lanes).
+// HlsEngine: esp_process_packet on the engine state; beats <-> bytes (axis_packet.h).
 #include "hls_engine.h"
 
 #include <stdexcept>
 
+#include "axis_packet.h"
 #include "esp/esp_engine.h"
 
 namespace esp {
@@ -24,19 +25,22 @@ bool HlsEngine::irq() { return esphls::esp_irq(*state_); }
 
 PacketEngine::PacketResult HlsEngine::process(bool inbound, std::uint16_t sa_handle,
                                               std::span<const std::uint8_t> packet) {
-  return process_packet(*state_, inbound, sa_handle, packet);
+  hls::stream<AxisIn> in;
+  hls::stream<AxisOut> out;
+  write_packet_beats(in, inbound, sa_handle, packet);
+  esphls::esp_process_packet(*state_, in, out);
+  PacketResult r = read_packet_beats(out);
+  if (!out.empty()) throw std::logic_error("HlsEngine: more than one output packet");
+  return r;
 }
 
-PacketEngine::PacketResult process_packet(esphls::EspEngineState& st, bool inbound, std::uint16_t sa_handle,
-                                          std::span<const std::uint8_t> packet) {
+void write_packet_beats(hls::stream<AxisIn>& in, bool inbound, std::uint16_t sa_handle,
+                        std::span<const std::uint8_t> packet) {
   ap_uint<ESP_TUSER_IN_WIDTH> user = 0;
   user.range(ESP_TUSER_IN_DIR_LSB, ESP_TUSER_IN_DIR_LSB) = inbound ? 1u : 0u;
   user.range(ESP_TUSER_IN_SA_LSB + ESP_TUSER_IN_SA_WIDTH - 1, ESP_TUSER_IN_SA_LSB) = sa_handle;
   user.range(ESP_TUSER_IN_LEN_LSB + ESP_TUSER_IN_LEN_WIDTH - 1, ESP_TUSER_IN_LEN_LSB) =
       static_cast<unsigned>(packet.size() & 0xFFFFu);
-
-  hls::stream<AxisIn> in;
-  hls::stream<AxisOut> out;
   std::size_t off = 0;
   do {
     const std::size_t n = packet.size() - off < 16 ? packet.size() - off : 16;
@@ -52,13 +56,13 @@ PacketEngine::PacketResult process_packet(esphls::EspEngineState& st, bool inbou
     in.write(beat);
     off += n;
   } while (off < packet.size());
+}
 
-  esphls::esp_process_packet(st, in, out);
-
+PacketEngine::PacketResult read_packet_beats(hls::stream<AxisOut>& out) {
   PacketEngine::PacketResult r;
   bool first = true;
   for (;;) {
-    if (out.empty()) throw std::logic_error("HlsEngine: output packet without last beat");
+    if (out.empty()) throw std::logic_error("esp engine: output packet without last beat");
     const AxisOut beat = out.read();
     if (first) {
       r.inbound = beat.user.range(ESP_TUSER_OUT_DIR_LSB, ESP_TUSER_OUT_DIR_LSB) != 0;
@@ -75,7 +79,6 @@ PacketEngine::PacketResult process_packet(esphls::EspEngineState& st, bool inbou
     }
     if (beat.last) break;
   }
-  if (!out.empty()) throw std::logic_error("HlsEngine: more than one output packet");
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include "esp_packet_gen.h"
 #include "esp_reference.h"
 #include "hls_engine.h"
+#include "hls_top_engine.h"
 
 using namespace esp_test;
 
@@ -305,47 +306,38 @@ TEST_CASE("esp: inbound hash with many random SAs, DUPLICATE and HASH_FULL", "[e
 
 TEST_CASE("esp: Vitis top esp_kernel drives the same engine", "[esp][kernel]") {
   std::mt19937_64 rng(24);
-  hls::stream<esphls::AxisIn> in;
-  hls::stream<esphls::AxisOut> out;
-  ap_uint<32> rdata = 0;
-  ap_uint<1> irq = 0;
-  auto reg = [&](unsigned op, std::uint32_t addr, std::uint32_t data) {
-    esphls::esp_kernel(in, out, op, addr, data, &rdata, &irq);
-    return rdata.to_uint();
-  };
-  CHECK(reg(1, ESP_REG_DEV_ID, 0) == ESP_DEV_ID_VALUE);
-  reg(2, ESP_REG_DEV_CONTROL, 1);
+  esp::HlsTopEngine top;  // AXI4-Lite and AXI4-Stream transactions on esp_kernel's ports
+  CHECK(top.read_reg(ESP_REG_DEV_ID) == ESP_DEV_ID_VALUE);
   const SaConfig sa = random_sa(rng, false, false, false, false, false);
   const auto w = sa_words(sa);
-  for (unsigned i = 0; i < 32; ++i) reg(2, ESP_REG_SA_DATA + 4 * i, w[i]);
-  reg(2, ESP_REG_SA_CMD, (ESP_SA_OP_WRITE << 16) | 6);
-  CHECK(reg(1, ESP_REG_SA_STATUS, 0) == 0);
+  for (unsigned i = 0; i < 32; ++i) top.write_reg(ESP_REG_SA_DATA + 4 * i, w[i]);
+  top.write_reg(ESP_REG_SA_CMD, (ESP_SA_OP_WRITE << 16) | 6);
+  CHECK(top.read_reg(ESP_REG_SA_STATUS) == 0);
   const Bytes inner = random_inner(rng, false, 33);
-  for (std::size_t off = 0; off < inner.size(); off += 16) {
-    esphls::AxisIn b;
-    const std::size_t n = std::min<std::size_t>(16, inner.size() - off);
-    b.data = 0;
-    for (std::size_t i = 0; i < n; ++i) b.data.range(8 * int(i) + 7, 8 * int(i)) = inner[off + i];
-    b.keep = n == 16 ? 0xFFFF : (1u << n) - 1;
-    b.last = off + n >= inner.size();
-    b.user = (std::uint64_t(inner.size()) << 17) | (6u << 1);
-    in.write(b);
-  }
-  reg(3, 0, 0);
-  Bytes got;
-  for (;;) {
-    const auto b = out.read();
-    CHECK(b.user.range(36, 33) == ESP_DROP_OK);
-    for (int i = 0; i < 16; ++i)
-      if (b.keep[i]) got.push_back(std::uint8_t(b.data.range(8 * i + 7, 8 * i).to_uint()));
-    if (b.last) break;
-  }
-  const RefDecoded d = ref_decode(sa, 1, got);
+  const auto r = top.process(false, 6, inner);
+  CHECK(r.result == ESP_DROP_OK);
+  CHECK(r.sa == 6);
+  const RefDecoded d = ref_decode(sa, 1, r.bytes);
   INFO(d.error);
   CHECK(d.ok);
   CHECK(d.inner == inner);
-  CHECK(irq == 0);
-  reg(2, ESP_REG_IRQ_ENABLE, 1);
-  reg(2, ESP_REG_SA_CMD, (ESP_SA_OP_DELETE << 16) | 6);
-  CHECK(irq == 1);
+  CHECK_FALSE(top.irq());
+  top.write_reg(ESP_REG_IRQ_ENABLE, 1);
+  top.write_reg(ESP_REG_SA_CMD, (ESP_SA_OP_DELETE << 16) | 6);
+  CHECK(top.irq());
+  // Read side effects through the port: EVT_POP pops, a counter low word latches its high.
+  CHECK(top.read_reg(ESP_REG_EVT_COUNT) == 1);
+  CHECK(top.read_reg(ESP_REG_EVT_POP) == ((ESP_EVT_SA_DELETED << ESP_EVTW_TYPE_LSB) | 6));
+  CHECK(top.read_reg(ESP_REG_EVT_COUNT) == 0);
+  CHECK(top.read_reg(ESP_REG_IRQ_STATUS) == 0);
+  CHECK(top.read_reg(ESP_REG_CNT_PKTS_IN) == 1);
+  CHECK(top.read_reg(ESP_REG_CNT_HI_LATCH) == 0);
+  // Byte strobes: SA_DATA merges the strobed bytes; IRQ_ENABLE needs byte 0.
+  top.write_reg(ESP_REG_SA_DATA, 0x11223344);
+  top.write_reg_strobed(ESP_REG_SA_DATA, 0xAABBCCDD, 0x5);
+  CHECK(top.read_reg(ESP_REG_SA_DATA) == 0x11BB33DD);
+  top.write_reg_strobed(ESP_REG_IRQ_ENABLE, 0, 0xE);
+  CHECK(top.read_reg(ESP_REG_IRQ_ENABLE) == 1);
+  // 12 address bits: 0x1000 + DEV_ID is DEV_ID.
+  CHECK(top.read_reg(0x1000 + ESP_REG_DEV_ID) == ESP_DEV_ID_VALUE);
 }
