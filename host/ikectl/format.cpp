@@ -23,6 +23,14 @@ std::string left_of(const std::optional<uint64_t>& left, const std::optional<uin
     return std::to_string(*left) + "/" + (total ? std::to_string(*total) : std::string("-"));
 }
 
+// " (replay=3 auth_fail=1)" for the reasons that counted; "" when none did.
+std::string drop_reasons(const std::vector<std::pair<std::string, uint64_t>>& by) {
+    std::string out;
+    for (const auto& [reason, n] : by)
+        out += (out.empty() ? " (" : " ") + reason + "=" + std::to_string(n);
+    return out.empty() ? out : out + ")";
+}
+
 } // namespace
 
 void print_tunnels(std::ostream& os, const std::vector<ChildSaStatus>& tunnels) {
@@ -41,12 +49,12 @@ void print_tunnels(std::ostream& os, const std::vector<ChildSaStatus>& tunnels) 
             os << "offload/" << *t.offload_handle
                << (t.offload_handle_out ? "," + std::to_string(*t.offload_handle_out) : std::string());
         else
-            os << "host";
+            os << "host"; // the host path; counters=not-kept below when it did not take the SA either
         os << '\n';
         print_selectors(os, "src", t.local_ts);
         print_selectors(os, "dst", t.remote_ts);
         os << "  SA: proposal=" << t.proposal << " esn=" << (t.esn ? 1 : 0) << " replaywin=" << t.replay_window;
-        if (t.offload_handle)
+        if (t.offload_handle || t.host_path)
             os << " seqno=" << hex_spi(t.seq_out, 8) << " replaywin_lastseq=" << hex_spi(t.replay_top_in, 8);
         os << '\n';
         if (!t.routes.empty()) {
@@ -57,16 +65,18 @@ void print_tunnels(std::ostream& os, const std::vector<ChildSaStatus>& tunnels) 
         }
         os << "  life: timeout=" << left_of(t.lifetime_left_s, t.lifetime_s)
            << " kb=" << left_of(t.lifetime_left_kb, t.lifetime_kb) << '\n';
-        if (!t.offload_handle) {
-            // No host data path yet: nothing counts a host-path SA's packets.
+        if (!t.offload_handle && !t.host_path) {
+            // Neither the card nor the host path runs this SA: nothing counts its packets.
             os << "  dec: spi=" << hex_spi(t.spi_in, 8) << " counters=not-kept\n";
             os << "  enc: spi=" << hex_spi(t.spi_out, 8) << " counters=not-kept\n";
             continue;
         }
         os << "  dec: spi=" << hex_spi(t.spi_in, 8) << " pkts/bytes=" << t.packets_in << '/' << t.bytes_in
-           << (t.counters_kept ? " drops=" + std::to_string(t.drops_in) : std::string()) << '\n';
+           << (t.counters_kept ? " drops=" + std::to_string(t.drops_in) + drop_reasons(t.drops_in_by) : std::string())
+           << '\n';
         os << "  enc: spi=" << hex_spi(t.spi_out, 8) << " pkts/bytes=" << t.packets_out << '/' << t.bytes_out
-           << (t.counters_kept ? " drops=" + std::to_string(t.drops_out) : std::string()) << '\n';
+           << (t.counters_kept ? " drops=" + std::to_string(t.drops_out) + drop_reasons(t.drops_out_by) : std::string())
+           << '\n';
     }
 }
 

@@ -103,11 +103,13 @@ std::vector<ctl::ChildSaStatus> EngineControl::list_tunnels() {
                 }
                 if (c.cfg.lifetime_kb) s.lifetime_kb = c.cfg.lifetime_kb;
                 if (c.cfg.add_route) s.routes = ts_prefixes(c.ts_remote);
-                if (c.offloaded()) {
+                // The card or the host path counts the SAs it runs; "path" says which.
+                if (c.offloaded() && engine_.offload()->path(*c.hw_in) == "host") {
+                    s.host_path = true;
+                } else if (c.offloaded()) {
                     s.offload_handle = c.hw_in;
                     s.offload_handle_out = c.hw_out;
                 }
-                // The card counts offloaded SAs; host-path SAs have no data path yet.
                 auto n = engine_.child_counters(c);
                 if (n.kept) {
                     s.counters_kept = true;
@@ -119,6 +121,8 @@ std::vector<ctl::ChildSaStatus> EngineControl::list_tunnels() {
                     s.bytes_out = n.out.bytes;
                     s.seq_out = n.out.seq;
                     s.drops_out = n.out.drops;
+                    s.drops_in_by = n.in.drops_by;
+                    s.drops_out_by = n.out.drops_by;
                     // Each direction has the volume limit; the busier one ends first.
                     if (c.cfg.lifetime_kb)
                         s.lifetime_left_kb = left_of(c.cfg.lifetime_kb, std::max(n.in.bytes, n.out.bytes) / 1024);

@@ -15,6 +15,8 @@
 #ifdef IKED_HAVE_ESPDRV
 #include "espdrv_offload.hpp"
 #endif
+#include "host_path_offload.hpp"
+#include "path_router.hpp"
 
 namespace iked {
 
@@ -49,10 +51,10 @@ int run_daemon(const Options& o) {
     std::vector<std::string> diags;
     auto cfg = load(o, diags, &control_path, true);
     if (!cfg) return 2;
-    std::unique_ptr<SaOffload> offload;
+    std::unique_ptr<SaOffload> card;
     if (!o.device.empty()) {
 #ifdef IKED_HAVE_ESPDRV
-        offload = open_offload(o.device);
+        card = open_offload(o.device);
 #else
         throw std::runtime_error("built without libespdrv: --device unavailable");
 #endif
@@ -60,11 +62,28 @@ int run_daemon(const Options& o) {
     KeyExport keys(o.export_keys);
     boost::asio::io_context io;
     std::unique_ptr<Engine> engine;
+    HostPathOffload* host = nullptr;
     UdpIo udp(
         io, o.ike_port, o.natt_port,
         [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); },
-        [&](Datagram&& d) { IKE_LOG(debug) << "ESP datagram from " << d.remote.str() << " (host path: dropped)"; });
-    engine = std::make_unique<Engine>(std::move(*cfg), udp, offload.get(), &keys);
+        [&](Datagram&& d) {
+            if (host) host->on_udp_esp(d);
+            else IKE_LOG(debug) << "ESP datagram from " << d.remote.str() << " dropped: no host path";
+        });
+    std::unique_ptr<SaOffload> host_path;
+    if (!o.tun.empty()) {
+        try {
+            auto h = std::make_unique<HostPathOffload>(io, udp, o.tun, o.tun_mtu);
+            host = h.get();
+            host_path = std::move(h);
+        } catch (const std::exception& e) {
+            IKE_LOG(warn) << "no host path: " << e.what();
+        }
+    }
+    std::string paths = (card ? "offload " + card->name() : std::string("no card")) +
+                        (host ? ", host path on " + o.tun : std::string(", no host path"));
+    PathRouter router(std::move(card), std::move(host_path));
+    engine = std::make_unique<Engine>(std::move(*cfg), udp, &router, &keys);
     std::unique_ptr<CommandRouteHook> routes;
     if (!o.route_hook.empty()) {
         routes = std::make_unique<CommandRouteHook>(o.route_hook);
@@ -115,7 +134,7 @@ int run_daemon(const Options& o) {
     wait_signal();
 
     IKE_LOG(info) << "iked started: " << engine->tunnels().size() << " tunnel(s), IKE on UDP " << o.ike_port << "/"
-                  << o.natt_port << ", control " << control_path << (offload ? ", offload " + offload->name() : ", host path only");
+                  << o.natt_port << ", control " << control_path << ", " << paths;
     engine->start(Clock::now());
     io.run();
     engine.reset();

@@ -10,6 +10,8 @@ struct Options {
     std::string config, device, export_keys, socket;
     std::string route_hook; // add-route: program run as HOOK add|del PREFIX PEER (empty: routes not applied)
     uint16_t ike_port = 500, natt_port = 4500;
+    std::string tun = "ipsec0"; // host path TUN device ("": no host path)
+    unsigned tun_mtu = 1400;
 };
 
 // Loads the configuration and runs until SIGINT/SIGTERM; SIGHUP reloads.

@@ -1,6 +1,7 @@
 // iked: the IKEv2 daemon. Reads the FortiOS-syntax configuration, runs the
 // protocol engine on UDP 500/4500 (IPv4 and IPv6) in one Asio thread, puts
-// AES-GCM Child SAs into the accelerator (--device) and logs to stderr.
+// AES-GCM Child SAs into the accelerator (--device), runs the others (or all,
+// without a card) in its host path on a TUN device (--tun) and logs to stderr.
 #include <boost/program_options.hpp>
 #include <iostream>
 
@@ -22,6 +23,9 @@ int main(int argc, char** argv) {
         "socket", po::value(&o.socket), "control socket path (default: from the config)")(
         "route-hook", po::value(&o.route_hook), "add-route: run PROGRAM add|del PREFIX PEER for each route")(
         "log-level", po::value(&level), "error, warn, info or debug")(
+        "tun", po::value(&o.tun)->default_value("ipsec0"),
+        "host path TUN device for Child SAs the card cannot take ('' : no host path)")(
+        "tun-mtu", po::value(&o.tun_mtu)->default_value(1400), "MTU of the TUN device")(
         "ike-port", po::value(&o.ike_port)->default_value(500), "IKE port")(
         "natt-port", po::value(&o.natt_port)->default_value(4500), "NAT-T port");
     po::variables_map vm;

@@ -129,23 +129,23 @@ void UdpIo::read_ready(Sock& s) {
     }
 }
 
-void UdpIo::send(const Datagram& d) {
+void UdpIo::send(const Datagram& d) { send_on(d, true); }
+
+void UdpIo::send_on(const Datagram& d, bool ike) {
     for (auto& s : socks_) {
         if (s->v6 != d.local.addr.is_v6() || s->port != d.local.port) continue;
-        std::vector<uint8_t> out;
-        out.reserve(d.data.size() + 4);
-        // IKE on 4500 carries the non-ESP marker; a NAT-T keepalive (one 0xFF) does not.
+        // IKE on 4500 carries the non-ESP marker; a NAT-T keepalive (one 0xFF) and ESP do not.
         bool keepalive = d.data.size() == 1 && d.data[0] == 0xff;
-        if (s->port == natt_port_ && !keepalive) out.insert(out.end(), 4, 0);
-        out.insert(out.end(), d.data.begin(), d.data.end());
+        uint8_t marker[4] = {};
+        iovec iov[2] = {{marker, 4}, {const_cast<uint8_t*>(d.data.data()), d.data.size()}};
+        bool with_marker = ike && s->port == natt_port_ && !keepalive;
         // Send from the address the SA uses (IP_PKTINFO / IPV6_PKTINFO).
         alignas(cmsghdr) char ctrl[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
         sockaddr_storage to{};
         socklen_t tolen = 0;
         msghdr mh{};
-        iovec iov{out.data(), out.size()};
-        mh.msg_iov = &iov;
-        mh.msg_iovlen = 1;
+        mh.msg_iov = with_marker ? iov : iov + 1;
+        mh.msg_iovlen = with_marker ? 2 : 1;
         mh.msg_control = ctrl;
         if (d.remote.addr.is_v4()) {
             sockaddr_in sin{};

@@ -27,12 +27,15 @@ public:
     ~UdpIo() override;
 
     void send(const ike::sa::Datagram& d) override;
+    // ESP in UDP (RFC 3948) from the host path: sent as is, no non-ESP marker.
+    void send_esp(const ike::sa::Datagram& d) { send_on(d, false); }
     uint64_t esp_received() const { return esp_received_; }
 
 private:
     struct Sock;
     void arm(Sock& s);
     void read_ready(Sock& s);
+    void send_on(const ike::sa::Datagram& d, bool ike);
 
     boost::asio::io_context& io_;
     uint16_t natt_port_;

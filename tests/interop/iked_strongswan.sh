@@ -39,10 +39,10 @@ gcm128-resp) ROLE=resp ;;
 gcm256-init) CH_ESP=aes256gcm16 IK_ESP=aes256gcm ;;
 gcm256-resp) ROLE=resp CH_ESP=aes256gcm16 IK_ESP=aes256gcm ;;
 offload-model) DEVICE=model: CH_ESP=aes256gcm16,chacha20poly1305 IK_ESP="aes256gcm chacha20poly1305" ;;
-chacha-init) CH_ESP=chacha20poly1305 IK_ESP=chacha20poly1305 ;;
-chacha-resp) ROLE=resp CH_ESP=chacha20poly1305 IK_ESP=chacha20poly1305 ;;
-cbc-init) CH_ESP=aes256-sha256 IK_ESP=aes256-sha256 ;;
-cbc-resp) ROLE=resp CH_ESP=aes256-sha256 IK_ESP=aes256-sha256 ;;
+chacha-init) CH_ESP=chacha20poly1305 IK_ESP=chacha20poly1305 TRAFFIC=yes ;;
+chacha-resp) ROLE=resp CH_ESP=chacha20poly1305 IK_ESP=chacha20poly1305 TRAFFIC=yes ;;
+cbc-init) CH_ESP=aes256-sha256 IK_ESP=aes256-sha256 TRAFFIC=yes ;;
+cbc-resp) ROLE=resp CH_ESP=aes256-sha256 IK_ESP=aes256-sha256 TRAFFIC=yes ;;
 pfs-ecp256-init) CH_ESP=aes128gcm16-ecp256 PFS=19 EXTRA_CHILD=yes REKEY=yes ;;
 pfs-modp2048-resp) ROLE=resp CH_ESP=aes256gcm16-modp2048 IK_ESP=aes256gcm PFS=14 REKEY=yes ;;
 pfs-x25519-init) CH_ESP=aes128gcm16-x25519 PFS=31 EXTRA_CHILD=yes ;;
@@ -265,6 +265,13 @@ print("ikectl -j: offload", t["offload_handle"], t["offload_handle_out"], "spis"
 PY
 	fi
 	echo "offload: AES-GCM Child SA installed in $DEVICE"
+fi
+
+if [ "${TRAFFIC:-no}" = yes ]; then # the host path carries ping and TCP between the inner addresses
+	[ -n "$IKECTL" ] || { echo "FAIL: traffic check needs ikectl"; exit 1; }
+	CH_NS=$("$S" env --name "$NAME" | sed -n 's/^SSP_NS=//p')
+	bash "$HERE/hostpath_traffic.sh" "$DUT" "$CH_NS" "$IKECTL" "$WORK/iked.sock" "$WORK" "$S" "$NAME" \
+		|| { tail -30 "$WORK/iked.log"; echo "FAIL: traffic through iked's host path"; exit 1; }
 fi
 
 case $DELETE in

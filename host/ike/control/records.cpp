@@ -125,9 +125,16 @@ Json to_json(const ChildSaStatus& s) {
     j.set("offload_handle", s.offload_handle ? Json(*s.offload_handle) : Json());
     j.set("offload_handle_out", s.offload_handle_out ? Json(*s.offload_handle_out) : Json());
     j.set("path", s.offload_handle ? "offload" : "host");
+    j.set("host_path", s.host_path);
     j.set("counters_kept", s.counters_kept);
     j.set("drops_in", s.drops_in);
     j.set("drops_out", s.drops_out);
+    for (const auto* by : {&s.drops_in_by, &s.drops_out_by}) {
+        Json o = Json::object();
+        for (const auto& [reason, n] : *by)
+            o.set(reason, n);
+        j.set(by == &s.drops_in_by ? "drops_in_by" : "drops_out_by", std::move(o));
+    }
     Json routes = Json::array();
     for (const auto& r : s.routes)
         routes.push_back(r);
@@ -169,6 +176,12 @@ ChildSaStatus child_sa_from_json(const Json& j) {
         s.drops_in = d->as_u64();
     if (const Json* d = j.find("drops_out"))
         s.drops_out = d->as_u64();
+    if (const Json* h = j.find("host_path"))
+        s.host_path = h->as_bool();
+    for (auto* by : {&s.drops_in_by, &s.drops_out_by})
+        if (const Json* o = j.find(by == &s.drops_in_by ? "drops_in_by" : "drops_out_by"))
+            for (const auto& [reason, n] : o->as_object())
+                by->emplace_back(reason, n.as_u64());
     if (const Json* r = j.find("routes"))
         for (const auto& e : r->as_array())
             s.routes.push_back(e.as_string());

@@ -36,6 +36,8 @@ struct ChildSaStatus {
     std::optional<uint32_t> offload_handle_out;          // the outbound card SA
     bool counters_kept = false;                          // false: host path, nothing counts its packets
     uint64_t drops_in = 0, drops_out = 0;                // card drops (replay, auth, disabled ...)
+    bool host_path = false;                              // ESP runs in iked's host path (software), not the card
+    std::vector<std::pair<std::string, uint64_t>> drops_in_by, drops_out_by; // non-zero drops by reason
     std::vector<std::string> routes;                     // add-route: prefixes of the remote selectors
     ChildSaState state = ChildSaState::down;
 

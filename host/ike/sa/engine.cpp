@@ -407,8 +407,9 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
     child.udp_encap = sa.nat_here || sa.nat_there || sa.local.port == cfg_.natt_port;
     retry_at_.erase(child.name);
     bool v6 = sa.local.addr.is_v6();
-    if (offload_ && child.proposal.encr == ENCR_AES_GCM_16 &&
-        (child.proposal.key_bits == 128 || child.proposal.key_bits == 256)) {
+    if (offload_) { // the offload picks the card or the host path (iked's PathRouter)
+        const bool aead = encr_is_aead(child.proposal.encr);
+        bool tried = false;
         for (bool inbound : {true, false}) {
             OffloadSa p;
             p.inbound = inbound;
@@ -416,12 +417,21 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
             p.v6 = v6;
             p.esn = child.proposal.esn;
             p.udp_encap = child.udp_encap;
-            p.key_len = static_cast<uint8_t>(child.proposal.key_bits / 8);
+            p.encr = child.proposal.encr;
+            p.integ = child.proposal.integ;
+            const auto& km = (inbound ? child.encr_in : child.encr_out).bytes();
+            const auto& ik = (inbound ? child.integ_in : child.integ_out).bytes();
+            size_t key_len = aead ? km.size() - std::min<size_t>(km.size(), 4) : km.size();
+            if (key_len > sizeof p.key || ik.size() > sizeof p.integ_key) break; // no data path can take it
+            p.key_len = static_cast<uint8_t>(key_len);
+            std::memcpy(p.key, km.data(), key_len);
+            if (aead && km.size() >= 4) std::memcpy(p.salt, km.data() + key_len, 4);
+            p.integ_key_len = static_cast<uint8_t>(ik.size());
+            if (!ik.empty()) std::memcpy(p.integ_key, ik.data(), ik.size());
             p.spi = inbound ? child.spi_in : child.spi_out;
             p.replay_window = inbound ? child.cfg.replay_window : 0;
-            const auto& km = (inbound ? child.encr_in : child.encr_out).bytes();
-            std::memcpy(p.key, km.data(), p.key_len);
-            std::memcpy(p.salt, km.data() + p.key_len, 4);
+            p.ts_local = child.ts_local;
+            p.ts_remote = child.ts_remote;
             put_addr(p.src, inbound ? sa.remote.addr : sa.local.addr);
             put_addr(p.dst, inbound ? sa.local.addr : sa.remote.addr);
             if (child.udp_encap) {
@@ -429,17 +439,22 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
                 p.encap_dport = inbound ? sa.local.port : sa.remote.port;
             }
             set_byte_limits(p, child);
+            if (!offload_->accepts(p)) {
+                p.wipe();
+                break;
+            }
+            tried = true;
             auto h = offload_->install(p);
             p.wipe();
             (inbound ? child.hw_in : child.hw_out) = h;
         }
-        if (!child.offloaded()) {
+        if (tried && !child.offloaded()) {
             if (child.hw_in) offload_->remove(*child.hw_in);
             if (child.hw_out) offload_->remove(*child.hw_out);
             child.hw_in.reset();
             child.hw_out.reset();
             IKE_LOG(warn) << sa.label() << " " << offload_->name() << " refused CHILD_SA " << child.name
-                          << ": host path";
+                          << ": no data path";
         }
     }
     if (keys_ && keys_->enabled()) {
@@ -464,7 +479,7 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
                   << spi_hex32(child.spi_in) << "_i " << spi_hex32(child.spi_out) << "_o " << child.proposal.str()
                   << (child.transport ? " transport" : " tunnel") << (child.udp_encap ? " UDP-encap" : "") << " TS "
                   << to_string(child.ts_local) << " === " << to_string(child.ts_remote) << " path "
-                  << (child.offloaded() ? "offload" : "host");
+                  << (child.offloaded() ? offload_->path(*child.hw_in) : "none");
     add_routes(sa, child);
     sa.children.push_back(std::move(child));
     ++stats_.children_installed;

@@ -8,6 +8,7 @@ namespace ike::sa {
 void OffloadSa::wipe() {
     OPENSSL_cleanse(key, sizeof key);
     OPENSSL_cleanse(salt, sizeof salt);
+    OPENSSL_cleanse(integ_key, sizeof integ_key);
 }
 
 esp_sa_params to_esp_sa_params(const OffloadSa& sa) {
