@@ -211,7 +211,24 @@ TEST_CASE("ike-protocol: malformed and hostile fragments are dropped and counted
     deliver(req.fragment(*ia, 1, 3, 0));
     CHECK(p.b->stats().tx == tx0 + 2);
     CHECK(Pair::child(*p.b, "t-p2")); // the SA is untouched
-    // Keep a's side consistent with what b has seen, then use the SA normally.
+    ia->next_mid_out++; // a's side as b has seen it
+
+    // A request whose fragments were partly held and that then came whole:
+    // what was held goes, and the next fragmented request completes.
+    CraftedRequest again(*ia, 3);
+    deliver(again.fragment(*ia, 1, 3, 0));
+    CHECK(fs.held_bytes > 0);
+    Header wh{ia->spi_i, ia->spi_r, 0x20, INFORMATIONAL, F_INITIATOR, ia->next_mid_out};
+    Payloads small;
+    small.add(40001, Bytes(10, 1));
+    deliver(seal(*ia->sk_out, wh, small));
+    CHECK(p.b->stats().tx == tx0 + 3);
+    CHECK(fs.held_bytes == 0);
+    ia->next_mid_out++;
+    CraftedRequest next(*ia, 3);
+    for (uint16_t n = 1; n <= 3; ++n) deliver(next.fragment(*ia, n, 3, n - 1));
+    CHECK(p.b->stats().tx == tx0 + 4);
+    CHECK(fs.held_bytes == 0);
     ia->next_mid_out++;
     p.link.queue.clear();
     p.b->terminate_child("t-p2", p.now);

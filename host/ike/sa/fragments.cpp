@@ -27,6 +27,9 @@ void FragmentPool::release(std::size_t n) { stats.held_bytes -= std::min(n, stat
 FragmentBuffer::Outcome FragmentBuffer::add(codec::Fragment f, FragmentPool& pool) {
     if (pool_ && pool_ != &pool) clear();
     pool_ = &pool;
+    // The engine passes only fragments of the message it expects next: what
+    // is held of an earlier message ID will never complete.
+    if (!parts_.empty() && parts_.message_id() != f.header.message_id) clear();
     if (f.total > pool.limits.max_fragments) {
         ++pool.stats.dropped;
         ++pool.stats.over_limit;
@@ -82,7 +85,12 @@ std::vector<Bytes> seal_message(IkeSa& sa, const Header& h, const Payloads& p, b
 }
 
 std::optional<Payloads> open_message(IkeSa& sa, bool response, std::span<const uint8_t> wire, FragmentPool& pool) {
-    if (!is_fragment(wire)) return open(*sa.sk_in, wire);
+    FragmentBuffer& buf = response ? sa.frag_response : sa.frag_request;
+    if (!is_fragment(wire)) {
+        Payloads whole = open(*sa.sk_in, wire);
+        buf.clear(); // the message came whole: fragments of it still held are moot
+        return whole;
+    }
     // Fragments only where both sides announced support (RFC 7383 2.3).
     if (!sa.cfg->fragmentation || !sa.peer_fragmentation) {
         ++pool.stats.dropped;
@@ -97,7 +105,6 @@ std::optional<Payloads> open_message(IkeSa& sa, bool response, std::span<const u
         return std::nullopt;
     }
     ++pool.stats.received;
-    FragmentBuffer& buf = response ? sa.frag_response : sa.frag_request;
     if (buf.add(std::move(f.value()), pool) != FragmentBuffer::Outcome::complete) return std::nullopt;
     auto m = buf.take();
     if (!m) throw wire_error(m.error());
