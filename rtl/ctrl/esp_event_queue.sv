@@ -4,6 +4,8 @@
 // pushes of one cycle land in consecutive slots of distinct banks and every bank has
 // one write port: each is a small RAM (LUT RAM, read asynchronously for `head`)
 // instead of one array with NPUSH write ports, which could only be flip-flops.
+// The overflow count adds the pushes lost in a cycle one cycle later (the 32-bit saturating
+// add does not fit the cycle that also decides which pushes fit): `overflow` lags by one.
 module esp_event_queue #(
   parameter int unsigned DEPTH = esp_contract_pkg::EVENT_QUEUE_DEPTH,  // a power of two >= NB
   parameter int unsigned NPUSH = 6
@@ -26,27 +28,31 @@ module esp_event_queue #(
 
   logic [AW-1:0] rd_ptr, wr_ptr;
   logic [AW:0]   cnt;
+  logic [AW:0]   free_q;                    // DEPTH - cnt, kept apart so `room` needs no subtraction
 
   logic          do_pop;
   logic [AW:0]   room;                      // free slots after this cycle's pop
   logic [AW:0]   offset [NPUSH];            // slot offset of each accepted push
   logic [NPUSH-1:0] accept;
-  logic [AW:0]   n_accept;
-  logic [31:0]   n_lost;
+  logic [AW:0]   n_valid;                   // pushes asked for this cycle
+  logic          fills;                     // they fill the queue: the first `room` are kept
+  logic [LB:0]   n_lost, n_lost_q;          // pushes lost this cycle / the cycle before
   logic [NB*32-1:0] bank_rd;                // each bank's word at rd_ptr's row
 
   assign do_pop = pop && (cnt != '0);
-  assign room   = (AW+1)'(DEPTH) - cnt + {{AW{1'b0}}, do_pop};
+  assign room   = free_q + {{AW{1'b0}}, do_pop};
 
+  // Pushes are kept in port order while there is room, so a push is kept iff fewer than
+  // `room` valid ports precede it, and its slot offset is that number.
   always_comb begin
-    n_accept = '0;
-    n_lost   = '0;
+    n_valid = '0;
     for (int i = 0; i < NPUSH; i++) begin
-      offset[i] = n_accept;
-      accept[i] = push_valid[i] && (n_accept < room);
-      if (accept[i]) n_accept = n_accept + 1'b1;
-      else if (push_valid[i]) n_lost = n_lost + 1;
+      offset[i] = n_valid;
+      accept[i] = push_valid[i] && (n_valid < room);
+      if (push_valid[i]) n_valid = n_valid + 1'b1;
     end
+    fills  = n_valid >= room;
+    n_lost = fills ? (LB+1)'(n_valid - room) : '0;
   end
 
   for (genvar b = 0; b < NB; b++) begin : g_bank
@@ -80,14 +86,25 @@ module esp_event_queue #(
       rd_ptr   <= '0;
       wr_ptr   <= '0;
       cnt      <= '0;
+      free_q   <= (AW+1)'(DEPTH);
       overflow <= '0;
+      n_lost_q <= '0;
     end else begin
-      wr_ptr <= wr_ptr + n_accept[AW-1:0];
       if (do_pop) rd_ptr <= rd_ptr + 1'b1;
-      cnt <= cnt + n_accept - {{AW{1'b0}}, do_pop};
+      // full after this cycle: the write pointer meets the read pointer
+      if (fills) begin
+        wr_ptr <= rd_ptr + AW'(do_pop);
+        cnt    <= (AW+1)'(DEPTH);
+        free_q <= '0;
+      end else begin
+        wr_ptr <= wr_ptr + n_valid[AW-1:0];
+        cnt    <= cnt + n_valid - {{AW{1'b0}}, do_pop};
+        free_q <= free_q - n_valid + {{AW{1'b0}}, do_pop};
+      end
       // saturate rather than wrap so a huge loss never looks small
-      if (overflow + n_lost < overflow) overflow <= '1;
-      else overflow <= overflow + n_lost;
+      n_lost_q <= n_lost;
+      if (overflow + 32'(n_lost_q) < overflow) overflow <= '1;
+      else overflow <= overflow + 32'(n_lost_q);
     end
   end
 

@@ -1,7 +1,9 @@
 // esp_event_queue (Verilated with DEPTH 16, so it wraps and overflows often) against a
 // plain FIFO model: up to six pushes a cycle kept in port order while there is room
 // (a pop in the same cycle frees its slot first), the rest counted as overflow;
-// head/count/overflow compared after every cycle, through soft clears and resets.
+// head/count/overflow compared after every cycle, through soft clears and resets (the
+// queue's overflow count takes a cycle's losses in the next cycle: it shows the model's
+// count from before the last cycle).
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -22,13 +24,16 @@ constexpr unsigned kPorts = 6;
 struct RefQueue {
   std::deque<uint32_t> q;
   uint32_t overflow = 0;
+  uint32_t overflow_shown = 0;  // what the queue's `overflow` shows: the count before the last cycle
 
   void clear() {
     q.clear();
     overflow = 0;
+    overflow_shown = 0;
   }
   // One cycle; returns how many pushes were kept.
   unsigned cycle(bool pop, unsigned valid, const std::array<uint32_t, kPorts>& words) {
+    overflow_shown = overflow;
     if (pop && !q.empty()) q.pop_front();
     unsigned kept = 0;
     for (unsigned i = 0; i < kPorts; ++i) {
@@ -71,7 +76,7 @@ void same(Dut& d, const RefQueue& r) {
   t.eval();
   REQUIRE(t.count == r.q.size());
   REQUIRE(t.head == r.head());
-  REQUIRE(t.overflow == r.overflow);
+  REQUIRE(t.overflow == r.overflow_shown);
 }
 
 }  // namespace
