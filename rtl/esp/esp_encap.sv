@@ -508,43 +508,88 @@ module esp_encap #(
 
   logic w_first_q;      // the next written beat starts a packet
   logic [1:0] w_idx_q;  // beat index within the packet (saturates at 3)
-  logic [31:0] acc_q;
-  logic [31:0] beat_sum, acc_next;
-  logic [16:0] cfold1;
-  logic [15:0] udp_csum;
-  logic w_udp6;
+  logic w_udp6, rec_now, rec_direct;
+  logic [16:0] pair_d [4];
 
   assign w_udp6 = user_head[TUSER_OUT_WIDTH];
-  assign q_ready = ring_count < (RAW+1)'(RING_DEPTH) && rec_count < ($clog2(REC_DEPTH)+1)'(REC_DEPTH);
   assign ring_wr = q_valid && q_ready;
 
   // UDP/IPv6 checksum: the payload length (bytes 4..5, = UDP length), the addresses and
   // everything from the UDP header on (bytes 8..); + 17 for the pseudo-header's next header.
+  // Summed in a pipeline behind the ring write (a 16-byte beat into a one's-complement sum
+  // does not fit one cycle): pairs of words, 4 -> 2 -> 1, into the packet's sum, folded
+  // twice. A record goes straight into the FIFO (a cut-through packet, with its first beat)
+  // unless a record is in the pipeline; there it keeps the packets' order and, for UDP over
+  // IPv6, waits for the sum of its last beat (5 cycles after it).
+  localparam int CS_STAGES = 5;  // the sum of a beat written in cycle t is folded in t + 4, pushed in t + 5
   always_comb begin
-    beat_sum = '0;
-    for (int w = 0; w < 8; w++)
-      if (w_idx_q != 2'd0 || w == 2 || w >= 4)
-        beat_sum = beat_sum + 32'({q_data[16*w +: 8] & {8{q_keep[2*w]}},
-                                   q_data[16*w+8 +: 8] & {8{q_keep[2*w+1]}}});
-    acc_next = (w_first_q ? 32'd17 : acc_q) + beat_sum;
-    cfold1 = {1'b0, acc_next[15:0]} + {1'b0, acc_next[31:16]};
-    udp_csum = ~(cfold1[15:0] + {15'd0, cfold1[16]});
-    if (udp_csum == 16'd0) udp_csum = 16'hFFFF;
+    for (int k = 0; k < 4; k++) begin
+      pair_d[k] = '0;
+      for (int w = 2 * k; w < 2 * k + 2; w++)
+        if (w_idx_q != 2'd0 || w == 2 || w >= 4)
+          pair_d[k] = pair_d[k] + 17'({q_data[16*w +: 8] & {8{q_keep[2*w]}},
+                                       q_data[16*w+8 +: 8] & {8{q_keep[2*w+1]}}});
+    end
   end
 
-  assign rec_push = ring_wr && (w_udp6 ? q_last : w_first_q);
-  assign rec_new = {user_head[TUSER_OUT_WIDTH-1:0], w_udp6, udp_csum};
+  logic [CS_STAGES-1:0] cs_rec_q;                      // a record in stage i
+  logic [TUSER_OUT_WIDTH:0] cs_user_q [CS_STAGES];     // its {udp6, tuser}
+  logic cs1_v, cs1_first, cs2_v, cs2_first, cs3_v, cs3_first;
+  logic [16:0] cs1_pair [4];
+  logic [17:0] cs2_pair [2];
+  logic [18:0] cs3_sum;
+  logic [31:0] acc_q;
+  logic [16:0] cfold1_q;
+  logic [15:0] cfold2, udp_csum;
+  logic [$clog2(CS_STAGES+1)-1:0] cs_pending;
+
+  assign rec_now = ring_wr && (w_udp6 ? q_last : w_first_q);
+  assign rec_direct = rec_now && !w_udp6 && cs_rec_q == '0;
+  assign rec_push = rec_direct || cs_rec_q[CS_STAGES-1];
+  assign cfold2 = cfold1_q[15:0] + {15'd0, cfold1_q[16]};
+  assign udp_csum = ~cfold2 == 16'd0 ? 16'hFFFF : ~cfold2;
+  assign rec_new = rec_direct ? {user_head[TUSER_OUT_WIDTH-1:0], 1'b0, 16'hFFFF}
+                              : {cs_user_q[CS_STAGES-1][TUSER_OUT_WIDTH-1:0],
+                                 cs_user_q[CS_STAGES-1][TUSER_OUT_WIDTH], udp_csum};
+  always_comb begin
+    cs_pending = '0;
+    for (int i = 0; i < CS_STAGES; i++) cs_pending = cs_pending + {{($clog2(CS_STAGES+1)-1){1'b0}}, cs_rec_q[i]};
+  end
+  // records in the pipeline count as queued
+  assign q_ready = ring_count < (RAW+1)'(RING_DEPTH) &&
+                   rec_count + ($clog2(REC_DEPTH)+1)'(cs_pending) < ($clog2(REC_DEPTH)+1)'(REC_DEPTH);
 
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       w_first_q <= 1'b1;
       w_idx_q <= '0;
+      cs_rec_q <= '0;
+      cs1_v <= 1'b0;
+      cs2_v <= 1'b0;
+      cs3_v <= 1'b0;
       acc_q <= '0;
-    end else if (ring_wr) begin
-      w_first_q <= q_last;
-      w_idx_q <= q_last ? 2'd0 : (w_idx_q == 2'd3 ? 2'd3 : w_idx_q + 2'd1);
-      acc_q <= acc_next;
+    end else begin
+      if (ring_wr) begin
+        w_first_q <= q_last;
+        w_idx_q <= q_last ? 2'd0 : (w_idx_q == 2'd3 ? 2'd3 : w_idx_q + 2'd1);
+      end
+      cs_rec_q <= {cs_rec_q[CS_STAGES-2:0], rec_now && !rec_direct};
+      cs1_v <= ring_wr;
+      cs2_v <= cs1_v;
+      cs3_v <= cs2_v;
+      if (cs3_v) acc_q <= (cs3_first ? 32'd17 : acc_q) + 32'(cs3_sum);
     end
+  end
+  always_ff @(posedge clk) begin
+    cs_user_q[0] <= user_head;
+    for (int i = 1; i < CS_STAGES; i++) cs_user_q[i] <= cs_user_q[i-1];
+    cs1_first <= w_first_q;
+    for (int k = 0; k < 4; k++) cs1_pair[k] <= pair_d[k];
+    cs2_first <= cs1_first;
+    for (int k = 0; k < 2; k++) cs2_pair[k] <= 18'(cs1_pair[2*k]) + 18'(cs1_pair[2*k+1]);
+    cs3_first <= cs2_first;
+    cs3_sum <= 19'(cs2_pair[0]) + 19'(cs2_pair[1]);
+    cfold1_q <= {1'b0, acc_q[15:0]} + {1'b0, acc_q[31:16]};
   end
 
   stream_fifo #(.WIDTH(TUSER_OUT_WIDTH + 17), .DEPTH(REC_DEPTH)) u_rec_fifo (
