@@ -13,5 +13,6 @@ set(ESP_RTL_ESP_IN_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_in_resolve.sv
     ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_in_trailer.sv
     ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_in_emit.sv
+    ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_in_ring.sv
     ${CMAKE_CURRENT_LIST_DIR}/esp_in/esp_decap.sv
     CACHE INTERNAL "inbound ESP datapath sources")

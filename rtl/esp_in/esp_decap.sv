@@ -77,13 +77,14 @@ module esp_decap #(
 `endif
 
   // ---------------------------------------------------------------- input ring + parser
-  logic [127:0] in_ring[1 << RING_AW];
   logic in_we;
-  logic [RING_AW-1:0] in_waddr;
+  logic [RING_AW-1:0] in_waddr, in_raddr;
   logic [127:0] in_wdata;
   logic [RING_AW:0] in_free_q;
+  logic [127:0] ra, rb;  // input-ring beats f_beat and f_beat + 1
 
-  always_ff @(posedge clk) if (in_we) in_ring[in_waddr] <= in_wdata;
+  esp_in_ring #(.AW(RING_AW)) u_in_ring (
+      .clk, .we(in_we), .waddr(in_waddr), .wdata(in_wdata), .raddr(in_raddr), .rdata0(ra), .rdata1(rb));
 
   logic pd_desc_valid;
   esp_in_pkg::in_desc_t pd_desc;
@@ -125,17 +126,19 @@ module esp_decap #(
   // ---------------------------------------------------------------- feeder -> gcm_core
   // The AAD beat (SPI || seq_lo, or SPI || seq_hi || seq_lo with ESN) comes straight from the
   // head of the queue; the ciphertext follows, read from the input ring two beats at a time
-  // and shifted by the text offset (esp_off + 16) mod 16 into whole blocks.
+  // and shifted by the text offset (esp_off + 16) mod 16 into whole blocks. The ring read is
+  // registered: each cycle it reads at the next cycle's f_beat (the first text beat of the
+  // packet whose AAD beat goes now, or the current one + 1 when a block goes).
   logic feeding_q;
   logic [RING_AW:0] f_start, f_nbeats;  // the packet being fed
   logic [15:0] f_esp_len;
-  logic [6:0] f_esp_off;
+  logic [3:0] f_esp_off;  // the text's lane offset in its first beat
   logic [11:0] blk_q;           // text block index
   logic [15:0] f_text_len;
   logic [11:0] f_nblk;
   logic [3:0] f_shift;
-  logic [RING_AW:0] f_beat;
-  logic [127:0] ra, rb, f_block;
+  logic [RING_AW:0] f_beat, f_beat_next;
+  logic [127:0] f_block;
   logic [255:0] f_lanes;
   logic [15:0] f_left;
 
@@ -153,9 +156,7 @@ module esp_decap #(
   assign f_text_len = f_esp_len - 16'd32;  // minus header, IV and ICV
   assign f_nblk = 12'((f_text_len + 16'd15) >> 4);
   assign f_shift = f_esp_off[3:0];
-  assign f_beat = f_start + (RING_AW + 1)'(f_esp_off[6:4]) + (RING_AW + 1)'(1) + (RING_AW + 1)'(blk_q);
-  assign ra = in_ring[f_beat[RING_AW-1:0]];
-  assign rb = in_ring[RING_AW'(f_beat + 1'b1)];
+  assign in_raddr = f_beat_next[RING_AW-1:0];
   assign f_left = f_text_len - {blk_q, 4'd0};
   always_comb begin
     f_lanes = ({rb, ra} >> {f_shift, 3'b000});
@@ -184,6 +185,13 @@ module esp_decap #(
       g_s_nbytes = f_left >= 16'd16 ? 5'd16 : f_left[4:0];
       g_s_last = blk_q == f_nblk - 12'd1;
     end
+  end
+
+  always_comb begin
+    f_beat_next = f_beat;
+    if (feeding_q && g_s_ready) f_beat_next = f_beat + 1'b1;
+    else if (!feeding_q && head_ok && g_s_ready)
+      f_beat_next = sq.d.start + (RING_AW + 1)'(sq.d.esp_off[6:4]) + (RING_AW + 1)'(1);
   end
 
   assign sq_pop = (head_ok && g_s_ready) || head_drop;
@@ -223,12 +231,16 @@ module esp_decap #(
       in_free_q <= sq.d.start + sq.d.nbeats;
     end
   end
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) f_beat <= '0;
+    else f_beat <= f_beat_next;
+  end
   always_ff @(posedge clk) begin
     if (!feeding_q && head_ok && g_s_ready) begin
       f_start <= sq.d.start;
       f_nbeats <= sq.d.nbeats;
       f_esp_len <= sq.d.esp_len;
-      f_esp_off <= sq.d.esp_off;
+      f_esp_off <= sq.d.esp_off[3:0];
     end
   end
 
@@ -253,12 +265,13 @@ module esp_decap #(
       .clk, .rst_n, .wr_en(cq_push), .wr_data(cq_in), .rd_valid(cq_valid), .rd_ready(cq_ready),
       .rd_data(cq), .count(cq_count));
 
-  logic [127:0] out_ring[1 << RING_AW];
   logic out_we;
-  logic [RING_AW-1:0] out_waddr, out_raddr0, out_raddr1;
-  logic [127:0] out_wdata;
+  logic [RING_AW-1:0] out_waddr, out_raddr;
+  logic [127:0] out_wdata, out_rdata0, out_rdata1;
   logic [RING_AW:0] out_free;
-  always_ff @(posedge clk) if (out_we) out_ring[out_waddr] <= out_wdata;
+  esp_in_ring #(.AW(RING_AW)) u_out_ring (
+      .clk, .we(out_we), .waddr(out_waddr), .wdata(out_wdata), .raddr(out_raddr), .rdata0(out_rdata0),
+      .rdata1(out_rdata1));
 
   logic rf_valid, rf_ready, rf_update, rf_done;
   logic [15:0] rf_handle;
@@ -283,8 +296,7 @@ module esp_decap #(
 
   esp_in_emit #(.RING_AW(RING_AW)) u_emit (
       .clk, .rst_n, .in_valid(oq_valid), .in_ready(oq_ready), .in_desc(oq),
-      .ring_raddr0(out_raddr0), .ring_raddr1(out_raddr1), .ring_rdata0(out_ring[out_raddr0]),
-      .ring_rdata1(out_ring[out_raddr1]), .ring_free(out_free),
+      .ring_raddr(out_raddr), .ring_rdata0(out_rdata0), .ring_rdata1(out_rdata1), .ring_free(out_free),
       .m_axis_tvalid, .m_axis_tready, .m_axis_tdata, .m_axis_tkeep, .m_axis_tlast, .m_axis_tuser,
       .pd_valid, .pd_handle, .pd_gen, .pd_result, .pd_in_bytes, .pd_out_bytes, .pd_inner_bytes);
 

@@ -4,6 +4,8 @@
 // transport, the rewritten outer header (hdr_len bytes) followed by the plaintext, which
 // the two ring reads shift into place. Unused lanes of the last beat are zero. With each
 // packet's last beat a pd_* record goes to the counters (rtl/ctrl esp_counters via esp_ctrl).
+// The ring read is registered (esp_in_ring): ring_raddr is the ring beat of the next cycle's
+// output beat, kept in rbeat_q (the packet's start minus its header's beats, + 1 per beat).
 module esp_in_emit #(
     parameter int unsigned RING_AW = esp_in_pkg::RING_AW
 ) (
@@ -12,9 +14,9 @@ module esp_in_emit #(
     input  logic                  in_valid,
     output logic                  in_ready,
     input  esp_in_pkg::out_desc_t in_desc,
-    // output ring (read side): two beats per cycle; ring_free = first beat still needed
-    output logic [RING_AW-1:0]    ring_raddr0,
-    output logic [RING_AW-1:0]    ring_raddr1,
+    // output ring (read side): beats raddr and raddr + 1 in the next cycle; ring_free = first
+    // beat still needed
+    output logic [RING_AW-1:0]    ring_raddr,
     input  logic [127:0]          ring_rdata0,
     input  logic [127:0]          ring_rdata1,
     output logic [RING_AW:0]      ring_free,
@@ -41,19 +43,22 @@ module esp_in_emit #(
 
   logic drop, last, hs;
   logic [15:0] pos;             // packet byte index of lane 0
-  logic signed [17:0] base;     // plaintext byte index of lane 0 (negative inside the header)
-  logic [RING_AW:0] rbeat;      // ring beat (relative, mod ring) of lane 0's plaintext byte
+  logic [3:0] base_lane;        // plaintext byte index of lane 0, mod 16
+  logic [RING_AW-1:0] rbeat_q;  // ring beat of lane 0's plaintext byte (the one before the
+                                // packet's first while lane 0 is inside the header)
   logic [15:0] remaining;
+  logic take;
 
   assign drop = d_q.code != esp_contract_pkg::DROP_OK;
   assign pos = {beat_q, 4'd0};
-  assign base = $signed({2'b00, pos}) - $signed({12'd0, d_q.hdr_len});
-  /* verilator lint_off WIDTH */
-  assign rbeat = base[17:4];    // mod the ring size: -1 wraps to the beat before the packet
-  /* verilator lint_on WIDTH */
-  assign ring_raddr0 = RING_AW'(d_q.start + rbeat);
-  assign ring_raddr1 = RING_AW'(d_q.start + rbeat + 1'b1);
+  assign base_lane = 4'(-d_q.hdr_len);
   assign remaining = d_q.out_len - pos;
+  assign take = in_valid && in_ready;
+  // beat k's lane 0 is plaintext byte 16 k - hdr_len: ring beat start + k - ceil(hdr_len / 16)
+  logic [2:0] hdr_beats;         // the next packet's header length in beats, rounded up
+  assign hdr_beats = 3'(in_desc.hdr_len[5:4]) + 3'(in_desc.hdr_len[3:0] != 4'd0);
+  assign ring_raddr = take ? RING_AW'(in_desc.start) - RING_AW'(hdr_beats)
+                           : (hs ? rbeat_q + RING_AW'(1) : rbeat_q);
   assign last = drop || remaining <= 16'd16;
 
   always_comb begin
@@ -65,10 +70,10 @@ module esp_in_emit #(
           m_axis_tkeep[j] = 1'b1;
           if (pos + 16'(j) < 16'(d_q.hdr_len))
             m_axis_tdata[8 * j +: 8] = d_q.hdr[8 * (32'(pos) + j) +: 8];
-          else if (32'(j) + 32'(base[3:0]) < 16)
-            m_axis_tdata[8 * j +: 8] = ring_rdata0[8 * (j + 32'(base[3:0])) +: 8];
+          else if (32'(j) + 32'(base_lane) < 16)
+            m_axis_tdata[8 * j +: 8] = ring_rdata0[8 * (j + 32'(base_lane)) +: 8];
           else
-            m_axis_tdata[8 * j +: 8] = ring_rdata1[8 * (j + 32'(base[3:0]) - 16) +: 8];
+            m_axis_tdata[8 * j +: 8] = ring_rdata1[8 * (j + 32'(base_lane) - 16) +: 8];
         end
       end
     end
@@ -96,13 +101,15 @@ module esp_in_emit #(
       busy_q <= 1'b0;
       free_q <= '0;
       beat_q <= '0;
+      rbeat_q <= '0;
     end else begin
+      rbeat_q <= ring_raddr;
       if (hs) beat_q <= beat_q + 1'b1;
       if (hs && last) begin
         busy_q <= 1'b0;
         free_q <= d_q.start + d_q.nbeats;
       end
-      if (in_valid && in_ready) begin
+      if (take) begin
         busy_q <= 1'b1;
         beat_q <= '0;
       end
@@ -110,6 +117,6 @@ module esp_in_emit #(
   end
 
   always_ff @(posedge clk) begin
-    if (in_valid && in_ready) d_q <= in_desc;
+    if (take) d_q <= in_desc;
   end
 endmodule
