@@ -113,7 +113,7 @@ module esp_replay_window
     else hi = th;
     seq = s1_update ? s1_seq : (esn ? {hi, s1_seq[31:0]} : {32'd0, s1_seq[31:0]});
 
-    blk    = seq[5 +: BW];
+    blk    = s1_seq[5 +: BW];  // the inference changes only the high half
     behind = top - seq;
     blkval = mask[blk] ? s1_word : ((seed_v && seed_blk == blk) ? (32'd1 << seed_bit) : 32'd0);
 
@@ -121,16 +121,18 @@ module esp_replay_window
     else if (seq == 64'd0) ok = 1'b0;
     else if (seq > top) ok = 1'b1;
     else if (behind >= 64'(window)) ok = 1'b0;
-    else ok = !blkval[seq[4:0]];
+    else ok = !blkval[s1_seq[4:0]];
 
-    // update
+    // update: only update ops write, and theirs is the number their check inferred
+    // (s1_seq), so the update below reads s1_seq, not the inference: the inference and the
+    // ring update are parallel paths, not one after the other
     nxt = cur;
     newblk = blkval;
     write_blk = 1'b0;
-    gap = (seq >> 5) - (top >> 5);
+    gap = (s1_seq >> 5) - (top >> 5);
     entering = (gap >= 64'(RING)) ? (BW+1)'(RING) : gap[BW:0];
     first = top[5 +: BW] + 1'b1;
-    if (seq > top) begin
+    if (s1_seq > top) begin
       for (int b = 0; b < RING; b++) begin
         // block b enters the ring when it is among the 'entering' blocks after top's block
         if ({1'b0, BW'(BW'(b) - first)} < entering) begin
@@ -139,12 +141,12 @@ module esp_replay_window
         end
       end
       newblk = mask[blk] ? s1_word : ((seed_v && seed_blk == blk) ? (32'd1 << seed_bit) : 32'd0);
-      newblk[seq[4:0]] = 1'b1;
+      newblk[s1_seq[4:0]] = 1'b1;
       mask[blk] = 1'b1;
       write_blk = 1'b1;
-      nxt = {seq, mask, seed_v, seed_blk, seed_bit};
-    end else if (window != 13'd0 && behind < 64'(window)) begin
-      newblk[seq[4:0]] = 1'b1;
+      nxt = {s1_seq, mask, seed_v, seed_blk, seed_bit};
+    end else if (window != 13'd0 && top - s1_seq < 64'(window)) begin
+      newblk[s1_seq[4:0]] = 1'b1;
       mask[blk] = 1'b1;
       write_blk = 1'b1;
       nxt = {top, mask, seed_v, seed_blk, seed_bit};
