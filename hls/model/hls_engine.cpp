@@ -25,12 +25,17 @@ bool HlsEngine::irq() { return esphls::esp_irq(*state_); }
 
 PacketEngine::PacketResult HlsEngine::process(bool inbound, std::uint16_t sa_handle,
                                               std::span<const std::uint8_t> packet) {
+  return process_packet(*state_, inbound, sa_handle, packet);
+}
+
+PacketEngine::PacketResult process_packet(esphls::EspEngineState& st, bool inbound, std::uint16_t sa_handle,
+                                          std::span<const std::uint8_t> packet) {
   hls::stream<AxisIn> in;
   hls::stream<AxisOut> out;
   write_packet_beats(in, inbound, sa_handle, packet);
-  esphls::esp_process_packet(*state_, in, out);
-  PacketResult r = read_packet_beats(out);
-  if (!out.empty()) throw std::logic_error("HlsEngine: more than one output packet");
+  esphls::esp_process_packet(st, in, out);
+  PacketEngine::PacketResult r = read_packet_beats(out);
+  if (!out.empty()) throw std::logic_error("esp engine: more than one output packet");
   return r;
 }
 
