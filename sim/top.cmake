@@ -3,8 +3,18 @@
 if(NOT ESP_WITH_RTL OR NOT DEFINED ESP_RTL_TOP_SOURCES OR NOT COMMAND esp_verilate_model)
   return()
 endif()
+# Without trace support by default (it keeps every signal alive, which slows the whole top); a build configured
+# with -DESP_TRACE_TOP=ON has it, for ESP_SIM_TRACE=<file.fst> / --trace FILE.
+option(ESP_TRACE_TOP "compile FST tracing into the Verilated esp_engine_top" OFF)
+set(esp_top_trace NO_TRACE)
+if(ESP_TRACE_TOP)
+  set(esp_top_trace)
+endif()
 add_library(esp_engine_top_model STATIC)
-esp_verilate_model(esp_engine_top_model TOP esp_engine_top SOURCES ${ESP_RTL_TOP_SOURCES})
+esp_verilate_model(esp_engine_top_model TOP esp_engine_top SOURCES ${ESP_RTL_TOP_SOURCES} ${esp_top_trace})
+if(ESP_TRACE_TOP)  # verilate() defines these for the model only; users' Bench opens the trace
+  target_compile_definitions(esp_engine_top_model INTERFACE VM_TRACE=1 VM_TRACE_FST=1)
+endif()
 # Users include Vesp_engine_top.h and rtl_engine.h: Verilator headers as system includes.
 target_include_directories(esp_engine_top_model SYSTEM INTERFACE ${VERILATOR_ROOT}/include
                            ${VERILATOR_ROOT}/include/vltstd)

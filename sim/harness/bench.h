@@ -69,7 +69,8 @@ class Bench {
       top_->trace(trace_.get(), 99);
       trace_->open(opt.trace_path.c_str());
 #else
-      throw std::runtime_error("this model was built without --trace-fst");
+      throw std::runtime_error(
+          "this model was built without --trace-fst (esp_engine_top: configure with -DESP_TRACE_TOP=ON)");
 #endif
     }
     top_->clk = 0;
