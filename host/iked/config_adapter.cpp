@@ -2,6 +2,8 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "config/certificates.hpp"
+
 namespace iked {
 
 using namespace ike::sa;
@@ -57,6 +59,12 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
         }
         p.local_id = p1.localid;
         p.peer_id = p1.peerid;
+        if (p1.authmethod == ike::config::AuthMethod::signature) {
+            p.credentials = ike::config::load_credentials(c, p1);
+            p.local_id_dn = p1.localid_type == ike::config::LocalIdType::asn1dn;
+            // With certificates FortiOS checks peerid only for peertype one.
+            if (p1.peertype != ike::config::PeerType::one) p.peer_id.clear();
+        }
         p.ike_lifetime_s = p1.keylife; // IKE SA rekey (task_ike_rekey.cpp)
         p.dpd = p1.dpd == ike::config::DpdMode::disable   ? DpdMode::disable
                 : p1.dpd == ike::config::DpdMode::on_idle ? DpdMode::on_idle

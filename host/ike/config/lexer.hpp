@@ -2,7 +2,8 @@
 // blanks; "double" or 'single' quotes keep blanks inside a word; a backslash
 // escapes the next character (\n, \t and \r stand for control characters);
 // `#` at the start of a word comments out the rest of the line. LF and CRLF
-// line ends are both accepted. Control characters other than tab are errors.
+// line ends are both accepted. A "double-quoted" value starting with
+// -----BEGIN (PEM) may continue over several lines. Control characters other than tab are errors.
 #pragma once
 
 #include <string>

@@ -12,7 +12,9 @@ namespace ike::config {
 using enum Phase1Type;
 IKE_ENUM_WORDS(Phase1Type, {"static", static_gw}, {"dynamic", dynamic})
 IKE_ENUM_WORDS(IpVersion, {"4", IpVersion::v4}, {"6", IpVersion::v6})
-IKE_ENUM_WORDS(AuthMethod, {"psk", AuthMethod::psk})
+IKE_ENUM_WORDS(AuthMethod, {"psk", AuthMethod::psk}, {"signature", AuthMethod::signature})
+IKE_ENUM_WORDS(PeerType, {"any", PeerType::any}, {"one", PeerType::one}, {"peer", PeerType::peer})
+IKE_ENUM_WORDS(RsaSignatureFormat, {"pkcs1", RsaSignatureFormat::pkcs1}, {"pss", RsaSignatureFormat::pss})
 IKE_ENUM_WORDS(LocalIdType, {"auto", LocalIdType::auto_}, {"fqdn", LocalIdType::fqdn},
                {"user-fqdn", LocalIdType::user_fqdn}, {"keyid", LocalIdType::keyid},
                {"address", LocalIdType::address}, {"asn1dn", LocalIdType::asn1dn})

@@ -3,6 +3,8 @@
 //   config vpn ipsec phase2-interface   -> Phase2 (one Child SA / tunnel each)
 //   config firewall address / address6  -> FirewallAddress (for name/name6 selectors)
 //   config system iked                  -> product settings (control socket)
+//   config vpn certificate local / ca    -> LocalCertificate / CaCertificate
+//   config user peer                     -> UserPeer (peertype peer)
 // Every default below is FortiOS's own (its CLI reference for these tables);
 // product decisions are marked PRODUCT.
 // A Config returned by parse_config() without errors is fully checked
@@ -27,7 +29,9 @@ namespace ike::config {
 
 enum class Phase1Type { static_gw, dynamic };          // "ddns" is rejected (no resolver)
 enum class IpVersion { v4, v6 };
-enum class AuthMethod { psk };                         // "signature" is rejected: not supported yet
+enum class AuthMethod { psk, signature };
+enum class PeerType { any, one, peer };                // FortiOS dialup and peergrp are rejected
+enum class RsaSignatureFormat { pkcs1, pss };
 enum class LocalIdType { auto_, fqdn, user_fqdn, keyid, address, asn1dn };
 enum class DpdMode { disable, on_idle, on_demand };
 enum class NatTraversal { enable, disable, forced };
@@ -70,7 +74,14 @@ struct Phase1 {
     std::optional<IpAddress> local_gw, local_gw6;       // unset: any local address
     std::optional<IpAddress> remote_gw, remote_gw6;     // required for type static
     AuthMethod authmethod = AuthMethod::psk;
-    Secret psksecret;                                   // required; never printed
+    Secret psksecret;                                   // required for authmethod psk; never printed
+    std::vector<std::string> certificate;               // authmethod signature: local certificate names
+    PeerType peertype = PeerType::any;                  // any: a chain to any configured CA
+    std::string peer;                                   // peertype peer: a `config user peer` entry
+    // PRODUCT: enable. RFC 7427 signatures (SHA-2) when the peer announces
+    // them, classic RSA/ECDSA methods otherwise (FortiOS: disable).
+    bool digital_signature_auth = true;
+    RsaSignatureFormat rsa_signature_format = RsaSignatureFormat::pkcs1;
     std::string localid, peerid;
     LocalIdType localid_type = LocalIdType::auto_;
     std::vector<IkeProposal> proposal;                  // required, order kept
@@ -165,17 +176,54 @@ struct FirewallAddress {
         : v6(is_v6), subnet{IpAddress{is_v6, {}}, 0} {}
 };
 
+// `config vpn certificate local`: our certificate and key. The values are
+// PEM text as FortiOS stores it or, as an extension, a PEM file path
+// (relative to the configuration file).
+struct LocalCertificate {
+    std::string name;
+    std::string certificate;                            // PEM or path; may hold intermediates after the leaf
+    Secret private_key;                                 // PEM or path (unencrypted); never printed
+    std::string comments;
+    Origin origin;
+    // Filled by parse_config(): the PEM text read.
+    std::string certificate_pem;
+    Secret private_key_pem;
+};
+
+// `config vpn certificate ca`: a trust anchor.
+struct CaCertificate {
+    std::string name;
+    std::string ca;                                     // PEM or path
+    std::string comments;
+    Origin origin;
+    std::string ca_pem;                                 // filled by parse_config()
+};
+
+// `config user peer`: which peer certificates a phase1 with peertype peer accepts.
+struct UserPeer {
+    std::string name;
+    std::string ca;                                     // required, a `config vpn certificate ca` name
+    std::string cn;                                     // subject CN the certificate must have; empty: any
+    Origin origin;
+};
+
 struct Config {
     static constexpr const char* default_control_socket = "/run/iked.sock";
 
     std::vector<Phase1> phase1;
     std::vector<Phase2> phase2;
     std::vector<FirewallAddress> addresses;             // address (v4) and address6 (v6)
+    std::vector<LocalCertificate> local_certificates;
+    std::vector<CaCertificate> ca_certificates;
+    std::vector<UserPeer> user_peers;
     std::string control_socket = default_control_socket; // `config system iked` / `set control-socket`
 
     const Phase1* find_phase1(std::string_view name) const;
     const Phase2* find_phase2(std::string_view name) const;
     const FirewallAddress* find_address(std::string_view name, bool v6) const;
+    const LocalCertificate* find_local_certificate(std::string_view name) const;
+    const CaCertificate* find_ca_certificate(std::string_view name) const;
+    const UserPeer* find_user_peer(std::string_view name) const;
     std::vector<const Phase2*> phase2_of(std::string_view phase1name) const;
 };
 

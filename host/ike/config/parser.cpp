@@ -58,6 +58,14 @@ private:
                        [] { return FirewallAddress(true); });
         else if (path == "system iked")
             settings_table(w0);
+        else if (path == "vpn certificate local")
+            edit_table(config_.local_certificates, local_certificate_options(), "vpn certificate local", w0,
+                       [] { return LocalCertificate{}; });
+        else if (path == "vpn certificate ca")
+            edit_table(config_.ca_certificates, ca_certificate_options(), "vpn certificate ca", w0,
+                       [] { return CaCertificate{}; });
+        else if (path == "user peer")
+            edit_table(config_.user_peers, user_peer_options(), "user peer", w0, [] { return UserPeer{}; });
         else {
             if (path.rfind("vpn ipsec ", 0) == 0)
                 report_.error(line.words[1].pos, "unsupported table 'config " + path +

@@ -32,11 +32,28 @@ std::optional<AuthMethod> read_authmethod(ValueReader& r) {
     const Token* t = r.single("one word");
     if (!t)
         return std::nullopt;
-    if (t->text == "signature") {
-        r.error(t->pos, "authmethod signature (certificates) is not supported yet; valid: psk");
+    return r.word<AuthMethod>(*t);
+}
+
+std::optional<PeerType> read_peertype(ValueReader& r) {
+    const Token* t = r.single("one word");
+    if (!t)
+        return std::nullopt;
+    if (t->text == "dialup" || t->text == "peergrp") {
+        r.error(t->pos, "peertype " + t->text + " (user groups) is not supported; valid: any one peer");
         return std::nullopt;
     }
-    return r.word<AuthMethod>(*t);
+    return r.word<PeerType>(*t);
+}
+
+// `set certificate "a" ["b" ...]`: local certificate names, order kept.
+std::optional<std::vector<std::string>> read_names(ValueReader& r) {
+    if (!r.some("one or more certificate names"))
+        return std::nullopt;
+    std::vector<std::string> names;
+    for (const Token& t : r.values())
+        names.push_back(t.text);
+    return names;
 }
 
 // The secret never appears in a message, whatever is wrong with it.
@@ -69,6 +86,11 @@ std::vector<OptionSpec<Phase1>> make_table() {
         option<P>("remote-gw6", &P::remote_gw6, address(true)),
         option<P>("authmethod", &P::authmethod, read_authmethod),
         option<P>("psksecret", &P::psksecret, read_psk),
+        option<P>("certificate", &P::certificate, read_names),
+        option<P>("peertype", &P::peertype, read_peertype),
+        option<P>("peer", &P::peer, text()),
+        option<P>("digital-signature-auth", &P::digital_signature_auth, enable_disable()),
+        option<P>("rsa-signature-format", &P::rsa_signature_format, enum_value<RsaSignatureFormat>()),
         option<P>("localid", &P::localid, text()),
         option<P>("localid-type", &P::localid_type, enum_value<LocalIdType>()),
         option<P>("peerid", &P::peerid, text()),

@@ -3,6 +3,7 @@
 // phase2's selectors into IKEv2 traffic selectors.
 #include <set>
 
+#include "config/certificates.hpp"
 #include "config/parser.hpp"
 
 namespace ike::config {
@@ -23,7 +24,7 @@ void validate_phase1(const Phase1& p, Reporter& report) {
     std::string who = "phase1-interface " + quoted(p.name);
     if (p.interface.empty())
         report.error(o.defined_at, who + ": interface is required");
-    if (p.psksecret.empty())
+    if (p.authmethod == AuthMethod::psk && p.psksecret.empty())
         report.error(o.defined_at, who + ": psksecret is required (authmethod psk)");
     if (p.proposal.empty())
         report.error(o.defined_at, who + ": proposal is required; valid: " + ike_proposal_names());
@@ -211,6 +212,7 @@ void validate_address(const FirewallAddress& a, Reporter& report) {
 } // namespace
 
 void validate(Config& config, Reporter& report) {
+    validate_certificates(config, report);
     for (const auto& a : config.addresses)
         validate_address(a, report);
     for (const auto& p : config.phase1)

@@ -96,6 +96,15 @@ void Engine::start(TimePoint now) { on_timer(now); }
 IdPl Engine::own_id(const IkeSa& sa) const {
     IdPl id;
     const std::string& text = sa.cfg->local_id;
+    // With a certificate the default identity is its subject (what charon and
+    // FortiOS send); localid-type asn1dn names another DN.
+    if (const auto& cr = sa.cfg->credentials; cr && (text.empty() || sa.cfg->local_id_dn)) {
+        std::string error;
+        auth::NamePtr dn = text.empty() ? nullptr : auth::parse_dn(text, error);
+        id.type = ID_DER_ASN1_DN;
+        id.data = auth::dn_der(dn ? dn.get() : X509_get_subject_name(cr->chain.front().get()));
+        return id;
+    }
     boost::system::error_code ec;
     auto addr = text.empty() ? sa.local.addr : boost::asio::ip::make_address(text, ec);
     if (!text.empty() && ec) {
@@ -116,6 +125,7 @@ IdPl Engine::own_id(const IkeSa& sa) const {
 bool Engine::peer_id_ok(const IkeSa& sa, const IdPl& id) const {
     const std::string& want = sa.cfg->peer_id;
     if (want.empty()) return true;
+    if (id.type == ID_DER_ASN1_DN) return auth::dn_equals(id.data, want);
     boost::system::error_code ec;
     auto addr = boost::asio::ip::make_address(want, ec);
     if (!ec) {

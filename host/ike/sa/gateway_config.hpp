@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "algorithms.hpp"
+#include "auth/credentials.hpp"
 #include "datagram.hpp"
 #include "fragments.hpp"
 #include "retransmit.hpp"
@@ -65,9 +67,12 @@ struct PeerCfg {
     std::optional<boost::asio::ip::address> local_addr;
     uint16_t remote_port = 500;
     Secret psk;
+    // authmethod signature: certificates and keys (null: pre-shared key).
+    std::shared_ptr<const auth::Credentials> credentials;
     std::vector<Suite> suites;
     std::vector<uint16_t> dh_groups;
-    std::string local_id, peer_id; // empty: own address / accept any
+    std::string local_id, peer_id; // empty: own address (certificates: its subject DN) / accept any
+    bool local_id_dn = false;      // local_id is a DN (localid-type asn1dn)
     uint32_t ike_lifetime_s = 86400; // phase1 keylife: IKE SA rekey at 90 % (95 % on the responder); 0: none
     DpdMode dpd = DpdMode::on_demand;
     uint32_t dpd_interval_s = 20, dpd_retries = 3;

@@ -67,6 +67,8 @@ public:
     std::unique_ptr<crypto::SkCipher> sk_out, sk_in; // what we send / what we receive
     bool nat_here = false, nat_there = false; // a NAT in front of us / of the peer
     bool peer_natt = false;                    // peer sent NAT_DETECTION notifies
+    std::vector<uint16_t> peer_hashes;         // its SIGNATURE_HASH_ALGORITHMS (RFC 7427)
+    std::vector<Bytes> peer_certreqs;          // its CERTREQ CA hashes
     bool peer_fragmentation = false;           // peer sent IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383)
     FragmentBuffer frag_request, frag_response; // the peer's fragments in reassembly (fragments.cpp)
 

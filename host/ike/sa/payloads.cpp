@@ -152,14 +152,27 @@ std::vector<codec::Payload> to_codec(const Payloads& p) {
     std::vector<codec::Payload> out;
     for (const auto& n : p.notifies)
         if (n.type == N_COOKIE) out.emplace_back(notify_to_codec(n));
-    if (p.idi) out.emplace_back(id_to_codec<IdiPayload>(*p.idi));
+    // IDi, CERT, CERTREQ, IDr, AUTH (initiator); IDr, CERT, AUTH (responder).
+    auto certs = [&] {
+        for (const auto& c : p.certs) out.emplace_back(CertPayload{{c.encoding, c.data}});
+    };
+    auto certreqs = [&] {
+        for (const auto& c : p.certreqs) out.emplace_back(CertreqPayload{{c.encoding, c.data}});
+    };
+    if (p.idi) {
+        out.emplace_back(id_to_codec<IdiPayload>(*p.idi));
+        certs();
+        certreqs();
+    }
     if (p.idr) out.emplace_back(id_to_codec<IdrPayload>(*p.idr));
+    if (!p.idi) certs();
     if (p.auth) out.emplace_back(AuthPayload{static_cast<codec::AuthMethod>(p.auth->method), p.auth->data});
     for (const auto& n : p.notifies) // USE_TRANSPORT_MODE, REKEY_SA... before SA by convention
         if (n.type != N_COOKIE) out.emplace_back(notify_to_codec(n));
     if (p.sa) out.emplace_back(sa_to_codec(*p.sa));
     if (p.ke) out.emplace_back(KePayload{p.ke->group, p.ke->data});
     if (p.nonce) out.emplace_back(NoncePayload{*p.nonce});
+    if (!p.idi) certreqs(); // IKE_SA_INIT response: after Nr
     if (p.tsi) {
         TsiPayload t;
         static_cast<TsBody&>(t) = ts_to_codec(*p.tsi);
@@ -189,6 +202,8 @@ Payloads from_codec(const std::vector<codec::Payload>& list) {
         else if (auto* idi = std::get_if<IdiPayload>(&pl)) p.idi = id_from_codec(*idi);
         else if (auto* idr = std::get_if<IdrPayload>(&pl)) p.idr = id_from_codec(*idr);
         else if (auto* au = std::get_if<AuthPayload>(&pl)) p.auth = AuthPl{static_cast<uint8_t>(au->method), au->data};
+        else if (auto* ce = std::get_if<CertPayload>(&pl)) p.certs.push_back(CertPl{ce->encoding, ce->data});
+        else if (auto* cr = std::get_if<CertreqPayload>(&pl)) p.certreqs.push_back(CertPl{cr->encoding, cr->data});
         else if (auto* n = std::get_if<NotifyPayload>(&pl))
             p.notifies.push_back(Notify{static_cast<uint8_t>(n->protocol), n->spi, static_cast<uint16_t>(n->type), n->data});
         else if (auto* d = std::get_if<DeletePayload>(&pl)) {
@@ -203,7 +218,7 @@ Payloads from_codec(const std::vector<codec::Payload>& list) {
         else if (auto* tsr = std::get_if<TsrPayload>(&pl)) p.tsr = ts_from_codec(*tsr);
         else if (std::holds_alternative<SkPayload>(pl) || std::holds_alternative<SkfPayload>(pl))
             throw WireError("unexpected encrypted payload");
-        // vendor IDs, CERTREQ, CP, unknown non-critical payloads: not used here
+        // vendor IDs, CP, unknown non-critical payloads: not used here
     }
     return p;
 }

@@ -63,12 +63,14 @@ enum IntegId : uint16_t {
     AUTH_HMAC_SHA2_512_256 = detail::num(crypto::IntegId::HMAC_SHA2_512_256),
 };
 enum AuthMethod : uint8_t { AUTH_PSK = detail::num(codec::AuthMethod::SHARED_KEY_MIC) };
+enum CertEncoding : uint8_t { CERT_X509_SIGNATURE = detail::num(codec::CertEncoding::X509_SIGNATURE) };
 enum IdType : uint8_t {
     ID_IPV4_ADDR = detail::num(codec::IdType::IPV4_ADDR),
     ID_FQDN = detail::num(codec::IdType::FQDN),
     ID_RFC822_ADDR = detail::num(codec::IdType::RFC822_ADDR),
     ID_IPV6_ADDR = detail::num(codec::IdType::IPV6_ADDR),
     ID_KEY_ID = detail::num(codec::IdType::KEY_ID),
+    ID_DER_ASN1_DN = detail::num(codec::IdType::DER_ASN1_DN),
 };
 #define IKE_SA_NOTIFY(name) N_##name = detail::num(codec::NotifyType::name)
 enum NotifyType : uint16_t {
@@ -144,6 +146,12 @@ struct AuthPl {
     Bytes data;
 };
 
+// CERT (RFC 7296 3.6) and CERTREQ (3.7; data: SHA-1 hashes of CA keys).
+struct CertPl {
+    uint8_t encoding = CERT_X509_SIGNATURE;
+    Bytes data;
+};
+
 struct KePl {
     uint16_t group = 0;
     Bytes data;
@@ -155,6 +163,7 @@ struct Payloads {
     std::optional<Bytes> nonce;
     std::optional<IdPl> idi, idr;
     std::optional<AuthPl> auth;
+    std::vector<CertPl> certs, certreqs;
     std::vector<Notify> notifies;
     std::vector<DeletePl> deletes;
     std::optional<std::vector<Ts>> tsi, tsr;

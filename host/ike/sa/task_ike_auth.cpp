@@ -1,17 +1,12 @@
-// IKE_AUTH with a pre-shared key (RFC 7296 §1.2, §2.15) and the first Child
-// SA, whose keys come from the IKE_SA_INIT nonces (no KE: §1.2).
-#include "crypto/secure_bytes.hpp"
+// IKE_AUTH (RFC 7296 §1.2, §2.15) with a pre-shared key or certificates
+// (auth.hpp) and the first Child SA, whose keys come from the IKE_SA_INIT
+// nonces (no KE: §1.2).
+#include "auth.hpp"
 #include "log.hpp"
 #include "tasks.hpp"
 
 namespace ike::sa {
 namespace {
-
-bool auth_ok(const IkeSa& sa, const Payloads& p, const IdPl& id) {
-    if (!p.auth || p.auth->method != AUTH_PSK) return false;
-    Bytes want = sa.psk_auth(false, id);
-    return crypto::equal_ct(want, p.auth->data);
-}
 
 class IkeAuthTask : public Task {
 public:
@@ -23,7 +18,7 @@ public:
     Payloads build(Engine& e, IkeSa& sa) override {
         Payloads p;
         p.idi = e.own_id(sa);
-        p.auth = AuthPl{AUTH_PSK, sa.psk_auth(true, *p.idi)};
+        add_own_auth(sa, p, *p.idi, true);
         p.add(N_INITIAL_CONTACT);
         if (const ChildCfg* c = e.child_cfg(sa, child_)) {
             if (!spi_) spi_ = e.alloc_child_spi();
@@ -33,9 +28,12 @@ public:
     }
 
     Result process(Engine& e, IkeSa& sa, const Payloads& r) override {
-        if (r.has(N_AUTHENTICATION_FAILED) || !r.idr || !auth_ok(sa, r, *r.idr)) {
-            IKE_LOG(error) << sa.label() << " authentication of the responder failed"
-                           << (r.has(N_AUTHENTICATION_FAILED) ? " (peer sent AUTHENTICATION_FAILED)" : "");
+        std::optional<std::string> why;
+        if (r.has(N_AUTHENTICATION_FAILED)) why = "peer sent AUTHENTICATION_FAILED";
+        else if (!r.idr) why = "no IDr";
+        else why = peer_auth_error(sa, r, *r.idr);
+        if (why) {
+            IKE_LOG(error) << sa.label() << " authentication of the responder failed: " << *why;
             return Result::failed;
         }
         if (!e.peer_id_ok(sa, *r.idr)) {
@@ -75,14 +73,23 @@ Payloads respond_ike_auth(Engine& e, IkeSa& sa, const Payloads& req) {
         e.kill(sa, "IKE_AUTH without IDi/AUTH");
         return resp;
     }
-    if (!auth_ok(sa, req, *req.idi) || !e.peer_id_ok(sa, *req.idi)) {
-        IKE_LOG(error) << sa.label() << " authentication of " << sa.remote.str() << " failed";
+    std::optional<std::string> why = peer_auth_error(sa, req, *req.idi);
+    if (!why && !e.peer_id_ok(sa, *req.idi)) why = "identity does not match peerid";
+    if (!why) {
+        resp.idr = e.own_id(sa);
+        try {
+            add_own_auth(sa, resp, *resp.idr, false);
+        } catch (const std::exception& ex) {
+            why = ex.what();
+        }
+    }
+    if (why) {
+        IKE_LOG(error) << sa.label() << " authentication of " << sa.remote.str() << " failed: " << *why;
+        resp = Payloads{};
         resp.add(N_AUTHENTICATION_FAILED);
         e.kill(sa, "authentication failed");
         return resp;
     }
-    resp.idr = e.own_id(sa);
-    resp.auth = AuthPl{AUTH_PSK, sa.psk_auth(true, *resp.idr)};
     e.established(sa);
     if (req.sa) {
         if (auto child = respond_child(e, sa, req, resp, false)) {

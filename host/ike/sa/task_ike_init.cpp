@@ -1,5 +1,6 @@
 // IKE_SA_INIT (RFC 7296 §1.2): SA, KE, nonces, NAT detection, cookies and
 // INVALID_KE_PAYLOAD retries.
+#include "auth.hpp"
 #include "log.hpp"
 #include "tasks.hpp"
 
@@ -53,6 +54,7 @@ public:
         p.sa = ike_proposals(cfg);
         p.ke = KePl{group_, sa.dh->public_value()};
         p.nonce = sa.ni;
+        add_init_auth_payloads(sa, p, false);
         add_nat_detection(p, sa, 0, sa.local, sa.remote);
         add_fragmentation_supported(p, sa);
         return p;
@@ -92,6 +94,7 @@ public:
         }
         sa.proposal = *sel;
         sa.nr = *r.nonce;
+        note_init_auth_payloads(sa, r);
         auto shared = sa.dh->shared_secret(r.ke->data);
         if (!shared) {
             IKE_LOG(error) << sa.label() << " invalid KE payload from the responder";
@@ -149,6 +152,8 @@ std::optional<uint16_t> respond_ike_init(Engine&, IkeSa& sa, const Header& h, co
     out.sa = std::vector<Proposal>{sa.proposal.to_proposal()};
     out.ke = KePl{sel->dh, sa.dh->public_value()};
     out.nonce = sa.nr;
+    note_init_auth_payloads(sa, req);
+    add_init_auth_payloads(sa, out, true);
     if (sa.peer_natt) add_nat_detection(out, sa, sa.spi_r, d.local, d.remote);
     sa.peer_fragmentation = req.has(N_IKEV2_FRAGMENTATION_SUPPORTED);
     if (sa.peer_fragmentation) add_fragmentation_supported(out, sa);
