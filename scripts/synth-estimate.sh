@@ -24,7 +24,8 @@
 # Usage: scripts/synth-estimate.sh [out_dir] [top ...]
 #   default out_dir: ../build-rtl-synth beside the checkout; default tops: all below.
 #   ESP_SYNTH_TIMEOUT: seconds per yosys run (default 3600: esp_ctrl and esp_engine_top need
-#   ~2700-4000 on a loaded 2-core machine); ESP_SYNTH_LEVELS=0 skips ltp.
+#   ~2700-4000 on a loaded 2-core machine); ESP_SYNTH_LEVELS=0 skips ltp,
+#   ESP_SYNTH_RESOURCES=0 skips synth_xilinx (levels only: seconds to minutes per module).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +33,7 @@ out=${1:-$root/../build-rtl-synth}
 shift || true
 limit=${ESP_SYNTH_TIMEOUT:-3600}
 want_levels=${ESP_SYNTH_LEVELS:-1}
+want_resources=${ESP_SYNTH_RESOURCES:-1}
 
 # top : source list : levels (stage: stage flow; a list of modules: composite flow with
 # those as black boxes, "-" for none; empty: no levels run) : files left out (regex)
@@ -46,6 +48,7 @@ esp_encap:ESP_RTL_ESP_SOURCES:gcm_core:
 esp_in_parser:ESP_RTL_ESP_IN_SOURCES:-:
 esp_in_resolve:ESP_RTL_ESP_IN_SOURCES:-:
 esp_in_emit:ESP_RTL_ESP_IN_SOURCES:-:
+esp_in_trailer:ESP_RTL_ESP_IN_SOURCES:-:
 esp_decap:ESP_RTL_ESP_IN_SOURCES:gcm_core:
 esp_replay_window:ESP_RTL_REPLAY_SOURCES:-:
 esp_counters:ESP_RTL_CTRL_SOURCES:-:
@@ -129,10 +132,14 @@ for top in "${tops[@]}"; do
 
   start=$(date +%s)
   rc=0
-  timeout "$limit" yosys -q -t -l "$out/$top.xcup.log" -p "read_verilog -sv $files;
-      synth_xilinx -family xcup -noiopad -top $top; stat -top $top" >/dev/null 2>&1 || rc=$?
+  if [ "$want_resources" = 1 ]; then
+    timeout "$limit" yosys -q -t -l "$out/$top.xcup.log" -p "read_verilog -sv $files;
+        synth_xilinx -family xcup -noiopad -top $top; stat -top $top" >/dev/null 2>&1 || rc=$?
+  fi
   synth_s=$(( $(date +%s) - start ))
-  if [ $rc -eq 0 ]; then
+  if [ "$want_resources" != 1 ]; then
+    lut=-; lutmem=-; muxf=-; ff=-; b36=-; b18=-; dsp=-; carry=-; synth_s=-
+  elif [ $rc -eq 0 ]; then
     log=$out/$top.xcup.log
     stats "$log" >"$out/$top.stat"
     lut=$(count "$out/$top.stat" 'LUT[1-6]|SRL16E|SRLC32E|RAM[0-9]+[MX][0-9A-Z]*')
