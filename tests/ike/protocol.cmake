@@ -30,7 +30,8 @@ set_tests_properties(interop-strongswan-peer-selftest PROPERTIES LABELS interop 
 if(TARGET iked)
   foreach(case gcm128-init gcm128-resp gcm256-init gcm256-resp chacha-init chacha-resp cbc-init cbc-resp
                pfs-ecp256-init pfs-modp2048-resp pfs-x25519-init pfs-x25519-resp range-init range-resp
-               ipv6-init ipv6-resp delete-by-peer delete-by-iked offload-model ike-rekey-resp mesh-subnet)
+               ipv6-init ipv6-resp delete-by-peer delete-by-iked offload-model ike-rekey-resp mesh-subnet
+               cert-rsa-init cert-rsa-resp cert-ecdsa-init cert-ecdsa-resp)
     add_test(NAME ike-protocol-interop-${case}
              COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../interop/iked_strongswan.sh $<TARGET_FILE:iked>
                      ${case} $<$<TARGET_EXISTS:ikectl>:$<TARGET_FILE:ikectl>>)

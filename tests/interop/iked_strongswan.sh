@@ -33,6 +33,7 @@ trap cleanup EXIT
 
 # ---- the case: role, proposals, PFS, selectors, extras
 ROLE=init CH_ESP=aes128gcm16 IK_ESP=aes128gcm PFS= SEL=subnet EXTRA_CHILD=no REKEY=no DELETE=none DEVICE= MESH=no
+CERT=none
 case $CASE in
 gcm128-init) ;;
 gcm128-resp) ROLE=resp ;;
@@ -58,6 +59,14 @@ delete-by-iked) ROLE=resp DELETE=iked ;;
 # iked is a dial-up hub (type dynamic, mesh-selector-type subnet); charon offers
 # two local and two remote subnets: one Child SA per pair, 3 of them started by iked.
 mesh-subnet) ROLE=resp SEL=mesh MESH=yes DEVICE=model: IK_ESP=aes128gcm ;;
+# authmethod signature, certificates made here (root -> intermediate -> leaf):
+# RSA with RFC 7427 RSASSA-PSS both ways; RSA PKCS#1 with a user peer (CN);
+# ECDSA P-256 with FQDN identities; ECDSA P-384 with the classic method 10 and
+# PEM file paths instead of PEM in the configuration.
+cert-rsa-init) CERT=rsa-pss ;;
+cert-rsa-resp) ROLE=resp CERT=rsa-peer ;;
+cert-ecdsa-init) CERT=ec256-fqdn ;;
+cert-ecdsa-resp) ROLE=resp CERT=ec384-classic ;;
 *) echo "unknown case $CASE"; exit 2 ;;
 esac
 
@@ -91,6 +100,87 @@ if [ -n "$PFS" ]; then P2_COMMON="$P2_COMMON
 AUTO="set auto-negotiate disable"; [ $ROLE = init ] && AUTO="set auto-negotiate enable"
 
 P1_EXTRA=; [ $REKEY = ike-iked ] && P1_EXTRA="set keylife 120"
+P1_AUTH="set psksecret \"interop-secret-$CASE\""
+CH_AUTH=() CERT_TABLES=
+if [ $CERT != none ]; then
+	command -v openssl >/dev/null || skip "no openssl command"
+	PKI=$WORK/pki
+	mkdir -p "$PKI"
+	case $CERT in rsa*) KEYALG=(-algorithm RSA -pkeyopt rsa_keygen_bits:2048) ;;
+	ec256*) KEYALG=(-algorithm EC -pkeyopt ec_paramgen_curve:P-256) ;;
+	ec384*) KEYALG=(-algorithm EC -pkeyopt ec_paramgen_curve:P-384) ;; esac
+	# sign NAME ISSUER SUBJECT EXTENSIONS: NAME.key and NAME.pem issued by ISSUER
+	sign() {
+		openssl genpkey "${KEYALG[@]}" -out "$PKI/$1.key" 2>/dev/null
+		printf "$4" >"$PKI/$1.ext"
+		openssl req -new -key "$PKI/$1.key" -subj "$3" -out "$PKI/$1.csr"
+		if [ "$2" = self ]; then
+			openssl x509 -req -in "$PKI/$1.csr" -signkey "$PKI/$1.key" -days 30 -extfile "$PKI/$1.ext" \
+				-out "$PKI/$1.pem" 2>/dev/null
+		else
+			openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/$2.pem" -CAkey "$PKI/$2.key" -CAcreateserial \
+				-days 30 -extfile "$PKI/$1.ext" -out "$PKI/$1.pem" 2>/dev/null
+		fi
+	}
+	CA_EXT='basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n'
+	sign ca self "/C=CH/O=Interop/CN=Interop Root CA" "$CA_EXT"
+	sign inter ca "/C=CH/O=Interop/CN=Interop Intermediate CA" "${CA_EXT}authorityKeyIdentifier=keyid\n"
+	for who in iked:10.99.0.1 charon:10.99.0.2; do
+		sign ${who%%:*} inter "/C=CH/O=Interop/CN=${who%%:*}.interop" \
+			"basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nsubjectAltName=DNS:${who%%:*}.interop,IP:${who#*:}\nauthorityKeyIdentifier=keyid\n"
+	done
+	cat "$PKI/iked.pem" "$PKI/inter.pem" >"$PKI/iked-chain.pem"
+	CH_AUTH=(--auth pubkey --cert "$PKI/charon.pem" --key "$PKI/charon.key" --cacert "$PKI/ca.pem,$PKI/inter.pem")
+	P1_AUTH="set authmethod signature
+        set certificate \"iked\""
+	if [ $CERT = ec384-classic ]; then # PEM file paths (relative to iked.conf), classic ECDSA
+		CERT_TABLES="config vpn certificate local
+    edit \"iked\"
+        set certificate \"pki/iked-chain.pem\"
+        set private-key \"pki/iked.key\"
+    next
+end
+config vpn certificate ca
+    edit \"Interop_CA\"
+        set ca \"pki/ca.pem\"
+    next
+end"
+	else # FortiOS's own form: the PEM in the configuration
+		CERT_TABLES="config vpn certificate local
+    edit \"iked\"
+        set certificate \"$(cat "$PKI/iked-chain.pem")\"
+        set private-key \"$(cat "$PKI/iked.key")\"
+    next
+end
+config vpn certificate ca
+    edit \"Interop_CA\"
+        set ca \"$(cat "$PKI/ca.pem")\"
+    next
+end"
+	fi
+	case $CERT in
+	rsa-pss) P1_AUTH="$P1_AUTH
+        set rsa-signature-format pss"
+		CH_AUTH+=(--charon-extra "rsa_pss = yes") ;;
+	rsa-peer) P1_AUTH="$P1_AUTH
+        set peertype peer
+        set peer \"charon\""
+		CERT_TABLES="$CERT_TABLES
+config user peer
+    edit \"charon\"
+        set ca \"Interop_CA\"
+        set cn \"charon.interop\"
+    next
+end" ;;
+	ec256-fqdn) P1_AUTH="$P1_AUTH
+        set localid \"iked.interop\"
+        set peertype one
+        set peerid \"charon.interop\""
+		CH_AUTH+=(--local-id charon.interop --remote-id iked.interop) ;;
+	ec384-classic) P1_AUTH="$P1_AUTH
+        set digital-signature-auth disable" ;;
+	esac
+fi
 P1_PEER="set remote-gw 10.99.0.2"
 if [ $MESH = yes ]; then # the template's dynamic phase2s come up on their own
 	P1_PEER="set type dynamic
@@ -103,7 +193,7 @@ config vpn ipsec phase1-interface
         set interface "veth0"
         set ike-version 2
         $P1_PEER
-        set psksecret "interop-secret-$CASE"
+        $P1_AUTH
         set proposal aes256gcm-prfsha384 aes128gcm-prfsha256
         set dhgrp 20 19 14
         $P1_EXTRA
@@ -128,11 +218,13 @@ if [ $EXTRA_CHILD = yes ]; then cat >> "$WORK/iked.conf" <<CONF
 CONF
 fi
 echo "end" >> "$WORK/iked.conf"
+[ -n "$CERT_TABLES" ] && echo "$CERT_TABLES" >> "$WORK/iked.conf"
 
 echo "== case $CASE: iked $ROLE, charon ESP $CH_ESP, iked ESP $IK_ESP, PFS ${PFS:-no}, selectors $SEL"
 # Under the lock, state left under our name is from a killed run: clear it.
 "$S" stop --name "$NAME" >/dev/null 2>&1 || true
 "$S" start --name "$NAME" --peer-ns "$DUT" --psk "interop-secret-$CASE" --esp-proposal "$CH_ESP" "${CH_TS[@]}" \
+	"${CH_AUTH[@]}" \
 	>"$WORK/start.log" 2>&1 || { cat "$WORK/start.log"; exit 1; }
 
 if [ $SEL = v6 ]; then
@@ -301,5 +393,23 @@ iked) # iked deletes the Child SA (ikectl tunnel down), then the IKE SA (SIGTERM
 	grep -q "IKE SA closed: deleted by us" "$WORK/iked.log" || { echo "FAIL: iked did not delete"; exit 1; }
 	echo "delete by iked: IKE SA gone on both sides" ;;
 esac
+if [ $CERT != none ]; then # who signed how, as each side logged it
+	CH_LOG=$("$S" env --name "$NAME" | sed -n 's/^SSP_LOG=//p')
+	grep "authenticated with certificate" "$WORK/iked.log" | sed 's/^/iked: /'
+	grep -q "authenticated with certificate C=CH, O=Interop, CN=charon.interop" "$WORK/iked.log" ||
+		{ tail -30 "$WORK/iked.log"; echo "FAIL: iked did not verify charon's certificate"; exit 1; }
+	grep "authentication of 'C=CH, O=Interop, CN=iked.interop'\|authentication of 'iked.interop'" "$CH_LOG" |
+		grep successful | sed 's/^.*authentication/charon: authentication/' | grep . ||
+		{ grep -i "auth\|cert" "$CH_LOG" | tail -30; echo "FAIL: charon did not verify iked's certificate"; exit 1; }
+	case $CERT in
+	rsa-pss) want="RFC 7427 RSASSA-PSS" ;;
+	rsa-peer) want="RFC 7427 RSA PKCS#1 v1.5" ;;
+	ec256-fqdn) want="peer charon.interop authenticated with certificate .* RFC 7427 ECDSA" ;;
+	ec384-classic) want="ECDSA P-384 SHA-384 (method 10)" ;;
+	esac
+	grep "authenticated with certificate" "$WORK/iked.log" | grep -q "$want" || { echo "FAIL: charon did not sign with $want"; exit 1; }
+	grep "signing as" "$WORK/iked.log" | grep -q "${want##*certificate .\* }" || { echo "FAIL: iked did not sign with $want"; exit 1; }
+	grep -q "BEGIN .*PRIVATE KEY" "$WORK/iked.log" && { echo "FAIL: the private key leaked into the log"; exit 1; }
+fi
 if grep -E "Sk_|secret|psk" -i "$WORK/iked.log" | grep -qi "interop-secret"; then echo "FAIL: the PSK leaked into the log"; exit 1; fi
 echo "PASS: $CASE"

@@ -30,7 +30,7 @@ DEFAULT_PLUGINS="random nonce openssl aes sha1 sha2 hmac gcm chapoly curve25519 
 KNOWN_OPTS="NAME STATE_ROOT NS PEER_NS LOCAL REMOTE PREFIX LOCAL_ID REMOTE_ID PSK IKE_PROPOSAL
 ESP_PROPOSAL LOCAL_TS REMOTE_TS ENCAP MODE LOG LOGLEVEL INNER_ADDR ROUTES CONN CHILD START_ACTION
 UNIQUE IKE_REKEY CHILD_REKEY REMOTE_PORT IKE_PORT NATT_PORT PLUGINS CONN_EXTRA CHILD_EXTRA
-CHARON_EXTRA TIMEOUT FORMAT IKE_REKEY_NOW KEEP_STATE THREADS"
+CHARON_EXTRA TIMEOUT FORMAT IKE_REKEY_NOW KEEP_STATE THREADS AUTH CERT KEY CACERT"
 
 die() { echo "strongswan_peer: $*" >&2; exit 1; }
 log() { echo "strongswan_peer: $*" >&2; }
@@ -46,6 +46,11 @@ Options (default in brackets; env var SSP_<OPTION> with '-' -> '_'):
   --local A / --remote A / --prefix L   charon's and the peer's outer address [10.99.0.2 / 10.99.0.1 / 24]
   --local-id / --remote-id   IKE identities [local address / %any]
   --psk S             pre-shared key [strongswan-peer-test-psk]
+  --auth psk|pubkey   authentication of both sides [psk]; pubkey: certificates, with
+  --cert FILE         charon's end-entity certificate (PEM), put into swanctl/x509
+  --key FILE          its private key (PEM, PKCS#1/SEC1 or PKCS#8), put into swanctl/private
+  --cacert FILE[,FILE...]  CA certificates (root, intermediates), put into swanctl/x509ca;
+                      with pubkey the local id defaults to the certificate's subject DN
   --ike-proposal P    [aes256gcm16-prfsha384-ecp384]
   --esp-proposal P    comma separated list [aes128gcm16,aes256gcm16,chacha20poly1305]
   --local-ts / --remote-ts   traffic selectors [10.98.2.0/24 / 10.98.1.0/24]
@@ -162,6 +167,17 @@ cmd_start() {
 	local LOCAL=${SSP_LOCAL:-10.99.0.2} REMOTE=${SSP_REMOTE:-10.99.0.1} PREFIX=${SSP_PREFIX:-24}
 	local LOCAL_ID=${SSP_LOCAL_ID:-$LOCAL} REMOTE_ID=${SSP_REMOTE_ID:-%any}
 	local PSK=${SSP_PSK:-strongswan-peer-test-psk}
+	local AUTH=${SSP_AUTH:-psk}
+	case "$AUTH" in
+	psk) ;;
+	pubkey)
+		[ -f "${SSP_CERT:-}" ] || die "--auth pubkey needs --cert FILE"
+		[ -f "${SSP_KEY:-}" ] || die "--auth pubkey needs --key FILE"
+		[ -n "${SSP_CACERT:-}" ] || die "--auth pubkey needs --cacert FILE"
+		# the charon default id of a certificate connection is its subject
+		[ -n "${SSP_LOCAL_ID:-}" ] || LOCAL_ID= ;;
+	*) die "bad --auth '$AUTH' (psk or pubkey)" ;;
+	esac
 	local IKE_PROPOSAL=${SSP_IKE_PROPOSAL:-aes256gcm16-prfsha384-ecp384}
 	local ESP_PROPOSAL=${SSP_ESP_PROPOSAL:-aes128gcm16,aes256gcm16,chacha20poly1305}
 	local LOCAL_TS=${SSP_LOCAL_TS:-10.98.2.0/24} REMOTE_TS=${SSP_REMOTE_TS:-10.98.1.0/24}
@@ -172,6 +188,7 @@ cmd_start() {
 	local IKE_REKEY=${SSP_IKE_REKEY:-4h} CHILD_REKEY=${SSP_CHILD_REKEY:-1h}
 	local REMOTE_PORT=${SSP_REMOTE_PORT:-500} IKE_PORT=${SSP_IKE_PORT:-500} NATT_PORT=${SSP_NATT_PORT:-4500}
 	local PLUGINS=${SSP_PLUGINS:-$DEFAULT_PLUGINS}
+	[ "$AUTH" = pubkey ] && [ -z "${SSP_PLUGINS:-}" ] && PLUGINS="$PLUGINS pkcs8"
 
 	if [ -f "$STATE/pid" ]; then
 		local opid ostart
@@ -187,6 +204,16 @@ cmd_start() {
 	(cd "$STATE/swanctl" && mkdir -p x509 x509ca x509ocsp x509aa x509ac x509crl pubkey private rsa ecdsa bliss pkcs8 pkcs12)
 	: >"$STATE/owned_ns"
 	mkdir -p "$(dirname "$LOGFILE")"
+	if [ "$AUTH" = pubkey ]; then
+		cp "$SSP_CERT" "$STATE/swanctl/x509/local.pem"
+		install -m 600 "$SSP_KEY" "$STATE/swanctl/private/local.key"
+		local ca n=0
+		for ca in ${SSP_CACERT//,/ }; do
+			[ -f "$ca" ] || die "--cacert: no file $ca"
+			n=$((n + 1))
+			cp "$ca" "$STATE/swanctl/x509ca/ca$n.pem"
+		done
+	fi
 
 	# --- network
 	local h ifa ifb
@@ -289,11 +316,12 @@ cmd_start() {
 		echo "    rekey_time = $IKE_REKEY"
 		extra_lines "    " "${SSP_CONN_EXTRA:-}"
 		echo "    local {"
-		echo "      auth = psk"
-		echo "      id = $LOCAL_ID"
+		echo "      auth = $AUTH"
+		[ -n "$LOCAL_ID" ] && echo "      id = $LOCAL_ID"
+		[ "$AUTH" = pubkey ] && echo "      certs = local.pem"
 		echo "    }"
 		echo "    remote {"
-		echo "      auth = psk"
+		echo "      auth = $AUTH"
 		echo "      id = $REMOTE_ID"
 		echo "    }"
 		echo "    children {"
@@ -343,7 +371,9 @@ cmd_start() {
 	echo "$pid $(proc_start "$pid")" >"$STATE/pid"
 	write_env
 	for _ in $(seq 1 50); do swan --stats >/dev/null 2>&1 && break; sleep 0.1; done
-	if ! swan --load-all --noprompt --file "$STATE/swanctl/swanctl.conf" >"$STATE/load.out" 2>&1; then
+	# SWANCTL_DIR: certificates and keys from this instance's x509, x509ca and private
+	if ! SWANCTL_DIR=$STATE/swanctl swan --load-all --noprompt --file "$STATE/swanctl/swanctl.conf" \
+		>"$STATE/load.out" 2>&1; then
 		cat "$STATE/load.out" >&2
 		die "swanctl --load-all failed"
 	fi
