@@ -22,7 +22,7 @@ const Shape kShapes[] = {{"chacha20poly1305", Cipher::chacha20_poly1305, 36, Int
                          {"null-sha512", Cipher::null, 0, Integ::hmac_sha512_256}};
 } // namespace
 
-TEST_CASE("truncations and bit flips are dropped and counted; the window is untouched", "[hostpath][malformed]") {
+TEST_CASE("truncations and bit flips are dropped and counted, the window untouched", "[hostpath][malformed]") {
     std::mt19937 rng(2410);
     for (const auto& s : kShapes) {
         INFO(s.name);

@@ -107,7 +107,7 @@ TEST_CASE("two gateways: traffic both ways, selectors enforced", "[hostpath][tab
     CHECK(a.outbound(pkt.data(), pkt.size(), esp, &r, &h, 0) == Drop::no_sa);
 }
 
-TEST_CASE("rekey: the newest outbound SA takes the traffic; a stopped one is skipped", "[hostpath][table]") {
+TEST_CASE("rekey: the newest outbound SA takes the traffic, a stopped one is skipped", "[hostpath][table]") {
     HostPath a;
     std::string err;
     auto old_out = a.add(spec(false, 0x10, Bytes(36, 1)), 0, &err);
