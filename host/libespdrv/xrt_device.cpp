@@ -155,6 +155,43 @@ public:
     {
         return guarded([&] { return core().read_events(t); });
     }
+    // The policy table and ports are the driver core's, as for every other register port.
+    void policy_add(const esp_policy& p) override
+    {
+        guarded([&] { core().policy_add(p); });
+    }
+    void policy_update(const esp_policy& p) override
+    {
+        guarded([&] { core().policy_update(p); });
+    }
+    void policy_del(uint32_t id) override
+    {
+        guarded([&] { core().policy_del(id); });
+    }
+    esp_policy_state policy_get(uint32_t id) override
+    {
+        return guarded([&] { return core().policy_get(id); });
+    }
+    std::vector<esp_policy_state> policy_list() override
+    {
+        return guarded([&] { return core().policy_list(); });
+    }
+    void policy_flush() override
+    {
+        guarded([&] { core().policy_flush(); });
+    }
+    esp_port_config port_config() override
+    {
+        return guarded([&] { return core().port_config(); });
+    }
+    void set_port_config(const esp_port_config& c) override
+    {
+        guarded([&] { core().set_port_config(c); });
+    }
+    esp_port_stats port_stats() override
+    {
+        return guarded([&] { return core().port_stats(); });
+    }
     uint64_t register_writes() const override { return core_ ? core_->register_writes() : 0; }
 
 private:

@@ -18,6 +18,7 @@
 #include "esp_contract.h"
 #include "esp_packet_gen.h"
 #include "esp_reference.h"
+#include "hls_card.h"
 #include "hls_engine.h"
 #include "xclbin_file.h"
 #include "xrt_device.h"
@@ -170,6 +171,43 @@ TEST_CASE("xrt: load, compute unit, SA programming, counters and events through 
     auto again = espdrv::open_xrt_device("0");
     CHECK(card.loads == 1);
     CHECK(error_of([&] { again->sa_get(h2); }).errnum() == ENOENT);
+}
+
+TEST_CASE("xrt: the policy table and port settings go through the driver core", "[xrt]")
+{
+    Bench b;
+    auto& card = xrt_standin::plug(0, [] { return std::make_unique<esp::HlsCard>(); });
+    auto dev = espdrv::open_xrt_device("0:" + b.esp_xclbin());
+    REQUIRE(card.open_compute_units == 1);
+
+    esp_policy p{};
+    p.id = 7;
+    p.priority = 10;
+    p.dir = ESP_POLICY_OUT;
+    p.action = ESP_POLICY_BLOCK;
+    p.sel.family = ESP_FAMILY_IPV4;
+    p.sel.src_lo[0] = 10, p.sel.src_lo[1] = 1;
+    p.sel.src_hi[0] = 10, p.sel.src_hi[1] = 1, p.sel.src_hi[2] = 255, p.sel.src_hi[3] = 255;
+    p.sel.dst_hi[0] = p.sel.dst_hi[1] = p.sel.dst_hi[2] = p.sel.dst_hi[3] = 255;
+    p.sel.sport_hi = p.sel.dport_hi = 0xFFFF;
+    dev->policy_add(p);
+    const auto list = dev->policy_list();
+    REQUIRE(list.size() == 1);
+    CHECK(list[0].policy.id == 7);
+    CHECK(list[0].policy.action == ESP_POLICY_BLOCK);
+    CHECK(dev->policy_get(7).policy.priority == 10);
+    esp_port_config pc = dev->port_config();
+    pc.default_action = ESP_PORT_OUT_BLOCK;
+    dev->set_port_config(pc);
+    CHECK(dev->port_config().default_action == ESP_PORT_OUT_BLOCK);
+    dev->policy_del(7);
+    CHECK(dev->policy_list().empty());
+
+    // The ESP engine alone has no ports: the core's refusal, not the backend's.
+    dev.reset();
+    plug_model_card(0);
+    auto engine_only = espdrv::open_xrt_device("0:" + b.esp_xclbin());
+    CHECK(error_of([&] { engine_only->policy_list(); }).errnum() == EOPNOTSUPP);
 }
 
 TEST_CASE("xrt: device strings and missing cards", "[xrt]")
