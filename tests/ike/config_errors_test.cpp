@@ -178,7 +178,9 @@ TEST_CASE("ike-config: unsupported features are rejected clearly", "[ike-config]
     CHECK(errors_of(phase1_with("        set ike-version 3\n")) ==
           Msgs{"a.conf:7:25: unknown value '3' for ike-version; valid: 2"});
     CHECK(errors_of(phase1_with("        set authmethod signature\n")) ==
-          Msgs{"a.conf:7:24: authmethod signature (certificates) is not supported yet; valid: psk"});
+          Msgs{"a.conf:7:24: phase1-interface 'p1': authmethod signature needs certificate (a vpn certificate local)",
+               "a.conf:7:24: phase1-interface 'p1': authmethod signature needs a config vpn certificate ca entry to "
+               "verify the peer's certificate"});
     CHECK(errors_of(phase1_with("        set type ddns\n")) ==
           Msgs{"a.conf:7:18: type ddns is not supported (iked has no DNS resolver); valid: static dynamic"});
     CHECK(errors_of(phase1_with("        set psksecret ENC abcdef==\n")) ==
@@ -202,8 +204,8 @@ TEST_CASE("ike-config: unsupported features are rejected clearly", "[ike-config]
 TEST_CASE("ike-config: options and syntax errors", "[ike-config]") {
     CHECK(errors_of(phase1_with("        set keylif 600\n")) ==
           Msgs{"a.conf:7:13: unknown option 'keylif' in phase1-interface; did you mean 'keylife'?"});
-    CHECK(errors_of(phase1_with("        set certificate \"c\"\n")) ==
-          Msgs{"a.conf:7:13: unknown option 'certificate' in phase1-interface"});
+    CHECK(errors_of(phase1_with("        set wizard-type custom\n")) ==
+          Msgs{"a.conf:7:13: unknown option 'wizard-type' in phase1-interface"});
     CHECK(errors_of(phase1_with("        set keylife 600 700\n")) ==
           Msgs{"a.conf:7:25: too many values for 'keylife': expected a number, got extra '700'"});
     CHECK(errors_of(phase1_with("        set keylife\n")) ==

@@ -431,7 +431,9 @@ const std::map<std::string, std::string> phase1_samples{
     {"nattraversal", "disable"}, {"keepalive", "30"}, {"fragmentation", "disable"}, {"negotiate-timeout", "5"},
     {"fragmentation-mtu", "9000"},
     {"add-gw-route", "enable"}, {"mode-cfg", "disable"}, {"assign-ip", "disable"}, {"ipv4-start-ip", "10.0.0.1"},
-    {"ipv4-end-ip", "10.0.0.2"}, {"net-device", "enable"}, {"mesh-selector-type", "disable"}, {"comments", "c"}};
+    {"ipv4-end-ip", "10.0.0.2"}, {"net-device", "enable"}, {"mesh-selector-type", "disable"}, {"comments", "c"},
+    {"certificate", "c"}, {"peertype", "any"}, {"peer", "p"}, {"digital-signature-auth", "disable"},
+    {"rsa-signature-format", "pss"}};
 
 const std::map<std::string, std::string> phase2_samples{
     {"phase1name", "p1"}, {"proposal", "aes256gcm"}, {"pfs", "enable"}, {"dhgrp", "20"}, {"replay", "enable"},
