@@ -63,7 +63,7 @@ iked_pair() { # $1 group name -> prints the rate
 	conf 10.97.0.2 "$g" > "$WORK/a.conf"
 	conf 10.97.0.1 "$g" | sed -e 's/10.98.1.0 255/10.98.X.0 255/' -e 's/10.98.2.0 255/10.98.1.0 255/' \
 		-e 's/10.98.X.0 255/10.98.2.0 255/' > "$WORK/b.conf"
-	ip netns exec $NB "$IKED" --config "$WORK/b.conf" --socket "$WORK/b.sock" --log-level error 2>"$WORK/b.log" &
+	ip netns exec $NB "$IKED" --config "$WORK/b.conf" --socket "$WORK/b.sock" --log-level error 2>"$WORK/b.log" 9>&- &
 	IKED_PID=$!
 	sleep 0.5
 	ip netns exec $NA "$RATE" --config "$WORK/a.conf" --child rate-p2 --count "$COUNT" --parallel "$PAR" \

@@ -12,11 +12,9 @@
 # usage: hostpath_pair.sh IKED IKECTL
 set -euo pipefail
 IKED=$1 IKECTL=$2
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-command -v ip >/dev/null || { echo "SKIP: no ip command"; exit 77; }
-[ -e /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/netns_lock.sh"
+interop_require tun
 interop_lock
 NA=ikhp-a NB=ikhp-b
 WORK=$(mktemp -d /tmp/iked-hostpath.XXXXXX)
@@ -80,9 +78,9 @@ CONF
 }
 conf 10.96.0.1 10.96.0.2 10.1 10.2 enable >"$WORK/a.conf"
 conf 10.96.0.2 10.96.0.1 10.2 10.1 disable >"$WORK/b.conf"
-ip netns exec $NA "$IKED" --config "$WORK/a.conf" --socket "$WORK/a.sock" --log-level debug 2>"$WORK/a.log" &
+ip netns exec $NA "$IKED" --config "$WORK/a.conf" --socket "$WORK/a.sock" --log-level debug 2>"$WORK/a.log" 9>&- &
 PA=$!
-ip netns exec $NB "$IKED" --config "$WORK/b.conf" --socket "$WORK/b.sock" --log-level debug 2>"$WORK/b.log" &
+ip netns exec $NB "$IKED" --config "$WORK/b.conf" --socket "$WORK/b.sock" --log-level debug 2>"$WORK/b.log" 9>&- &
 PB=$!
 for _ in $(seq 1 50); do [ -S "$WORK/a.sock" ] && [ -S "$WORK/b.sock" ] && break; sleep 0.1; done
 [ -S "$WORK/a.sock" ] && [ -S "$WORK/b.sock" ] || fail "iked did not start"
@@ -95,7 +93,7 @@ for _ in $(seq 1 100); do [ "$(up a)" = 2 ] && [ "$(up b)" = 2 ] && break; sleep
 [ "$(up a)" = 2 ] && [ "$(up b)" = 2 ] || fail "the two Child SAs did not come up"
 
 traffic() { # $1 src behind A, $2 dst behind B, $3 MB
-	ip netns exec $NB python3 "$HERE/hostpath_traffic.py" serve "$2" &
+	ip netns exec $NB python3 "$HERE/hostpath_traffic.py" serve "$2" 9>&- &
 	local srv=$!
 	sleep 0.4
 	ip netns exec $NA python3 "$HERE/hostpath_traffic.py" client "$1" "$2" "$3" || { kill $srv; fail "traffic $1 -> $2"; }

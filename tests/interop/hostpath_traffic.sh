@@ -19,7 +19,7 @@ ip -n "$DUT" route replace 10.98.2.0/24 dev $TUN src $HERE_ADDR
 CH_ADDRS=$(ip -n "$CH" -4 -o addr show)
 grep -q " $THERE_ADDR/" <<<"$CH_ADDRS" || { echo "FAIL: charon has no inner address $THERE_ADDR"; exit 1; }
 
-ip netns exec "$CH" python3 "$HERE/hostpath_traffic.py" serve $THERE_ADDR &
+ip netns exec "$CH" python3 "$HERE/hostpath_traffic.py" serve $THERE_ADDR 9>&- &
 SERVER=$!
 sleep 0.5
 ip netns exec "$DUT" python3 "$HERE/hostpath_traffic.py" client $HERE_ADDR $THERE_ADDR "$MB" || { kill $SERVER 2>/dev/null; exit 1; }

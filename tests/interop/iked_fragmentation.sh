@@ -14,14 +14,9 @@ IKED=$1 CASE=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 S=$HERE/strongswan_peer.sh
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-command -v ip >/dev/null || skip "no iproute2"
-[ -x /usr/lib/ipsec/charon ] || skip "strongSwan charon not installed (scripts/install-deps.sh)"
-[ -e /dev/net/tun ] || skip "no /dev/net/tun"
-[ -x "$IKED" ] || { echo "no iked binary at $IKED"; exit 1; }
-
 . "$HERE/netns_lock.sh"
+interop_require charon tun
+[ -x "$IKED" ] || { echo "no iked binary at $IKED"; exit 1; }
 interop_lock
 NAME=$(interop_name ikf- "$CASE")
 DUT=${NAME}d
@@ -91,7 +86,7 @@ done
 [ -n "$CH_LOG" ] || CH_LOG=$("$S" env --name "$NAME" | sed -n 's/^SSP_STATE=//p')/charon.log
 
 ip netns exec "$DUT" "$IKED" --config "$WORK/iked.conf" --export-keys "$WORK/keys.txt" \
-	--socket "$WORK/iked.sock" --log-level debug 2>"$WORK/iked.log" &
+	--socket "$WORK/iked.sock" --log-level debug 2>"$WORK/iked.log" 9>&- &
 IKED_PID=$!
 sleep 0.5
 kill -0 $IKED_PID 2>/dev/null || { cat "$WORK/iked.log"; echo "iked did not start"; exit 1; }

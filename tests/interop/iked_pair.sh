@@ -12,9 +12,8 @@
 # usage: iked_pair.sh IKED IKECTL
 set -euo pipefail
 IKED=$1 IKECTL=$2
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-command -v ip >/dev/null || { echo "SKIP: no ip command"; exit 77; }
 . "$(cd "$(dirname "$0")" && pwd)/netns_lock.sh"
+interop_require
 interop_lock
 NA=ikp2-a NB=ikp2-b
 WORK=$(mktemp -d /tmp/iked-pair.XXXXXX)
@@ -75,10 +74,10 @@ printf '#!/bin/sh\necho "$@" >> %s/routes.txt\n' "$WORK" >"$WORK/route-hook"
 chmod +x "$WORK/route-hook"
 
 ip netns exec $NA "$IKED" --config "$WORK/a.conf" --socket "$WORK/a.sock" --device model: \
-	--route-hook "$WORK/route-hook" --log-level debug 2>"$WORK/a.log" &
+	--route-hook "$WORK/route-hook" --log-level debug 2>"$WORK/a.log" 9>&- &
 PA=$!
 ip netns exec $NB "$IKED" --config "$WORK/b.conf" --socket "$WORK/b.sock" --device model: \
-	--log-level debug 2>"$WORK/b.log" &
+	--log-level debug 2>"$WORK/b.log" 9>&- &
 PB=$!
 for _ in $(seq 1 50); do [ -S "$WORK/a.sock" ] && [ -S "$WORK/b.sock" ] && break; sleep 0.1; done
 [ -S "$WORK/a.sock" ] && [ -S "$WORK/b.sock" ] || fail "iked did not start"

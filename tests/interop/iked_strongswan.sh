@@ -11,14 +11,9 @@ IKED=$1 CASE=$2 IKECTL=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 S=$HERE/strongswan_peer.sh
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
-command -v ip >/dev/null || skip "no iproute2"
-[ -x /usr/lib/ipsec/charon ] || skip "strongSwan charon not installed (scripts/install-deps.sh)"
-[ -e /dev/net/tun ] || skip "no /dev/net/tun"
-[ -x "$IKED" ] || { echo "no iked binary at $IKED"; exit 1; }
-
 . "$HERE/netns_lock.sh"
+interop_require charon tun
+[ -x "$IKED" ] || { echo "no iked binary at $IKED"; exit 1; }
 interop_lock
 NAME=$(interop_name ikp- "$CASE")
 DUT=${NAME}d
@@ -103,7 +98,7 @@ P1_EXTRA=; [ $REKEY = ike-iked ] && P1_EXTRA="set keylife 120"
 P1_AUTH="set psksecret \"interop-secret-$CASE\""
 CH_AUTH=() CERT_TABLES=
 if [ $CERT != none ]; then
-	command -v openssl >/dev/null || skip "no openssl command"
+	command -v openssl >/dev/null || interop_skip "no openssl command"
 	PKI=$WORK/pki
 	mkdir -p "$PKI"
 	case $CERT in rsa*) KEYALG=(-algorithm RSA -pkeyopt rsa_keygen_bits:2048) ;;
@@ -245,12 +240,12 @@ fi
 
 DEVARGS=(); [ -n "$DEVICE" ] && DEVARGS=(--device "$DEVICE")
 ip netns exec "$DUT" "$IKED" --config "$WORK/iked.conf" --export-keys "$WORK/keys.txt" \
-	--socket "$WORK/iked.sock" --log-level debug "${DEVARGS[@]}" 2>"$WORK/iked.log" &
+	--socket "$WORK/iked.sock" --log-level debug "${DEVARGS[@]}" 2>"$WORK/iked.log" 9>&- &
 IKED_PID=$!
 sleep 0.5
 if ! kill -0 $IKED_PID 2>/dev/null; then
 	cat "$WORK/iked.log"
-	grep -q "built without libespdrv" "$WORK/iked.log" && skip "iked built without libespdrv"
+	grep -q "built without libespdrv" "$WORK/iked.log" && interop_skip "iked built without libespdrv"
 	echo "iked did not start"; exit 1
 fi
 

@@ -351,7 +351,7 @@ cmd_start() {
 		export STRONGSWAN_CONF="$STATE/strongswan.conf"
 		exec setsid ip netns exec "$NS" unshare --mount --propagation private \
 			sh -c 'mount --bind "$1" /run && exec "$2"' sh "$STATE/run" "$CHARON"
-	) </dev/null >"$STATE/charon.out" 2>&1 &
+	) </dev/null >"$STATE/charon.out" 2>&1 9>&- &
 	local launcher=$! pid=""
 	for _ in $(seq 1 100); do
 		if [ -s "$STATE/run/charon.pid" ]; then
