@@ -12,11 +12,11 @@
 #include <chrono>
 #include <iostream>
 
-#include "config/parser.hpp"
-#include "config_adapter.hpp"
-#include "sa/engine.hpp"
-#include "sa/log.hpp"
-#include "udp_io.hpp"
+#include "config/parser.h"
+#include "config_adapter.h"
+#include "sa/engine.h"
+#include "sa/log.h"
+#include "udp_io.h"
 
 namespace po = boost::program_options;
 using namespace ike::sa;

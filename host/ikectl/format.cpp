@@ -1,4 +1,4 @@
-#include "format.hpp"
+#include "format.h"
 
 #include <ostream>
 

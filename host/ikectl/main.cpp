@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "config/parser.hpp"
-#include "control/client.hpp"
-#include "format.hpp"
+#include "config/parser.h"
+#include "control/client.h"
+#include "format.h"
 
 namespace {
 

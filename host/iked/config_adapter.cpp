@@ -1,8 +1,8 @@
-#include "config_adapter.hpp"
+#include "config_adapter.h"
 
 #include <boost/asio/ip/address.hpp>
 
-#include "config/certificates.hpp"
+#include "config/certificates.h"
 
 namespace iked {
 

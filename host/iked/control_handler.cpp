@@ -1,4 +1,4 @@
-#include "control_handler.hpp"
+#include "control_handler.h"
 
 #include <algorithm>
 #include <chrono>

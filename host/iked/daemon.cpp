@@ -1,22 +1,22 @@
-#include "daemon.hpp"
+#include "daemon.h"
 
 #include <utility> // before Asio: Boost 1.74 uses std::exchange without it
 #include <boost/asio.hpp>
 #include <iostream>
 
-#include "config/parser.hpp"
-#include "config_adapter.hpp"
-#include "control/server.hpp"
-#include "control_handler.hpp"
-#include "sa/engine.hpp"
-#include "sa/log.hpp"
-#include "route_hook.hpp"
-#include "udp_io.hpp"
+#include "config/parser.h"
+#include "config_adapter.h"
+#include "control/server.h"
+#include "control_handler.h"
+#include "sa/engine.h"
+#include "sa/log.h"
+#include "route_hook.h"
+#include "udp_io.h"
 #ifdef IKED_HAVE_ESPDRV
-#include "espdrv_offload.hpp"
+#include "espdrv_offload.h"
 #endif
-#include "host_path_offload.hpp"
-#include "path_router.hpp"
+#include "host_path_offload.h"
+#include "path_router.h"
 
 namespace iked {
 

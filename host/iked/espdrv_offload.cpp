@@ -1,11 +1,11 @@
-#include "espdrv_offload.hpp"
+#include "espdrv_offload.h"
 
 #include <openssl/crypto.h>
 #include <stdexcept>
 
 #include "device.h"
-#include "sa/log.hpp"
-#include "sa/offload_params.hpp"
+#include "sa/log.h"
+#include "sa/offload_params.h"
 
 namespace iked {
 namespace {

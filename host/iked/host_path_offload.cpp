@@ -1,4 +1,4 @@
-#include "host_path_offload.hpp"
+#include "host_path_offload.h"
 
 #include <cerrno>
 #include <chrono>
@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "sa/log.hpp"
-#include "udp_io.hpp"
+#include "sa/log.h"
+#include "udp_io.h"
 
 namespace iked {
 

@@ -5,10 +5,10 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
-#include "config/parser.hpp"
-#include "config_adapter.hpp"
-#include "daemon.hpp"
-#include "sa/log.hpp"
+#include "config/parser.h"
+#include "config_adapter.h"
+#include "daemon.h"
+#include "sa/log.h"
 
 namespace po = boost::program_options;
 

@@ -1,4 +1,4 @@
-#include "path_router.hpp"
+#include "path_router.h"
 
 namespace iked {
 

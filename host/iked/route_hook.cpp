@@ -1,4 +1,4 @@
-#include "route_hook.hpp"
+#include "route_hook.h"
 
 #include <cerrno>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <vector>
 
-#include "sa/log.hpp"
+#include "sa/log.h"
 
 extern char** environ;
 

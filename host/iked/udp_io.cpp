@@ -1,10 +1,10 @@
-#include "udp_io.hpp"
+#include "udp_io.h"
 
 #include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "sa/log.hpp"
+#include "sa/log.h"
 
 namespace iked {
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "codec/sk.hpp"
-#include "fuzz_keys.hpp"
+#include "codec/sk.h"
+#include "fuzz_keys.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const std::unique_ptr<ike::crypto::SkCipher> ciphers[3] = {fuzz_keys::cipher(0), fuzz_keys::cipher(1),

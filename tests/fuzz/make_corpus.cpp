@@ -4,9 +4,9 @@
 #include <fstream>
 #include <string>
 
-#include "codec/sk.hpp"
-#include "codec_samples.hpp"
-#include "fuzz_keys.hpp"
+#include "codec/sk.h"
+#include "codec_samples.h"
+#include "fuzz_keys.h"
 
 namespace {
 

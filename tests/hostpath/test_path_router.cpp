@@ -2,7 +2,7 @@
 // has room, else the host path; one handle space; counters and events from the right side.
 #include <catch2/catch.hpp>
 
-#include "path_router.hpp"
+#include "path_router.h"
 
 using namespace ike::sa;
 

@@ -1,4 +1,4 @@
-#include "card_traffic.hpp"
+#include "card_traffic.h"
 
 #include <vector>
 

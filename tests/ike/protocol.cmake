@@ -1,11 +1,11 @@
 # ike-protocol tests: the IKEv2 protocol engine (in-memory pairs, units), and
 # strongSwan interop (label interop, needs root; skipped with 77 otherwise).
 add_executable(ike_protocol_tests
-  ${CMAKE_CURRENT_LIST_DIR}/protocol_exchange_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/protocol_units_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/protocol_cookie_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/protocol_ike_rekey_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/protocol_fragment_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/test_protocol_exchange.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_protocol_units.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_protocol_cookie.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_protocol_ike_rekey.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_protocol_fragment.cpp)
 target_link_libraries(ike_protocol_tests PRIVATE ike_sa catch_main)
 target_include_directories(ike_protocol_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 catch_discover_tests(ike_protocol_tests TEST_PREFIX "" PROPERTIES LABELS ike)
@@ -59,10 +59,10 @@ endif()
 # lifetimes with real ESP packets; DPD, keepalives, acquires and add-route.
 if(TARGET iked_core AND TARGET espdrv)
   add_executable(ike_card_tests
-    ${CMAKE_CURRENT_LIST_DIR}/protocol_card_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/protocol_liveness_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/protocol_routes_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/protocol_mesh_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_protocol_card.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_protocol_liveness.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_protocol_routes.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_protocol_mesh.cpp
     ${CMAKE_CURRENT_LIST_DIR}/card_traffic.cpp
     ${CMAKE_SOURCE_DIR}/host/ikectl/format.cpp)
   target_link_libraries(ike_card_tests PRIVATE iked_core espdrv catch_main)

@@ -1,5 +1,5 @@
-#include "auth/signature.hpp"
-#include "auth/der.hpp"
+#include "auth/signature.h"
+#include "auth/der.h"
 
 #include <algorithm>
 #include <cstring>

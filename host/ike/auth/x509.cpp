@@ -1,5 +1,5 @@
-#include "auth/x509.hpp"
-#include "auth/der.hpp"
+#include "auth/x509.h"
+#include "auth/der.h"
 
 #include <algorithm>
 #include <cstring>

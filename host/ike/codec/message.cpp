@@ -1,8 +1,8 @@
 // Message framing: IKE header (RFC 7296 3.1) and generic payload headers
 // (3.2). Payload bodies are in payload_codec.cpp / sa_codec.cpp / ts_codec.cpp.
-#include "message.hpp"
+#include "message.h"
 
-#include "payload_codec.hpp"
+#include "payload_codec.h"
 
 namespace ike::codec {
 namespace {

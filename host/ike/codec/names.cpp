@@ -1,5 +1,5 @@
-#include "result.hpp"
-#include "types.hpp"
+#include "result.h"
+#include "types.h"
 
 #include <string_view>
 

@@ -1,5 +1,5 @@
 // Payload bodies other than SA and TS (RFC 7296 3.4-3.16, RFC 7383 2.5).
-#include "payload_codec.hpp"
+#include "payload_codec.h"
 
 namespace ike::codec::detail {
 namespace {

@@ -1,4 +1,4 @@
-#include "payloads.hpp"
+#include "payloads.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // SA payload: proposals, transforms, attributes (RFC 7296 3.3).
-#include "payload_codec.hpp"
+#include "payload_codec.h"
 
 namespace ike::codec::detail {
 namespace {

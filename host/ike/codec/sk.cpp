@@ -1,7 +1,7 @@
 // SK (RFC 7296 3.14) and SKF (RFC 7383 2.5) protection.
-#include "sk.hpp"
+#include "sk.h"
 
-#include "payload_codec.hpp"
+#include "payload_codec.h"
 
 namespace ike::codec {
 namespace {

@@ -1,5 +1,5 @@
 // Traffic selector payloads (RFC 7296 3.13).
-#include "payload_codec.hpp"
+#include "payload_codec.h"
 
 namespace ike::codec::detail {
 namespace {

@@ -1,4 +1,4 @@
-#include "config/options.hpp"
+#include "config/options.h"
 
 namespace ike::config {
 

@@ -1,10 +1,10 @@
-#include "config/certificates.hpp"
+#include "config/certificates.h"
 
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-#include "config/options.hpp"
+#include "config/options.h"
 
 namespace ike::config {
 

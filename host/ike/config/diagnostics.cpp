@@ -1,4 +1,4 @@
-#include "config/diagnostics.hpp"
+#include "config/diagnostics.h"
 
 namespace ike::config {
 

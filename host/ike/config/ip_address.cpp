@@ -1,4 +1,4 @@
-#include "config/ip_address.hpp"
+#include "config/ip_address.h"
 
 #include <arpa/inet.h>
 

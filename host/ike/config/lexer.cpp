@@ -1,4 +1,4 @@
-#include "config/lexer.hpp"
+#include "config/lexer.h"
 
 #include <cstdio>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "config/model.hpp"
+#include "config/model.h"
 
 namespace ike::config {
 

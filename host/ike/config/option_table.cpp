@@ -1,4 +1,4 @@
-#include "config/option_table.hpp"
+#include "config/option_table.h"
 
 #include <algorithm>
 #include <charconv>

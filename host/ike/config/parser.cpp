@@ -1,4 +1,4 @@
-#include "config/parser.hpp"
+#include "config/parser.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <ostream>
 
-#include "config/lexer.hpp"
-#include "config/options.hpp"
+#include "config/lexer.h"
+#include "config/options.h"
 
 namespace ike::config {
 

@@ -1,4 +1,4 @@
-#include "config/proposals.hpp"
+#include "config/proposals.h"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-#include "config/secret.hpp"
+#include "config/secret.h"
 
 #include <openssl/crypto.h>
 

@@ -1,4 +1,4 @@
-#include "config/traffic_selector.hpp"
+#include "config/traffic_selector.h"
 
 namespace ike::config {
 

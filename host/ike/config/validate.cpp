@@ -3,8 +3,8 @@
 // phase2's selectors into IKEv2 traffic selectors.
 #include <set>
 
-#include "config/certificates.hpp"
-#include "config/parser.hpp"
+#include "config/certificates.h"
+#include "config/parser.h"
 
 namespace ike::config {
 

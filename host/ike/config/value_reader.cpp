@@ -1,4 +1,4 @@
-#include "config/value_reader.hpp"
+#include "config/value_reader.h"
 
 #include <charconv>
 

@@ -1,4 +1,4 @@
-#include "control/client.hpp"
+#include "control/client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>

@@ -1,4 +1,4 @@
-#include "control/json.hpp"
+#include "control/json.h"
 
 #include <charconv>
 #include <cmath>

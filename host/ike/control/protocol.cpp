@@ -1,4 +1,4 @@
-#include "control/protocol.hpp"
+#include "control/protocol.h"
 
 namespace ike::control {
 

@@ -1,4 +1,4 @@
-#include "control/records.hpp"
+#include "control/records.h"
 
 #include <charconv>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "control/server.hpp"
+#include "control/server.h"
 
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -12,8 +12,8 @@
 #include <istream>
 #include <stdexcept>
 
-#include "control/json.hpp"
-#include "control/protocol.hpp"
+#include "control/json.h"
+#include "control/protocol.h"
 
 namespace ike::control {
 

@@ -1,9 +1,9 @@
-#include "dh.hpp"
+#include "dh.h"
 
 #include <openssl/core_names.h>
 #include <openssl/dh.h>
 
-#include "dh_internal.hpp"
+#include "dh_internal.h"
 
 namespace ike::crypto {
 namespace detail {

@@ -8,7 +8,7 @@
 #include <map>
 #include <mutex>
 
-#include "dh_internal.hpp"
+#include "dh_internal.h"
 
 namespace ike::crypto::detail {
 namespace {

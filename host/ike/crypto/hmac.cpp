@@ -1,4 +1,4 @@
-#include "hmac.hpp"
+#include "hmac.h"
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>

@@ -1,8 +1,8 @@
-#include "key_derivation.hpp"
+#include "key_derivation.h"
 
 #include <openssl/evp.h>
 
-#include "prf.hpp"
+#include "prf.h"
 
 namespace ike::crypto {
 namespace {

@@ -1,6 +1,6 @@
-#include "prf.hpp"
+#include "prf.h"
 
-#include "hmac.hpp"
+#include "hmac.h"
 
 namespace ike::crypto {
 namespace {

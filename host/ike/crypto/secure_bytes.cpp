@@ -1,4 +1,4 @@
-#include "secure_bytes.hpp"
+#include "secure_bytes.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>

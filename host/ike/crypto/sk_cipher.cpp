@@ -1,11 +1,11 @@
-#include "sk_cipher.hpp"
+#include "sk_cipher.h"
 
 #include <openssl/evp.h>
 
 #include <climits>
 #include <limits>
 
-#include "hmac.hpp"
+#include "hmac.h"
 
 namespace ike::crypto {
 namespace {

@@ -1,4 +1,4 @@
-#include "transforms.hpp"
+#include "transforms.h"
 
 #include <span>
 

@@ -3,8 +3,8 @@
 // packet (and the next ones) until the SA is there.
 #include <algorithm>
 
-#include "engine.hpp"
-#include "log.hpp"
+#include "engine.h"
+#include "log.h"
 
 namespace ike::sa {
 namespace {

@@ -1,11 +1,11 @@
-#include "auth.hpp"
+#include "auth.h"
 
 #include <stdexcept>
 
-#include "auth/credentials.hpp"
-#include "crypto/key_derivation.hpp"
-#include "crypto/secure_bytes.hpp"
-#include "log.hpp"
+#include "auth/credentials.h"
+#include "crypto/key_derivation.h"
+#include "crypto/secure_bytes.h"
+#include "log.h"
 
 namespace ike::sa {
 namespace {

@@ -1,10 +1,10 @@
-#include "cookie.hpp"
+#include "cookie.h"
 
 #include <algorithm>
 
-#include "crypto/prf.hpp"
-#include "engine.hpp"
-#include "log.hpp"
+#include "crypto/prf.h"
+#include "engine.h"
+#include "log.h"
 
 namespace ike::sa {
 

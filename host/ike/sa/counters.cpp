@@ -1,6 +1,6 @@
 // Child SA counters come from the card: packets, inner bytes, sequence
 // numbers and drops of each direction (SA readback through SaOffload).
-#include "engine.hpp"
+#include "engine.h"
 
 namespace ike::sa {
 

@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <set>
 
-#include "engine.hpp"
-#include "log.hpp"
+#include "engine.h"
+#include "log.h"
 
 namespace ike::sa {
 namespace {

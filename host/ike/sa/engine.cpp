@@ -1,12 +1,12 @@
-#include "engine.hpp"
+#include "engine.h"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <cstring>
 
-#include "log.hpp"
-#include "tasks.hpp"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 

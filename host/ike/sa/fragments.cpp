@@ -1,7 +1,7 @@
-#include "fragments.hpp"
+#include "fragments.h"
 
-#include "ike_sa.hpp"
-#include "log.hpp"
+#include "ike_sa.h"
+#include "log.h"
 
 namespace ike::sa {
 namespace {

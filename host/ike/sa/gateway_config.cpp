@@ -1,4 +1,4 @@
-#include "gateway_config.hpp"
+#include "gateway_config.h"
 
 #include <algorithm>
 

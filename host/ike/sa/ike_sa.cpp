@@ -1,8 +1,8 @@
-#include "ike_sa.hpp"
+#include "ike_sa.h"
 
 #include <stdexcept>
 
-#include "crypto/key_derivation.hpp"
+#include "crypto/key_derivation.h"
 
 namespace ike::sa {
 

@@ -1,10 +1,10 @@
-#include "key_export.hpp"
+#include "key_export.h"
 
 #include <cstdio>
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "log.hpp"
+#include "log.h"
 
 namespace ike::sa {
 

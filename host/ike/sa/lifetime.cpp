@@ -5,9 +5,9 @@
 // soft limit first (90 %, the other side 95 %) so both do not rekey at once.
 #include <algorithm>
 
-#include "engine.hpp"
-#include "log.hpp"
-#include "tasks.hpp"
+#include "engine.h"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 

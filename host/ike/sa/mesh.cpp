@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <set>
 
-#include "log.hpp"
-#include "tasks.hpp"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 namespace {

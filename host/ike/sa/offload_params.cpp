@@ -1,4 +1,4 @@
-#include "offload_params.hpp"
+#include "offload_params.h"
 
 #include <cstring>
 #include <openssl/crypto.h>

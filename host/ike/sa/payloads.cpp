@@ -1,9 +1,9 @@
-#include "payloads.hpp"
+#include "payloads.h"
 
 #include <algorithm>
 
-#include "codec/sk.hpp"
-#include "crypto/secure_bytes.hpp"
+#include "codec/sk.h"
+#include "crypto/secure_bytes.h"
 
 namespace ike::sa {
 namespace {

@@ -1,4 +1,4 @@
-#include "retransmit.hpp"
+#include "retransmit.h"
 
 #include <cmath>
 

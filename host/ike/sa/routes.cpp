@@ -1,8 +1,8 @@
 #include <algorithm>
 
-#include "engine.hpp"
-#include "log.hpp"
-#include "routes.hpp"
+#include "engine.h"
+#include "log.h"
+#include "routes.h"
 
 namespace ike::sa {
 namespace {

@@ -1,8 +1,8 @@
 // Child SA negotiation shared by IKE_AUTH and CREATE_CHILD_SA: the SA
 // proposal with our inbound SPI, traffic selectors (narrowed by the
 // responder, §2.9), transport mode, and checks of what comes back.
-#include "log.hpp"
-#include "tasks.hpp"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 namespace {

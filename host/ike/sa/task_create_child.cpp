@@ -1,7 +1,7 @@
 // CREATE_CHILD_SA for an additional Child SA or a Child SA rekey (RFC 7296
 // §1.3.1, §1.3.3), with a PFS KE exchange when the phase2 has pfs enable.
-#include "log.hpp"
-#include "tasks.hpp"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 namespace {

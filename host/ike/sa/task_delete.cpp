@@ -1,7 +1,7 @@
 // INFORMATIONAL exchanges: Delete of Child SAs and of the IKE SA (RFC 7296
 // §1.4.1), and empty liveness checks answered as such.
-#include "log.hpp"
-#include "tasks.hpp"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 namespace {

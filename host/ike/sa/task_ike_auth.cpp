@@ -1,9 +1,9 @@
 // IKE_AUTH (RFC 7296 §1.2, §2.15) with a pre-shared key or certificates
-// (auth.hpp) and the first Child SA, whose keys come from the IKE_SA_INIT
+// (auth.h) and the first Child SA, whose keys come from the IKE_SA_INIT
 // nonces (no KE: §1.2).
-#include "auth.hpp"
-#include "log.hpp"
-#include "tasks.hpp"
+#include "auth.h"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 namespace {

@@ -1,8 +1,8 @@
 // IKE_SA_INIT (RFC 7296 §1.2): SA, KE, nonces, NAT detection, cookies and
 // INVALID_KE_PAYLOAD retries.
-#include "auth.hpp"
-#include "log.hpp"
-#include "tasks.hpp"
+#include "auth.h"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 namespace {

@@ -6,8 +6,8 @@
 // that normally only one side starts; a collision is settled by nonces.
 #include <algorithm>
 
-#include "log.hpp"
-#include "tasks.hpp"
+#include "log.h"
+#include "tasks.h"
 
 namespace ike::sa {
 namespace {

@@ -1,4 +1,4 @@
-#include "traffic_selector.hpp"
+#include "traffic_selector.h"
 
 #include <algorithm>
 #include <arpa/inet.h>
