@@ -18,8 +18,7 @@
 
 namespace {
 
-esp_sa_params sa(uint32_t i)
-{
+esp_sa_params sa(uint32_t i) {
     esp_sa_params p{};
     p.alg = ESP_ALG_AES_GCM_16;
     p.dir = i % 2 ? ESP_DIR_IN : ESP_DIR_OUT;
@@ -28,8 +27,7 @@ esp_sa_params sa(uint32_t i)
     p.key_len = 16;
     p.spi = (i * 2654435761u) ^ 0x5bd1e995u; // spread like the random SPIs IKE picks
     p.replay_window = p.dir == ESP_DIR_IN ? 64 : 0;
-    for (int k = 0; k < 16; k++)
-        p.key[k] = static_cast<uint8_t>(i * 31 + k);
+    for (int k = 0; k < 16; k++) p.key[k] = static_cast<uint8_t>(i * 31 + k);
     std::memcpy(p.salt, &i, 4);
     const uint8_t src[4] = {192, 0, 2, 1}, dst[4] = {192, 0, 2, static_cast<uint8_t>(2 + i % 200)};
     std::memcpy(p.src, src, 4);
@@ -42,20 +40,17 @@ struct Figure {
     double writes_per_install;
 };
 
-Figure measure(espdrv::Device& dev, uint32_t n, int rounds)
-{
+Figure measure(espdrv::Device& dev, uint32_t n, int rounds) {
     std::vector<uint32_t> handles(n);
     dev.sa_flush();
     const uint64_t w0 = dev.register_writes();
     double best = 0;
     for (int r = 0; r < rounds; r++) {
         auto t0 = std::chrono::steady_clock::now();
-        for (uint32_t i = 0; i < n; i++)
-            handles[i] = dev.sa_add(sa(i));
+        for (uint32_t i = 0; i < n; i++) handles[i] = dev.sa_add(sa(i));
         auto t1 = std::chrono::steady_clock::now();
         best = std::max(best, n / std::chrono::duration<double>(t1 - t0).count());
-        for (uint32_t h : handles)
-            dev.sa_del(h);
+        for (uint32_t h : handles) dev.sa_del(h);
     }
     const uint64_t writes = dev.register_writes() - w0;
     // Deletes cost one SA_CMD write each; count installs' writes only.
@@ -65,8 +60,7 @@ Figure measure(espdrv::Device& dev, uint32_t n, int rounds)
 
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     uint32_t n = 1000;
     int rounds = 3;
     std::string engine = "hls";
@@ -108,12 +102,10 @@ int main(int argc, char** argv)
         const std::vector<uint8_t> probe(20, 0); // not IP: dropped MALFORMED, no state touched
         const uint64_t c0 = sim->inject(false, 0, probe).card_cycles;
         std::vector<uint32_t> handles;
-        for (uint32_t i = 0; i < n; i++)
-            handles.push_back(sim->sa_add(sa(i)));
+        for (uint32_t i = 0; i < n; i++) handles.push_back(sim->sa_add(sa(i)));
         const uint64_t c1 = sim->inject(false, 0, probe).card_cycles;
         const uint64_t c2 = sim->inject(false, 0, probe).card_cycles;
-        for (uint32_t h : handles)
-            sim->sa_del(h);
+        for (uint32_t h : handles) sim->sa_del(h);
         if (c2 > c1) {
             const double per = (double(c1 - c0) - double(c2 - c1)) / n;
             std::printf("%-28s %14.1f   (control-port cycles per SA install on the %s card)\n", "  cycles/install", per,

@@ -127,7 +127,8 @@ Result measure(const Alg& a, const std::vector<size_t>& mix, double seconds) {
     // The baseline works on the same padded plaintext lengths ESP uses.
     size_t block = a.cipher == Cipher::aes_cbc ? 16 : 4;
     std::vector<std::vector<uint8_t>> padded;
-    for (auto& p : inners) padded.push_back(std::vector<uint8_t>(p.size() + 2 + (block - (p.size() + 2) % block) % block, 0));
+    for (auto& p : inners)
+        padded.push_back(std::vector<uint8_t>(p.size() + 2 + (block - (p.size() + 2) % block) % block, 0));
     std::vector<uint8_t> esp, back, tmp(65536);
     EvpOnly evp(a);
     Result r;
@@ -180,7 +181,8 @@ Result measure(const Alg& a, const std::vector<size_t>& mix, double seconds) {
 int main(int argc, char** argv) {
     double seconds = 1.0;
     for (int i = 1; i < argc; ++i) {
-        if (std::string(argv[i]) == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
+        if (std::string(argv[i]) == "--seconds" && i + 1 < argc)
+            seconds = std::stod(argv[++i]);
         else {
             std::fprintf(stderr, "usage: hostpath_bench [--seconds S]\n");
             return 2;

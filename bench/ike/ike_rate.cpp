@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context io;
     std::unique_ptr<Engine> engine;
-    iked::UdpIo udp(io, ike_port, natt_port, [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); }, nullptr);
+    iked::UdpIo udp(
+        io, ike_port, natt_port, [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); }, nullptr);
     engine = std::make_unique<Engine>(std::move(g), udp);
 
     unsigned started = 0;

@@ -79,11 +79,13 @@ static int sa_command(struct esp_core *c, u32 op, u32 handle)
 {
 	long status;
 
-	wr(c, ESP_REG_SA_CMD, (op << ESP_REG_SA_CMD_OP_LSB) | (handle << ESP_REG_SA_CMD_HANDLE_LSB));
+	wr(c, ESP_REG_SA_CMD,
+	   (op << ESP_REG_SA_CMD_OP_LSB) | (handle << ESP_REG_SA_CMD_HANDLE_LSB));
 	status = wait_not_busy(c);
 	if (status < 0)
 		return (int)status;
-	return sa_error_to_errno(field((u32)status, ESP_REG_SA_STATUS_ERROR_LSB, ESP_REG_SA_STATUS_ERROR_MASK));
+	return sa_error_to_errno(
+		field((u32)status, ESP_REG_SA_STATUS_ERROR_LSB, ESP_REG_SA_STATUS_ERROR_MASK));
 }
 
 /* Writes a staging word only when it differs from what SA_DATA already holds. */
@@ -142,7 +144,8 @@ int esp_core_check_sa(const struct esp_core *c, const struct esp_sa_params *p)
 	if (p->replay_window > c->info.max_window)
 		return -EINVAL;
 	alen = p->family == ESP_FAMILY_IPV4 ? 4 : 16;
-	if (!all_zero(p->src + alen, sizeof(p->src) - alen) || !all_zero(p->dst + alen, sizeof(p->dst) - alen))
+	if (!all_zero(p->src + alen, sizeof(p->src) - alen) ||
+	    !all_zero(p->dst + alen, sizeof(p->dst) - alen))
 		return -EINVAL;
 	if (p->flags & ESP_SA_F_UDP_ENCAP) {
 		if (!p->encap_sport || !p->encap_dport)
@@ -229,7 +232,6 @@ static void unstage_key(struct esp_core *c)
 	stage(c, ESP_SA_W_SALT, 0);
 }
 
-
 /* ---- Policies, SA selectors and ports ---------------------------------------------- */
 
 static int addr_le(const u8 *a, const u8 *b)
@@ -242,7 +244,8 @@ const char *esp_selector_problem(const struct esp_selector *s, int allow_none)
 	unsigned int alen;
 
 	if (s->family == 0 && allow_none)
-		return all_zero(s, sizeof(*s)) ? NULL : "a selector without family must be all zero";
+		return all_zero(s, sizeof(*s)) ? NULL
+					       : "a selector without family must be all zero";
 	if (s->family != ESP_FAMILY_IPV4 && s->family != ESP_FAMILY_IPV6)
 		return "family must be IPv4 or IPv6";
 	if (s->reserved0)
@@ -345,7 +348,8 @@ static int pol_command(struct esp_core *c, u32 op, u32 index)
 {
 	u32 status, polls;
 
-	wr(c, ESP_REG_POL_CMD, (op << ESP_REG_POL_CMD_OP_LSB) | (index << ESP_REG_POL_CMD_INDEX_LSB));
+	wr(c, ESP_REG_POL_CMD,
+	   (op << ESP_REG_POL_CMD_OP_LSB) | (index << ESP_REG_POL_CMD_INDEX_LSB));
 	for (polls = 0; polls < ESP_CORE_BUSY_POLLS; polls++) {
 		status = rd(c, ESP_REG_POL_STATUS);
 		if (!(status & (ESP_REG_POL_STATUS_BUSY_MASK << ESP_REG_POL_STATUS_BUSY_LSB)))
@@ -356,7 +360,8 @@ static int pol_command(struct esp_core *c, u32 op, u32 index)
 	return -ETIMEDOUT;
 }
 
-static void selector_words(const struct esp_selector *s, u32 src_lo[4], u32 src_hi[4], u32 dst_lo[4], u32 dst_hi[4])
+static void selector_words(const struct esp_selector *s, u32 src_lo[4], u32 src_hi[4],
+			   u32 dst_lo[4], u32 dst_hi[4])
 {
 	addr_words(s->src_lo, src_lo);
 	addr_words(s->src_hi, src_hi);
@@ -395,8 +400,9 @@ static void stage_policy(struct esp_core *c, const struct esp_policy *p)
 	memset(&e, 0, sizeof(e));
 	e.ctrl_dir = p->dir == ESP_POLICY_IN;
 	e.ctrl_ipv6 = p->sel.family == ESP_FAMILY_IPV6;
-	e.ctrl_action = p->action == ESP_POLICY_ALLOW ? ESP_POL_ACT_BYPASS :
-			p->action == ESP_POLICY_BLOCK ? ESP_POL_ACT_BLOCK : ESP_POL_ACT_PROTECT;
+	e.ctrl_action = p->action == ESP_POLICY_ALLOW	? ESP_POL_ACT_BYPASS
+			: p->action == ESP_POLICY_BLOCK ? ESP_POL_ACT_BLOCK
+							: ESP_POL_ACT_PROTECT;
 	e.ctrl_has_sa = !!(p->flags & ESP_POLICY_F_SA);
 	e.id = p->id;
 	e.prio = p->priority;
@@ -515,8 +521,9 @@ static int read_policy(struct esp_core *c, u32 slot, struct esp_policy_state *st
 	p->id = e.id;
 	p->priority = e.prio;
 	p->dir = e.ctrl_dir ? ESP_POLICY_IN : ESP_POLICY_OUT;
-	p->action = e.ctrl_action == ESP_POL_ACT_BYPASS ? ESP_POLICY_ALLOW :
-		    e.ctrl_action == ESP_POL_ACT_BLOCK ? ESP_POLICY_BLOCK : ESP_POLICY_PROTECT;
+	p->action = e.ctrl_action == ESP_POL_ACT_BYPASS	 ? ESP_POLICY_ALLOW
+		    : e.ctrl_action == ESP_POL_ACT_BLOCK ? ESP_POLICY_BLOCK
+							 : ESP_POLICY_PROTECT;
 	p->flags = e.ctrl_has_sa ? ESP_POLICY_F_SA : 0;
 	p->sa_handle = e.proto_sa_sa_handle;
 	p->sel.family = e.ctrl_ipv6 ? ESP_FAMILY_IPV6 : ESP_FAMILY_IPV4;
@@ -604,7 +611,8 @@ int esp_core_port_set(struct esp_core *c, const struct esp_port_config *in)
 	esp_lock(&c->lock);
 	wr(c, ESP_REG_DEFAULT_ACTION,
 	   (!!(in->default_action & ESP_PORT_OUT_BLOCK) << ESP_REG_DEFAULT_ACTION_OUT_BLOCK_LSB) |
-		   (!!(in->default_action & ESP_PORT_IN_BLOCK) << ESP_REG_DEFAULT_ACTION_IN_BLOCK_LSB));
+		   (!!(in->default_action & ESP_PORT_IN_BLOCK)
+		    << ESP_REG_DEFAULT_ACTION_IN_BLOCK_LSB));
 	wr(c, ESP_REG_WIRE_MTU, in->wire_mtu);
 	wr(c, ESP_REG_ACQ_HOLDOFF, in->acq_holdoff_us);
 	esp_unlock(&c->lock);
@@ -797,14 +805,16 @@ int esp_core_sa_get(struct esp_core *c, struct esp_sa_state *st)
 	esp_sa_entry_unpack(w, &ctrl);
 	memset(st, 0, sizeof(*st));
 	st->handle = handle;
-	st->state = (r.state_valid ? ESP_SA_S_VALID : 0) | (r.state_disabled ? ESP_SA_S_DISABLED : 0) |
+	st->state = (r.state_valid ? ESP_SA_S_VALID : 0) |
+		    (r.state_disabled ? ESP_SA_S_DISABLED : 0) |
 		    (r.state_soft_bytes ? ESP_SA_S_SOFT_BYTES : 0) |
 		    (r.state_soft_packets ? ESP_SA_S_SOFT_PACKETS : 0);
 	st->dir = ctrl.ctrl_dir ? ESP_DIR_IN : ESP_DIR_OUT;
 	st->mode = ctrl.ctrl_transport ? ESP_MODE_TRANSPORT : ESP_MODE_TUNNEL;
 	st->family = ctrl.ctrl_ipv6 ? ESP_FAMILY_IPV6 : ESP_FAMILY_IPV4;
 	st->key_len = ctrl.ctrl_key256 ? 32 : 16;
-	st->flags = (ctrl.ctrl_esn ? ESP_SA_F_ESN : 0) | (ctrl.ctrl_udp_encap ? ESP_SA_F_UDP_ENCAP : 0);
+	st->flags =
+		(ctrl.ctrl_esn ? ESP_SA_F_ESN : 0) | (ctrl.ctrl_udp_encap ? ESP_SA_F_UDP_ENCAP : 0);
 	st->spi = r.spi;
 	st->replay_window = r.replay_window;
 	st->seq = ((u64)r.seq_hi << 32) | r.seq_lo;
@@ -878,7 +888,8 @@ int esp_core_poll_events(struct esp_core *c)
 		if (e->type == ESP_EVT_ACQUIRE)
 			read_acquire(c, e);
 		e->seqno = c->events_next++;
-		/* A hard expiry or exhaustion leaves the slot allocated: the SA is stopped, not gone. */
+		/* A hard expiry or exhaustion leaves the slot allocated: the SA is stopped, not
+		 * gone. */
 		n++;
 	}
 	esp_unlock(&c->lock);

@@ -43,19 +43,20 @@ struct esp_sa_endpoints {
 struct esp_core {
 	const struct esp_hw_ops *ops;
 	void *ctx;
-	esp_lock_t lock;               /* serialises register sequences */
+	esp_lock_t lock; /* serialises register sequences */
 	struct esp_dev_info info;
-	u64 slot_used[ESP_N_SA / 64];  /* handles given out */
+	u64 slot_used[ESP_N_SA / 64]; /* handles given out */
 	struct esp_sa_endpoints endpoints[ESP_N_SA];
-	u32 staged[ESP_SA_DATA_WORDS]; /* what SA_DATA holds now: unchanged words are not rewritten */
+	u32 staged[ESP_SA_DATA_WORDS]; /* what SA_DATA holds now: unchanged words are not rewritten
+					*/
 	struct esp_event events[ESP_CORE_EVENT_RING];
-	u64 events_next;               /* seqno the next event gets */
-	u64 events_lost_hw;            /* EVT_OVERFLOW last read */
-	int has_ports;                 /* DEV_CAPS.PORTS: policy table, selectors, ACQUIRE */
-	u32 policy_slots;              /* POL_SLOTS */
+	u64 events_next;    /* seqno the next event gets */
+	u64 events_lost_hw; /* EVT_OVERFLOW last read */
+	int has_ports;	    /* DEV_CAPS.PORTS: policy table, selectors, ACQUIRE */
+	u32 policy_slots;   /* POL_SLOTS */
 	u64 policy_used[ESP_N_POLICY / 64];
-	u32 policy_id[ESP_N_POLICY];   /* ID of each used slot */
-	u64 reg_writes;                /* control-port writes issued (for the benchmark) */
+	u32 policy_id[ESP_N_POLICY]; /* ID of each used slot */
+	u64 reg_writes;		     /* control-port writes issued (for the benchmark) */
 	u64 reg_reads;
 };
 

@@ -164,7 +164,8 @@ static const struct file_operations esp_fops = {
 
 static int esp_setup_irq(struct esp_dev *ed)
 {
-	int nvec = pci_alloc_irq_vectors(ed->pdev, 1, 1, PCI_IRQ_MSIX | PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	int nvec =
+		pci_alloc_irq_vectors(ed->pdev, 1, 1, PCI_IRQ_MSIX | PCI_IRQ_MSI | PCI_IRQ_LEGACY);
 
 	if (nvec < 0)
 		return nvec;
@@ -250,10 +251,8 @@ static void esp_remove(struct pci_dev *pdev)
 	esp_core_destroy(&ed->core);
 }
 
-static const struct pci_device_id esp_pci_ids[] = {
-	{ PCI_DEVICE(ESP_PCI_VENDOR, ESP_PCI_DEVICE) },
-	{ 0 }
-};
+static const struct pci_device_id esp_pci_ids[] = {{PCI_DEVICE(ESP_PCI_VENDOR, ESP_PCI_DEVICE)},
+						   {0}};
 MODULE_DEVICE_TABLE(pci, esp_pci_ids);
 
 static struct pci_driver esp_pci_driver = {

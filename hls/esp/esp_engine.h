@@ -25,7 +25,7 @@ namespace esphls {
 // exactly the RTL top's sidebands (TKEEP, TLAST, TUSER; no TSTRB, TID, TDEST); elsewhere
 // plain structs with the same member names.
 #ifdef ESP_HLS_VITIS
-}  // namespace esphls
+} // namespace esphls
 #include <ap_axi_sdata.h>
 namespace esphls {
 constexpr std::uint8_t kAxisSignals = AXIS_ENABLE_KEEP | AXIS_ENABLE_LAST | AXIS_ENABLE_USER;
@@ -33,16 +33,16 @@ using AxisIn = hls::axis<ap_uint<128>, ESP_TUSER_IN_WIDTH, 0, 0, kAxisSignals, t
 using AxisOut = hls::axis<ap_uint<128>, ESP_TUSER_OUT_WIDTH, 0, 0, kAxisSignals, true>;
 #else
 struct AxisIn {
-  ap_uint<128> data;
-  ap_uint<16> keep;
-  ap_uint<1> last;
-  ap_uint<ESP_TUSER_IN_WIDTH> user;
+    ap_uint<128> data;
+    ap_uint<16> keep;
+    ap_uint<1> last;
+    ap_uint<ESP_TUSER_IN_WIDTH> user;
 };
 struct AxisOut {
-  ap_uint<128> data;
-  ap_uint<16> keep;
-  ap_uint<1> last;
-  ap_uint<ESP_TUSER_OUT_WIDTH> user;
+    ap_uint<128> data;
+    ap_uint<16> keep;
+    ap_uint<1> last;
+    ap_uint<ESP_TUSER_OUT_WIDTH> user;
 };
 #endif
 
@@ -51,35 +51,35 @@ struct AxisOut {
 constexpr unsigned kMaxOverhead = 40 + 8 + 16 + 3 + 2 + ESP_ICV_BYTES;
 constexpr unsigned kInBufBytes = ESP_MAX_PACKET_BYTES;
 constexpr unsigned kOutBufBytes = ESP_MAX_PACKET_BYTES + kMaxOverhead;
-constexpr unsigned kNoSa = 0xFFFF;  // tuser SA of a packet no SA matched
+constexpr unsigned kNoSa = 0xFFFF; // tuser SA of a packet no SA matched
 
 // Global counters (64-bit; the register port shows low words + CNT_HI_LATCH).
 struct GlobalCounters {
-  ap_uint<64> pkts_in;
-  ap_uint<64> pkts_out;
-  ap_uint<64> bytes_in;
-  ap_uint<64> bytes_out;
-  ap_uint<64> drops[ESP_DROP_COUNT];  // index 0 stays 0
+    ap_uint<64> pkts_in;
+    ap_uint<64> pkts_out;
+    ap_uint<64> bytes_in;
+    ap_uint<64> bytes_out;
+    ap_uint<64> drops[ESP_DROP_COUNT]; // index 0 stays 0
 };
 
 // FIFO of event words; EVT_OVERFLOW counts events lost while it was full.
 struct EventQueue {
-  ap_uint<32> word[ESP_EVENT_QUEUE_DEPTH];
-  ap_uint<16> head;   // index of the oldest event
-  ap_uint<16> count;  // 0..EVENT_QUEUE_DEPTH
-  ap_uint<32> overflow;  // saturates at 2^32-1
+    ap_uint<32> word[ESP_EVENT_QUEUE_DEPTH];
+    ap_uint<16> head;     // index of the oldest event
+    ap_uint<16> count;    // 0..EVENT_QUEUE_DEPTH
+    ap_uint<32> overflow; // saturates at 2^32-1
 };
 
 struct EspEngineState {
-  SaTable sat;
-  InboundHash hash;
-  GlobalCounters cnt;
-  EventQueue evq;
-  ap_uint<32> sa_data[ESP_SA_DATA_WORDS];  // staging window (SA_DATA, rw)
-  ap_uint<32> sa_read[ESP_SA_READ_WORDS];  // readback window (SA_READ, ro)
-  ap_uint<4> sa_error;                     // SA_STATUS.ERROR of the last command
-  ap_uint<32> cnt_hi_latch;                // CNT_HI_LATCH
-  ap_uint<1> irq_enable;                   // IRQ_ENABLE bit 0
+    SaTable sat;
+    InboundHash hash;
+    GlobalCounters cnt;
+    EventQueue evq;
+    ap_uint<32> sa_data[ESP_SA_DATA_WORDS]; // staging window (SA_DATA, rw)
+    ap_uint<32> sa_read[ESP_SA_READ_WORDS]; // readback window (SA_READ, ro)
+    ap_uint<4> sa_error;                    // SA_STATUS.ERROR of the last command
+    ap_uint<32> cnt_hi_latch;               // CNT_HI_LATCH
+    ap_uint<1> irq_enable;                  // IRQ_ENABLE bit 0
 };
 
 // Power-on / SOFT_RESET state: every slot empty and wiped, counters and events zero,
@@ -101,18 +101,18 @@ void esp_raise_event(EspEngineState& st, unsigned type, unsigned handle);
 // (docs/interface.md "The HLS top"): AR and AW carry a 12-bit byte address (4 KiB map,
 // as the RTL's s_axil_*addr), W data and byte strobes, R data and response, B a response.
 struct AxilAddr {
-  ap_uint<12> addr;
+    ap_uint<12> addr;
 };
 struct AxilWrite {
-  ap_uint<32> data;
-  ap_uint<4> strb;
+    ap_uint<32> data;
+    ap_uint<4> strb;
 };
 struct AxilRead {
-  ap_uint<32> data;
-  ap_uint<2> resp;
+    ap_uint<32> data;
+    ap_uint<2> resp;
 };
 struct AxilResp {
-  ap_uint<2> resp;
+    ap_uint<2> resp;
 };
 
 // One control-port write with byte strobes, as the RTL's register file applies them:
@@ -120,7 +120,7 @@ struct AxilResp {
 // takes the whole word.
 void esp_reg_write_strobed(EspEngineState& st, uint32_t addr, uint32_t data, unsigned strb);
 
-}  // namespace esphls
+} // namespace esphls
 
 // Vitis top: a free-running kernel (ap_ctrl_none) with the RTL top's ports: the contract's
 // register map on the AXI4-Lite channels s_axil_{ar,r,aw,w,b}, packets on s_axis/m_axis

@@ -14,16 +14,16 @@
 
 namespace esphls {
 
-constexpr unsigned kEspHeaderBytes = 8;  // SPI + sequence number (low half)
+constexpr unsigned kEspHeaderBytes = 8; // SPI + sequence number (low half)
 constexpr unsigned kEspIvBytes = 8;
-constexpr unsigned kEspTrailerBytes = 2;  // pad length + next header
+constexpr unsigned kEspTrailerBytes = 2; // pad length + next header
 // Smallest ESP packet: header, IV, an empty payload's trailer and the ICV.
 constexpr unsigned kEspMinBytes = kEspHeaderBytes + kEspIvBytes + kEspTrailerBytes + ESP_ICV_BYTES;
 
 // Pad bytes for a payload of payload_len bytes: (payload + pad + 2) % 4 == 0, pad minimal.
 inline unsigned esp_pad_length(unsigned payload_len) {
 #pragma HLS INLINE
-  return (4u - ((payload_len + kEspTrailerBytes) & 3u)) & 3u;
+    return (4u - ((payload_len + kEspTrailerBytes) & 3u)) & 3u;
 }
 
 // RFC 4106 nonce: salt || IV.
@@ -34,15 +34,14 @@ unsigned esp_aad(const ap_uint<32>& spi, const ap_uint<64>& seq, bool esn, block
 
 // GCM over buf[off .. off+len) in place (encrypt or decrypt) with a one-block AAD;
 // returns the tag.
-block_t esp_gcm_in_place(const SaKeys& key, const ap_uint<96>& nonce, const block_t& aad,
-                         unsigned aad_len, std::uint8_t* buf, unsigned off, unsigned len, bool encrypt);
+block_t esp_gcm_in_place(const SaKeys& key, const ap_uint<96>& nonce, const block_t& aad, unsigned aad_len,
+                         std::uint8_t* buf, unsigned off, unsigned len, bool encrypt);
 
 // Seals an ESP packet in place. On entry buf[off+16 .. off+16+payload_len) holds the
 // payload; on return buf[off ..) holds SPI | seq_lo | IV | ciphertext | ICV. Returns the
 // ESP length (16 + payload + pad + 2 + 16). The caller guarantees the room.
-unsigned esp_seal(std::uint8_t* buf, unsigned off, unsigned payload_len, unsigned next_header,
-                  const ap_uint<32>& spi, const ap_uint<64>& seq, bool esn, const ap_uint<64>& iv,
-                  const SaKeys& key, const ap_uint<32>& salt);
+unsigned esp_seal(std::uint8_t* buf, unsigned off, unsigned payload_len, unsigned next_header, const ap_uint<32>& spi,
+                  const ap_uint<64>& seq, bool esn, const ap_uint<64>& iv, const SaKeys& key, const ap_uint<32>& salt);
 
 // Opens an ESP packet of esp_len bytes at buf[off] in place. seq is the full (inferred)
 // sequence number, whose high half enters the AAD with ESN. Order: length (MALFORMED if
@@ -50,7 +49,6 @@ unsigned esp_seal(std::uint8_t* buf, unsigned off, unsigned payload_len, unsigne
 // (BAD_PADDING when pad length > payload room or pad bytes are not 1, 2, 3, ...).
 // On OK the payload is at buf[off+16 .. off+16+payload_len).
 unsigned esp_open(std::uint8_t* buf, unsigned off, unsigned esp_len, const ap_uint<64>& seq, bool esn,
-                  const SaKeys& key, const ap_uint<32>& salt, unsigned& payload_len,
-                  unsigned& next_header);
+                  const SaKeys& key, const ap_uint<32>& salt, unsigned& payload_len, unsigned& next_header);
 
-}  // namespace esphls
+} // namespace esphls

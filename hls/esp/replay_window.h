@@ -63,88 +63,87 @@ static_assert(kReplayRingBits >= kReplayMaxWindow + kReplayBlockBits,
 static_assert(kReplayMaxWindow < (1u << 13), "window must fit ReplayState::window");
 
 struct ReplayState {
-  ap_uint<64> top;                               // highest number accepted (window top)
-  ap_uint<32> bitmap[ESP_REPLAY_RING_BLOCKS];    // seen bits, ring indexed by seq mod ring bits
-  ap_uint<13> window;                            // 0 (off) or 1..ESP_MAX_REPLAY_WINDOW
+    ap_uint<64> top;                            // highest number accepted (window top)
+    ap_uint<32> bitmap[ESP_REPLAY_RING_BLOCKS]; // seen bits, ring indexed by seq mod ring bits
+    ap_uint<13> window;                         // 0 (off) or 1..ESP_MAX_REPLAY_WINDOW
 };
 
 namespace replay_detail {
 
 inline unsigned block_of(const ap_uint<64>& seq) {
-  return static_cast<unsigned>((seq >> kReplayBlockShift).to_uint64() & kReplayRingMask);
+    return static_cast<unsigned>((seq >> kReplayBlockShift).to_uint64() & kReplayRingMask);
 }
 inline unsigned bit_of(const ap_uint<64>& seq) {
-  return static_cast<unsigned>(seq.to_uint64() & (kReplayBlockBits - 1));
+    return static_cast<unsigned>(seq.to_uint64() & (kReplayBlockBits - 1));
 }
 
-}  // namespace replay_detail
+} // namespace replay_detail
 
 inline void replay_init(ReplayState& st, ap_uint<64> top, unsigned window) {
-  st.top = top;
-  st.window = window > kReplayMaxWindow ? kReplayMaxWindow : window;
-  for (unsigned i = 0; i < kReplayRingBlocks; ++i) {
+    st.top = top;
+    st.window = window > kReplayMaxWindow ? kReplayMaxWindow : window;
+    for (unsigned i = 0; i < kReplayRingBlocks; ++i) {
 #pragma HLS PIPELINE II = 1
-    st.bitmap[i] = 0;
-  }
-  if (top != 0) st.bitmap[replay_detail::block_of(top)][replay_detail::bit_of(top)] = true;
+        st.bitmap[i] = 0;
+    }
+    if (top != 0) st.bitmap[replay_detail::block_of(top)][replay_detail::bit_of(top)] = true;
 }
 
 // RFC 4303 Appendix A2.2: the high half of a 64-bit ESN from the low half on the wire,
 // placing seq_lo inside [top - W + 1, top - W + 2^32]. Without ESN the high half is 0.
 inline ap_uint<64> replay_infer_seq(const ReplayState& st, ap_uint<32> seq_lo, bool esn) {
-  if (!esn) return ap_uint<64>(seq_lo);
-  const ap_uint<32> tl = st.top.range(31, 0);
-  const ap_uint<32> th = st.top.range(63, 32);
-  const ap_uint<32> w = st.window == 0 ? ap_uint<32>(0x80000000u) : ap_uint<32>(st.window);
-  const ap_uint<32> bottom = tl - w + 1;  // window bottom, modulo 2^32
-  ap_uint<32> hi;
-  if (tl >= w - 1) {  // Case A: the window lies inside one epoch
-    hi = seq_lo >= bottom ? th : ap_uint<32>(th + 1);
-  } else {  // Case B: the window straddles the start of the epoch
-    if (seq_lo >= bottom) {
-      hi = th == 0 ? ap_uint<32>(0) : ap_uint<32>(th - 1);
-    } else {
-      hi = th;
+    if (!esn) return ap_uint<64>(seq_lo);
+    const ap_uint<32> tl = st.top.range(31, 0);
+    const ap_uint<32> th = st.top.range(63, 32);
+    const ap_uint<32> w = st.window == 0 ? ap_uint<32>(0x80000000u) : ap_uint<32>(st.window);
+    const ap_uint<32> bottom = tl - w + 1; // window bottom, modulo 2^32
+    ap_uint<32> hi;
+    if (tl >= w - 1) { // Case A: the window lies inside one epoch
+        hi = seq_lo >= bottom ? th : ap_uint<32>(th + 1);
+    } else { // Case B: the window straddles the start of the epoch
+        if (seq_lo >= bottom) {
+            hi = th == 0 ? ap_uint<32>(0) : ap_uint<32>(th - 1);
+        } else {
+            hi = th;
+        }
     }
-  }
-  ap_uint<64> seq = seq_lo;
-  seq.range(63, 32) = hi;
-  return seq;
+    ap_uint<64> seq = seq_lo;
+    seq.range(63, 32) = hi;
+    return seq;
 }
 
 // Pre-ICV check; reads one block and changes nothing.
 inline bool replay_check(const ReplayState& st, ap_uint<64> seq) {
-  if (st.window == 0) return true;
-  if (seq == 0) return false;
-  if (seq > st.top) return true;
-  const ap_uint<64> behind = st.top - seq;
-  if (behind >= st.window) return false;
-  const ap_uint<32> block = st.bitmap[replay_detail::block_of(seq)];
-  return !block[replay_detail::bit_of(seq)];
+    if (st.window == 0) return true;
+    if (seq == 0) return false;
+    if (seq > st.top) return true;
+    const ap_uint<64> behind = st.top - seq;
+    if (behind >= st.window) return false;
+    const ap_uint<32> block = st.bitmap[replay_detail::block_of(seq)];
+    return !block[replay_detail::bit_of(seq)];
 }
 
 // Post-ICV update: marks seq seen, advancing top (and clearing entering blocks) if needed.
 inline void replay_update(ReplayState& st, ap_uint<64> seq) {
-  if (seq > st.top) {
-    const ap_uint<64> top_block = st.top >> kReplayBlockShift;
-    const ap_uint<64> gap = ap_uint<64>(seq >> kReplayBlockShift) - top_block;
-    const unsigned entering = gap >= kReplayRingBlocks ? kReplayRingBlocks
-                                                       : static_cast<unsigned>(gap.to_uint64());
-    const unsigned first = static_cast<unsigned>(top_block.to_uint64() & kReplayRingMask) + 1;
-    for (unsigned i = 0; i < kReplayRingBlocks; ++i) {
+    if (seq > st.top) {
+        const ap_uint<64> top_block = st.top >> kReplayBlockShift;
+        const ap_uint<64> gap = ap_uint<64>(seq >> kReplayBlockShift) - top_block;
+        const unsigned entering = gap >= kReplayRingBlocks ? kReplayRingBlocks : static_cast<unsigned>(gap.to_uint64());
+        const unsigned first = static_cast<unsigned>(top_block.to_uint64() & kReplayRingMask) + 1;
+        for (unsigned i = 0; i < kReplayRingBlocks; ++i) {
 #pragma HLS PIPELINE II = 1
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 256
-      if (i >= entering) break;
-      st.bitmap[(first + i) & kReplayRingMask] = 0;
+            if (i >= entering) break;
+            st.bitmap[(first + i) & kReplayRingMask] = 0;
+        }
+        st.top = seq;
+    } else {
+        const ap_uint<64> behind = st.top - seq;
+        if (st.window == 0 || behind >= st.window) return;
     }
-    st.top = seq;
-  } else {
-    const ap_uint<64> behind = st.top - seq;
-    if (st.window == 0 || behind >= st.window) return;
-  }
-  ap_uint<32> block = st.bitmap[replay_detail::block_of(seq)];
-  block[replay_detail::bit_of(seq)] = true;
-  st.bitmap[replay_detail::block_of(seq)] = block;
+    ap_uint<32> block = st.bitmap[replay_detail::block_of(seq)];
+    block[replay_detail::bit_of(seq)] = true;
+    st.bitmap[replay_detail::block_of(seq)] = block;
 }
 
-}  // namespace esphls
+} // namespace esphls

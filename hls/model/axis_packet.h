@@ -20,4 +20,4 @@ void write_packet_beats(hls::stream<esphls::AxisIn>& in, bool inbound, std::uint
 // before a last beat.
 PacketEngine::PacketResult read_packet_beats(hls::stream<esphls::AxisOut>& out);
 
-}  // namespace esp
+} // namespace esp

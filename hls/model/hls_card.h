@@ -16,30 +16,30 @@ struct PortState;
 namespace esp {
 
 class HlsCard final : public PacketEngine, public PortEngine {
- public:
-  HlsCard();  // a card after power-on reset
-  ~HlsCard() override;
-  HlsCard(const HlsCard&) = delete;
-  HlsCard& operator=(const HlsCard&) = delete;
+public:
+    HlsCard(); // a card after power-on reset
+    ~HlsCard() override;
+    HlsCard(const HlsCard&) = delete;
+    HlsCard& operator=(const HlsCard&) = delete;
 
-  std::uint32_t read_reg(std::uint32_t addr) override;
-  void write_reg(std::uint32_t addr, std::uint32_t data) override;
-  PacketResult process(bool inbound, std::uint16_t sa_handle, std::span<const std::uint8_t> packet) override;
-  std::uint64_t cycles() const override { return 0; }
-  bool irq() override;
+    std::uint32_t read_reg(std::uint32_t addr) override;
+    void write_reg(std::uint32_t addr, std::uint32_t data) override;
+    PacketResult process(bool inbound, std::uint16_t sa_handle, std::span<const std::uint8_t> packet) override;
+    std::uint64_t cycles() const override { return 0; }
+    bool irq() override;
 
-  FrameResult frame_from_host(std::span<const std::uint8_t> frame) override;
-  FrameResult frame_from_wire(std::span<const std::uint8_t> frame) override;
-  // Until called, the port clock is microseconds since construction (steady clock).
-  void set_port_time(std::uint32_t now_us) override { fixed_time_ = now_us; }
+    FrameResult frame_from_host(std::span<const std::uint8_t> frame) override;
+    FrameResult frame_from_wire(std::span<const std::uint8_t> frame) override;
+    // Until called, the port clock is microseconds since construction (steady clock).
+    void set_port_time(std::uint32_t now_us) override { fixed_time_ = now_us; }
 
- private:
-  FrameResult frame(bool from_wire, std::span<const std::uint8_t> frame);
-  std::uint32_t now_us() const;
+private:
+    FrameResult frame(bool from_wire, std::span<const std::uint8_t> frame);
+    std::uint32_t now_us() const;
 
-  std::unique_ptr<esphls::PortState> state_;  // several MB: on the heap
-  std::optional<std::uint32_t> fixed_time_;
-  std::uint64_t start_ns_;
+    std::unique_ptr<esphls::PortState> state_; // several MB: on the heap
+    std::optional<std::uint32_t> fixed_time_;
+    std::uint64_t start_ns_;
 };
 
-}  // namespace esp
+} // namespace esp

@@ -12,24 +12,24 @@
 namespace esp {
 
 class HlsTopEngine final : public PacketEngine {
- public:
-  HlsTopEngine();  // throws std::logic_error while another one exists
-  ~HlsTopEngine() override;
-  HlsTopEngine(const HlsTopEngine&) = delete;
-  HlsTopEngine& operator=(const HlsTopEngine&) = delete;
+public:
+    HlsTopEngine(); // throws std::logic_error while another one exists
+    ~HlsTopEngine() override;
+    HlsTopEngine(const HlsTopEngine&) = delete;
+    HlsTopEngine& operator=(const HlsTopEngine&) = delete;
 
-  std::uint32_t read_reg(std::uint32_t addr) override;
-  void write_reg(std::uint32_t addr, std::uint32_t data) override { write_reg_strobed(addr, data, 0xF); }
-  void write_reg_strobed(std::uint32_t addr, std::uint32_t data, unsigned strb);
-  PacketResult process(bool inbound, std::uint16_t sa_handle, std::span<const std::uint8_t> packet) override;
-  std::uint64_t cycles() const override { return 0; }
-  bool irq() override { return irq_; }
+    std::uint32_t read_reg(std::uint32_t addr) override;
+    void write_reg(std::uint32_t addr, std::uint32_t data) override { write_reg_strobed(addr, data, 0xF); }
+    void write_reg_strobed(std::uint32_t addr, std::uint32_t data, unsigned strb);
+    PacketResult process(bool inbound, std::uint16_t sa_handle, std::span<const std::uint8_t> packet) override;
+    std::uint64_t cycles() const override { return 0; }
+    bool irq() override { return irq_; }
 
- private:
-  struct Ports;
-  void step();
-  std::unique_ptr<Ports> ports_;
-  bool irq_ = false;
+private:
+    struct Ports;
+    void step();
+    std::unique_ptr<Ports> ports_;
+    bool irq_ = false;
 };
 
-}  // namespace esp
+} // namespace esp

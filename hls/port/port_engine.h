@@ -22,41 +22,41 @@ namespace esphls {
 // Frame beats: byte i of the frame in data[8*(i%16)+7 : 8*(i%16)] of beat i/16, as on the
 // engine's streams, without sideband.
 struct AxisFrame {
-  ap_uint<128> data;
-  ap_uint<16> keep;
-  ap_uint<1> last;
+    ap_uint<128> data;
+    ap_uint<16> keep;
+    ap_uint<1> last;
 };
 
 struct AcquireQueue {
-  std::uint32_t rec[ESP_ACQ_QUEUE_DEPTH][ESP_ACQ_DATA_WORDS];
-  unsigned head;
-  unsigned count;
+    std::uint32_t rec[ESP_ACQ_QUEUE_DEPTH][ESP_ACQ_DATA_WORDS];
+    unsigned head;
+    unsigned count;
 };
 
 struct PortState {
-  EspEngineState esp;
-  Spd spd;
-  SaSelector sel[ESP_N_SA];
-  AcquireQueue acq;
-  std::uint64_t cnt[ESP_PORT_FATE_COUNT];
-  std::uint32_t pol_data[ESP_POLICY_DATA_WORDS];  // POL_DATA (rw)
-  std::uint32_t pol_read[ESP_POLICY_READ_WORDS];  // POL_READ (ro)
-  std::uint32_t sel_data[ESP_SEL_DATA_WORDS];     // SEL_DATA (rw)
-  std::uint32_t acq_data[ESP_ACQ_DATA_WORDS];     // ACQ_DATA (ro)
-  unsigned pol_error;
-  std::uint32_t default_action;
-  std::uint32_t wire_mtu;
-  std::uint32_t acq_holdoff;
-  std::uint32_t acq_lost;
-  std::uint32_t time_us;  // PORT_TIME: the now_us of the last frame
+    EspEngineState esp;
+    Spd spd;
+    SaSelector sel[ESP_N_SA];
+    AcquireQueue acq;
+    std::uint64_t cnt[ESP_PORT_FATE_COUNT];
+    std::uint32_t pol_data[ESP_POLICY_DATA_WORDS]; // POL_DATA (rw)
+    std::uint32_t pol_read[ESP_POLICY_READ_WORDS]; // POL_READ (ro)
+    std::uint32_t sel_data[ESP_SEL_DATA_WORDS];    // SEL_DATA (rw)
+    std::uint32_t acq_data[ESP_ACQ_DATA_WORDS];    // ACQ_DATA (ro)
+    unsigned pol_error;
+    std::uint32_t default_action;
+    std::uint32_t wire_mtu;
+    std::uint32_t acq_holdoff;
+    std::uint32_t acq_lost;
+    std::uint32_t time_us; // PORT_TIME: the now_us of the last frame
 };
 
 // What became of one frame (the model reports it; the hardware counts it in PORT_CNT).
 struct PortVerdict {
-  unsigned fate;           // ESP_FATE_*
-  unsigned policy;         // slot of the policy that decided, kNoPolicy when none
-  unsigned sa;             // SA handle used, kNoSa when none
-  unsigned engine_result;  // ESP_DROP_* of the engine (DROP_ENGINE), else ESP_DROP_OK
+    unsigned fate;          // ESP_FATE_*
+    unsigned policy;        // slot of the policy that decided, kNoPolicy when none
+    unsigned sa;            // SA handle used, kNoSa when none
+    unsigned engine_result; // ESP_DROP_* of the engine (DROP_ENGINE), else ESP_DROP_OK
 };
 
 // Power-on / SOFT_RESET: the ESP engine reset, no policies, no selectors, defaults.
@@ -74,4 +74,4 @@ PortVerdict port_frame(PortState& st, bool from_wire, std::uint32_t now_us, hls:
 // hdr_len; transport keeps them) through outbound SA sa.
 unsigned esp_output_length(const SaSlot& sa, unsigned ip_len, unsigned hdr_len);
 
-}  // namespace esphls
+} // namespace esphls

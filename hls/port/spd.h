@@ -16,36 +16,36 @@ constexpr unsigned kNoPolicy = 0xFFFF;
 
 // An address / port range selector, the form both policies and SA selectors use.
 struct RangeSelector {
-  bool ipv6;
-  std::uint32_t src_lo[4], src_hi[4];
-  std::uint32_t dst_lo[4], dst_hi[4];
-  unsigned proto;  // 0 = any
-  unsigned sport_lo, sport_hi;
-  unsigned dport_lo, dport_hi;
+    bool ipv6;
+    std::uint32_t src_lo[4], src_hi[4];
+    std::uint32_t dst_lo[4], dst_hi[4];
+    unsigned proto; // 0 = any
+    unsigned sport_lo, sport_hi;
+    unsigned dport_lo, dport_hi;
 };
 
 struct PolicySlot {
-  bool valid;
-  bool inbound;   // CTRL.DIR
-  unsigned action;  // ESP_POL_ACT_*
-  bool has_sa;
-  unsigned sa;
-  std::uint32_t id;
-  std::uint32_t prio;
-  RangeSelector sel;
-  std::uint32_t entry[ESP_POLICY_DATA_WORDS];  // the words as installed (read back as is)
-  std::uint64_t pkts, bytes, drops;
-  bool acq_raised;          // an ACQUIRE was raised at acq_time
-  std::uint32_t acq_time;   // PORT_TIME of the last ACQUIRE
+    bool valid;
+    bool inbound;    // CTRL.DIR
+    unsigned action; // ESP_POL_ACT_*
+    bool has_sa;
+    unsigned sa;
+    std::uint32_t id;
+    std::uint32_t prio;
+    RangeSelector sel;
+    std::uint32_t entry[ESP_POLICY_DATA_WORDS]; // the words as installed (read back as is)
+    std::uint64_t pkts, bytes, drops;
+    bool acq_raised;        // an ACQUIRE was raised at acq_time
+    std::uint32_t acq_time; // PORT_TIME of the last ACQUIRE
 };
 
 struct SaSelector {
-  bool valid;
-  RangeSelector sel;
+    bool valid;
+    RangeSelector sel;
 };
 
 struct Spd {
-  PolicySlot slot[ESP_N_POLICY];
+    PolicySlot slot[ESP_N_POLICY];
 };
 
 // True when the key lies inside the selector (ports: a packet without ports matches only
@@ -62,4 +62,4 @@ bool policy_decode(const std::uint32_t w[ESP_POLICY_DATA_WORDS], PolicySlot& p);
 // Decodes a staged SA selector; false when a field is out of range.
 bool selector_decode(const std::uint32_t w[ESP_SEL_DATA_WORDS], SaSelector& s);
 
-}  // namespace esphls
+} // namespace esphls

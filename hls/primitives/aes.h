@@ -11,8 +11,8 @@ namespace esphls {
 // data path give it `#pragma HLS ARRAY_PARTITION variable=<obj>.rk complete` (or
 // AGGREGATE it into one wide word); a BRAM-backed rk[] would cap throughput.
 struct AesKeySchedule {
-  block_t rk[15];
-  ap_uint<4> rounds;
+    block_t rk[15];
+    ap_uint<4> rounds;
 };
 
 // Key byte 0 at bits [255:248]. With key256 false, AES-128 uses bits [255:128] and the
@@ -26,4 +26,4 @@ block_t aes_encrypt_block(const AesKeySchedule& ks, const block_t& in);
 // Overwrites every round key (SA delete must wipe key material).
 void aes_wipe_key(AesKeySchedule& ks);
 
-}  // namespace esphls
+} // namespace esphls

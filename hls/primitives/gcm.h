@@ -15,11 +15,11 @@
 namespace esphls {
 
 struct GcmState {
-  block_t h;            // hash subkey E_K(0^128)
-  block_t ek_j0;        // E_K(J0), masks the tag
-  block_t ghash;        // running GHASH accumulator
-  ap_uint<32> counter;  // counter of the next keystream block (inc32)
-  ap_uint<96> nonce;    // the 96-bit IV (RFC 4106: salt || explicit IV)
+    block_t h;           // hash subkey E_K(0^128)
+    block_t ek_j0;       // E_K(J0), masks the tag
+    block_t ghash;       // running GHASH accumulator
+    ap_uint<32> counter; // counter of the next keystream block (inc32)
+    ap_uint<96> nonce;   // the 96-bit IV (RFC 4106: salt || explicit IV)
 };
 
 // H = E_K(0^128).
@@ -35,8 +35,7 @@ void gcm_aad_block(GcmState& st, const block_t& aad_zero_padded);
 // returns the output; output bytes past nbytes are zero and input bytes past nbytes are
 // ignored. GHASH always absorbs the ciphertext (the output when encrypting, the input
 // when decrypting), zero-padded. nbytes 0 returns 0 and leaves the state unchanged.
-block_t gcm_crypt_block(GcmState& st, const AesKeySchedule& ks, const block_t& in, unsigned nbytes,
-                        bool encrypt);
+block_t gcm_crypt_block(GcmState& st, const AesKeySchedule& ks, const block_t& in, unsigned nbytes, bool encrypt);
 
 // Absorbs the length block and returns the 128-bit tag.
 block_t gcm_finish(GcmState& st, std::uint64_t aad_bytes, std::uint64_t text_bytes);
@@ -45,4 +44,4 @@ block_t gcm_finish(GcmState& st, std::uint64_t aad_bytes, std::uint64_t text_byt
 // reduction in hardware). Use it instead of == on tags.
 bool gcm_tag_equal(const block_t& computed, const block_t& received);
 
-}  // namespace esphls
+} // namespace esphls

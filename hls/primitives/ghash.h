@@ -20,4 +20,4 @@ block_t gf128_mul(const block_t& x, const block_t& y);
 // One GHASH step: (acc ^ block) * h.
 block_t ghash_update(const block_t& acc, const block_t& block, const block_t& h);
 
-}  // namespace esphls
+} // namespace esphls

@@ -34,29 +34,29 @@ namespace esphost {
 
 // An address prefix of a traffic selector.
 struct Prefix {
-  std::uint8_t family = 0;  // ESP_FAMILY_IPV4 or ESP_FAMILY_IPV6
-  std::uint8_t addr[16] = {};  // network byte order, host bits cleared
-  std::uint8_t len = 0;        // prefix length in bits
+    std::uint8_t family = 0;    // ESP_FAMILY_IPV4 or ESP_FAMILY_IPV6
+    std::uint8_t addr[16] = {}; // network byte order, host bits cleared
+    std::uint8_t len = 0;       // prefix length in bits
 
-  bool contains(std::uint8_t fam, const std::uint8_t* a) const;  // a: 4 or 16 octets
-  bool operator==(const Prefix&) const = default;
+    bool contains(std::uint8_t fam, const std::uint8_t* a) const; // a: 4 or 16 octets
+    bool operator==(const Prefix&) const = default;
 };
 
 // A parsed SA: what the card gets, plus what only the host uses (selector, reqid).
 // The destructor wipes the key.
 struct SaSpec {
-  esp_sa_params params{};           // handle 0; ready for ESP_IOC_SA_ADD
-  std::optional<Prefix> sel_src;    // none: any source
-  std::optional<Prefix> sel_dst;    // none: any destination
-  std::uint32_t reqid = 0;
+    esp_sa_params params{};        // handle 0; ready for ESP_IOC_SA_ADD
+    std::optional<Prefix> sel_src; // none: any source
+    std::optional<Prefix> sel_dst; // none: any destination
+    std::uint32_t reqid = 0;
 
-  SaSpec() = default;
-  SaSpec(const SaSpec&) = default;
-  SaSpec& operator=(const SaSpec&) = default;
-  ~SaSpec();
+    SaSpec() = default;
+    SaSpec(const SaSpec&) = default;
+    SaSpec& operator=(const SaSpec&) = default;
+    ~SaSpec();
 
-  // True when an inner packet with these addresses matches the selector.
-  bool selector_matches(std::uint8_t family, const std::uint8_t* src, const std::uint8_t* dst) const;
+    // True when an inner packet with these addresses matches the selector.
+    bool selector_matches(std::uint8_t family, const std::uint8_t* src, const std::uint8_t* dst) const;
 };
 
 // Splits a line into words as a POSIX shell would for simple commands: blanks separate,
@@ -80,4 +80,4 @@ std::string sa_spec_to_line(const SaSpec& spec);
 // Text of an address of the given family ("192.0.2.1", "2001:db8::1").
 std::string format_address(std::uint8_t family, const std::uint8_t* addr);
 
-}  // namespace esphost
+} // namespace esphost

@@ -18,53 +18,41 @@ namespace {
 const char* const kDropNames[] = ESP_DROP_NAMES_INIT;
 const char* const kEventNames[] = ESP_EVT_NAMES_INIT;
 
-std::string lower(std::string s)
-{
-    for (auto& ch : s)
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+std::string lower(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return s;
 }
 
-std::string hex32(uint32_t v)
-{
+std::string hex32(uint32_t v) {
     char b[16];
     std::snprintf(b, sizeof b, "0x%08x", v);
     return b;
 }
 
-uint32_t parse_handle(const std::string& w)
-{
+uint32_t parse_handle(const std::string& w) {
     uint32_t h = 0;
     auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), h);
-    if (ec != std::errc() || p != w.data() + w.size())
-        throw UsageError{"handle: expected a number, got '" + w + "'"};
+    if (ec != std::errc() || p != w.data() + w.size()) throw UsageError{"handle: expected a number, got '" + w + "'"};
     return h;
 }
 
-void need(const std::vector<std::string>& w, size_t n, const char* what)
-{
-    if (w.size() < n)
-        throw UsageError{std::string(what) + ": missing argument"};
+void need(const std::vector<std::string>& w, size_t n, const char* what) {
+    if (w.size() < n) throw UsageError{std::string(what) + ": missing argument"};
 }
 
-void no_more(const std::vector<std::string>& w, size_t n, const char* what)
-{
-    if (w.size() > n)
-        throw UsageError{std::string(what) + ": unexpected argument '" + w[n] + "'"};
+void no_more(const std::vector<std::string>& w, size_t n, const char* what) {
+    if (w.size() > n) throw UsageError{std::string(what) + ": unexpected argument '" + w[n] + "'"};
 }
 
-esphost::SaSpec parse_words(const std::vector<std::string>& w, size_t from)
-{
+esphost::SaSpec parse_words(const std::vector<std::string>& w, size_t from) {
     std::string err;
     auto spec = esphost::parse_sa_spec(std::span<const std::string>(w.data() + from, w.size() - from), err);
-    if (!spec)
-        throw UsageError{err};
+    if (!spec) throw UsageError{err};
     return *spec;
 }
 
 // The card reports no key: the spec is rebuilt from the state for `ip xfrm state` layout.
-esphost::SaSpec spec_from_state(const esp_sa_state& st)
-{
+esphost::SaSpec spec_from_state(const esp_sa_state& st) {
     esphost::SaSpec s;
     auto& p = s.params;
     p.handle = st.handle;
@@ -84,18 +72,14 @@ esphost::SaSpec spec_from_state(const esp_sa_state& st)
     return s;
 }
 
-std::string state_flags(uint32_t s)
-{
+std::string state_flags(uint32_t s) {
     std::string out = (s & ESP_SA_S_DISABLED) ? "disabled" : "active";
-    if (s & ESP_SA_S_SOFT_BYTES)
-        out += " soft-bytes-expired";
-    if (s & ESP_SA_S_SOFT_PACKETS)
-        out += " soft-packets-expired";
+    if (s & ESP_SA_S_SOFT_BYTES) out += " soft-bytes-expired";
+    if (s & ESP_SA_S_SOFT_PACKETS) out += " soft-packets-expired";
     return out;
 }
 
-void print_state_text(const esp_sa_state& st)
-{
+void print_state_text(const esp_sa_state& st) {
     std::cout << "handle " << st.handle << "\n" << esphost::format_sa_spec(spec_from_state(st), false);
     std::cout << "\tstate " << state_flags(st.state) << "\n";
     if (st.sel.family)
@@ -114,8 +98,7 @@ void print_state_text(const esp_sa_state& st)
     std::cout << (any ? "\n" : " none\n");
 }
 
-void state_json(esphost::JsonWriter& j, const esp_sa_state& st)
-{
+void state_json(esphost::JsonWriter& j, const esp_sa_state& st) {
     j.begin_object();
     j.key("handle").value(st.handle);
     j.key("spi").value(hex32(st.spi));
@@ -153,8 +136,7 @@ void state_json(esphost::JsonWriter& j, const esp_sa_state& st)
     j.end_object();
 }
 
-int cmd_dev(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt)
-{
+int cmd_dev(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt) {
     need(w, 2, "dev");
     if (w[1] == "info") {
         no_more(w, 2, "dev info");
@@ -187,8 +169,7 @@ int cmd_dev(espdrv::Device& dev, const std::vector<std::string>& w, const Option
     throw UsageError{"dev: unknown subcommand '" + w[1] + "' (info, load)"};
 }
 
-int cmd_sa(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt)
-{
+int cmd_sa(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt) {
     need(w, 2, "sa");
     const std::string& sub = w[1];
     if (opt.keys && (sub == "get" || sub == "list"))
@@ -199,8 +180,7 @@ int cmd_sa(espdrv::Device& dev, const std::vector<std::string>& w, const Options
         std::vector<std::string> words(w.begin(), w.end());
         esp_selector sel{};
         for (size_t i = 2; i < words.size(); i++) {
-            if (words[i] != "sel")
-                continue;
+            if (words[i] != "sel") continue;
             const size_t end = parse_selector(words, i + 1, sel);
             words.erase(words.begin() + long(i), words.begin() + long(end));
             break;
@@ -252,8 +232,7 @@ int cmd_sa(espdrv::Device& dev, const std::vector<std::string>& w, const Options
             try {
                 st = dev.sa_get(h);
             } catch (const espdrv::Error& e) {
-                if (e.errnum() == ENOENT)
-                    continue;
+                if (e.errnum() == ENOENT) continue;
                 throw;
             }
             if (opt.json)
@@ -262,8 +241,7 @@ int cmd_sa(espdrv::Device& dev, const std::vector<std::string>& w, const Options
                 print_state_text(st);
         }
         j.end_array();
-        if (opt.json)
-            std::cout << j.str() << "\n";
+        if (opt.json) std::cout << j.str() << "\n";
         return 0;
     }
     if (sub == "flush") {
@@ -274,8 +252,7 @@ int cmd_sa(espdrv::Device& dev, const std::vector<std::string>& w, const Options
     throw UsageError{"sa: unknown subcommand '" + sub + "' (add, update, del, get, list, flush)"};
 }
 
-int cmd_stats(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt)
-{
+int cmd_stats(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt) {
     no_more(w, 1, "stats");
     auto s = dev.stats();
     if (opt.json) {
@@ -302,16 +279,15 @@ int cmd_stats(espdrv::Device& dev, const std::vector<std::string>& w, const Opti
     return 0;
 }
 
-int cmd_events(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt)
-{
+int cmd_events(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt) {
     no_more(w, 1, "events");
     do {
         auto evs = dev.read_events(std::chrono::milliseconds(opt.follow ? 1000 : 0));
         for (const auto& e : evs) {
             std::string name = e.type < ESP_EVT_COUNT ? lower(kEventNames[e.type]) : "type-" + std::to_string(e.type);
             if (opt.json && e.type == ESP_EV_ACQUIRE)
-                std::cout << "{\"seqno\": " << e.seqno << ", \"type\": \"" << name << "\", "
-                          << acquire_json_members(e) << "}\n";
+                std::cout << "{\"seqno\": " << e.seqno << ", \"type\": \"" << name << "\", " << acquire_json_members(e)
+                          << "}\n";
             else if (opt.json)
                 std::cout << "{\"seqno\": " << e.seqno << ", \"type\": \"" << name << "\", \"handle\": " << e.handle
                           << "}\n";
@@ -327,21 +303,14 @@ int cmd_events(espdrv::Device& dev, const std::vector<std::string>& w, const Opt
 
 } // namespace
 
-int run_command(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt)
-{
+int run_command(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt) {
     const std::string& c = w[0];
-    if (c == "dev")
-        return cmd_dev(dev, w, opt);
-    if (c == "sa")
-        return cmd_sa(dev, w, opt);
-    if (c == "stats")
-        return cmd_stats(dev, w, opt);
-    if (c == "events")
-        return cmd_events(dev, w, opt);
-    if (c == "policy")
-        return cmd_policy(dev, w, opt);
-    if (c == "port")
-        return cmd_port(dev, w, opt);
+    if (c == "dev") return cmd_dev(dev, w, opt);
+    if (c == "sa") return cmd_sa(dev, w, opt);
+    if (c == "stats") return cmd_stats(dev, w, opt);
+    if (c == "events") return cmd_events(dev, w, opt);
+    if (c == "policy") return cmd_policy(dev, w, opt);
+    if (c == "port") return cmd_port(dev, w, opt);
     throw UsageError{"unknown command '" + c + "' (dev, sa, policy, port, stats, events)"};
 }
 

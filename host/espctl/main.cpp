@@ -18,30 +18,29 @@
 
 namespace {
 
-void usage(FILE* f)
-{
-    std::fputs("usage: espctl [-d DEVICE] [-j] [--keys] COMMAND\n"
-               "  dev info | dev load FILE.xclbin\n"
-               "  sa add WORDS... | sa update HANDLE WORDS... | sa del HANDLE | sa get HANDLE\n"
-               "  sa list | sa flush | stats | events [--follow]\n"
-               "  policy add src A[/LEN|-B] dst A[/LEN|-B] [proto tcp|udp|icmp|N] [sport N[-M]]\n"
-               "    [dport N[-M]] dir out|in [priority N] [id N] (tmpl spi 0xSPI | action allow|block|protect)\n"
-               "  policy update id N WORDS... | policy del ID | policy get ID | policy list | policy flush\n"
-               "  port [stats] | port set [default-out allow|block] [default-in allow|block] [mtu N]\n"
-               "    [acquire-holdoff-us N]\n"
-               "DEVICE: /dev/espN (default $ESP_DEVICE or /dev/esp0), sim:PATH, model:, xrt:N[:FILE.xclbin]\n"
-               "WORDS: those of `ip xfrm state add` plus `dir in|out`, e.g.\n"
-               "  src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 dir out mode tunnel\n"
-               "  aead 'rfc4106(gcm(aes))' 0x<key||salt> 128\n"
-               "  and for dir in, the check of decrypted packets:\n"
-               "  sel src PREFIX dst PREFIX [proto P] [sport N] [dport N]\n",
-               f);
+void usage(FILE* f) {
+    std::fputs(
+        "usage: espctl [-d DEVICE] [-j] [--keys] COMMAND\n"
+        "  dev info | dev load FILE.xclbin\n"
+        "  sa add WORDS... | sa update HANDLE WORDS... | sa del HANDLE | sa get HANDLE\n"
+        "  sa list | sa flush | stats | events [--follow]\n"
+        "  policy add src A[/LEN|-B] dst A[/LEN|-B] [proto tcp|udp|icmp|N] [sport N[-M]]\n"
+        "    [dport N[-M]] dir out|in [priority N] [id N] (tmpl spi 0xSPI | action allow|block|protect)\n"
+        "  policy update id N WORDS... | policy del ID | policy get ID | policy list | policy flush\n"
+        "  port [stats] | port set [default-out allow|block] [default-in allow|block] [mtu N]\n"
+        "    [acquire-holdoff-us N]\n"
+        "DEVICE: /dev/espN (default $ESP_DEVICE or /dev/esp0), sim:PATH, model:, xrt:N[:FILE.xclbin]\n"
+        "WORDS: those of `ip xfrm state add` plus `dir in|out`, e.g.\n"
+        "  src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 dir out mode tunnel\n"
+        "  aead 'rfc4106(gcm(aes))' 0x<key||salt> 128\n"
+        "  and for dir in, the check of decrypted packets:\n"
+        "  sel src PREFIX dst PREFIX [proto P] [sport N] [dport N]\n",
+        f);
 }
 
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     const char* env = std::getenv("ESP_DEVICE");
     std::string device = env && *env ? env : "/dev/esp0";
     espctl::Options opt;

@@ -15,8 +15,7 @@ namespace {
 
 const char* const kFateNames[] = ESP_FATE_NAMES_INIT;
 
-std::uint32_t parse_number(const std::string& what, const std::string& w)
-{
+std::uint32_t parse_number(const std::string& what, const std::string& w) {
     std::uint32_t v = 0;
     int base = 10;
     const char* b = w.data();
@@ -31,17 +30,14 @@ std::uint32_t parse_number(const std::string& what, const std::string& w)
 }
 
 // The outbound SA with this SPI, by handle.
-std::uint32_t sa_by_spi(espdrv::Device& dev, std::uint32_t spi)
-{
+std::uint32_t sa_by_spi(espdrv::Device& dev, std::uint32_t spi) {
     const std::uint32_t slots = dev.info().sa_slots;
     for (std::uint32_t h = 0; h < slots; h++) {
         try {
             const auto st = dev.sa_get(h);
-            if (st.dir == ESP_DIR_OUT && st.spi == spi)
-                return h;
+            if (st.dir == ESP_DIR_OUT && st.spi == spi) return h;
         } catch (const espdrv::Error& e) {
-            if (e.errnum() != ENOENT)
-                throw;
+            if (e.errnum() != ENOENT) throw;
         }
     }
     char b[16];
@@ -52,26 +48,22 @@ std::uint32_t sa_by_spi(espdrv::Device& dev, std::uint32_t spi)
 }
 
 // policy add/update words: selector, dir, priority, id, and the action.
-esp_policy parse_policy(espdrv::Device& dev, const std::vector<std::string>& w, std::size_t i, bool need_id)
-{
+esp_policy parse_policy(espdrv::Device& dev, const std::vector<std::string>& w, std::size_t i, bool need_id) {
     esp_policy p{};
     bool have_dir = false, have_action = false, have_id = false, have_sel = false;
     while (i < w.size()) {
         const std::string& k = w[i];
         if (k == "src" || k == "dst" || k == "proto" || k == "sport" || k == "dport") {
-            if (have_sel)
-                throw UsageError{"policy: give src, dst, proto, sport and dport together"};
+            if (have_sel) throw UsageError{"policy: give src, dst, proto, sport and dport together"};
             const std::size_t next = parse_selector(w, i, p.sel);
             have_sel = true;
             i = next;
             continue;
         }
-        if (i + 1 >= w.size())
-            throw UsageError{"policy: '" + k + "' needs a value"};
+        if (i + 1 >= w.size()) throw UsageError{"policy: '" + k + "' needs a value"};
         const std::string& v = w[i + 1];
         if (k == "dir") {
-            if (v != "out" && v != "in")
-                throw UsageError{"dir: expected out or in, got '" + v + "'"};
+            if (v != "out" && v != "in") throw UsageError{"dir: expected out or in, got '" + v + "'"};
             p.dir = v == "in" ? ESP_POLICY_IN : ESP_POLICY_OUT;
             have_dir = true;
         } else if (k == "priority") {
@@ -90,8 +82,7 @@ esp_policy parse_policy(espdrv::Device& dev, const std::vector<std::string>& w, 
                 throw UsageError{"action: expected allow, block or protect, got '" + v + "'"};
             have_action = true;
         } else if (k == "tmpl") {
-            if (v != "spi" || i + 2 >= w.size())
-                throw UsageError{"tmpl: expected tmpl spi 0xSPI"};
+            if (v != "spi" || i + 2 >= w.size()) throw UsageError{"tmpl: expected tmpl spi 0xSPI"};
             p.action = ESP_POLICY_PROTECT;
             p.flags |= ESP_POLICY_F_SA;
             p.sa_handle = sa_by_spi(dev, parse_number("tmpl spi", w[i + 2]));
@@ -103,36 +94,27 @@ esp_policy parse_policy(espdrv::Device& dev, const std::vector<std::string>& w, 
         }
         i += 2;
     }
-    if (!have_sel)
-        throw UsageError{"policy: a selector (src, dst, ...) is required"};
-    if (!have_dir)
-        throw UsageError{"policy: dir out|in is required"};
+    if (!have_sel) throw UsageError{"policy: a selector (src, dst, ...) is required"};
+    if (!have_dir) throw UsageError{"policy: dir out|in is required"};
     if (!have_action)
         throw UsageError{"policy: tmpl spi 0xSPI, action allow, action block or action protect is required"};
-    if (need_id && !have_id)
-        throw UsageError{"policy update: id N is required"};
-    if (!have_id) {  // the next free ID
+    if (need_id && !have_id) throw UsageError{"policy update: id N is required"};
+    if (!have_id) { // the next free ID
         std::uint32_t next = 1;
-        for (const auto& st : dev.policy_list())
-            next = std::max(next, st.policy.id + 1);
+        for (const auto& st : dev.policy_list()) next = std::max(next, st.policy.id + 1);
         p.id = next;
     }
-    if (const char* why = esp_policy_problem(&p))
-        throw UsageError{std::string("policy: ") + why};
+    if (const char* why = esp_policy_problem(&p)) throw UsageError{std::string("policy: ") + why};
     return p;
 }
 
-std::string action_text(const esp_policy& p)
-{
-    if (p.action == ESP_POLICY_ALLOW)
-        return "allow";
-    if (p.action == ESP_POLICY_BLOCK)
-        return "block";
+std::string action_text(const esp_policy& p) {
+    if (p.action == ESP_POLICY_ALLOW) return "allow";
+    if (p.action == ESP_POLICY_BLOCK) return "block";
     return (p.flags & ESP_POLICY_F_SA) ? "protect sa " + std::to_string(p.sa_handle) : "protect (no SA: acquire)";
 }
 
-void print_policy(const esp_policy_state& st)
-{
+void print_policy(const esp_policy_state& st) {
     const esp_policy& p = st.policy;
     std::cout << "src " << format_range(p.sel.family, p.sel.src_lo, p.sel.src_hi) << " dst "
               << format_range(p.sel.family, p.sel.dst_lo, p.sel.dst_hi) << " proto " << format_protocol(p.sel.proto)
@@ -143,8 +125,7 @@ void print_policy(const esp_policy_state& st)
               << "\tpackets " << st.packets << " bytes " << st.bytes << " drops " << st.drops << "\n";
 }
 
-void policy_json(esphost::JsonWriter& j, const esp_policy_state& st)
-{
+void policy_json(esphost::JsonWriter& j, const esp_policy_state& st) {
     const esp_policy& p = st.policy;
     j.begin_object();
     j.key("id").value(p.id);
@@ -156,8 +137,7 @@ void policy_json(esphost::JsonWriter& j, const esp_policy_state& st)
     j.key("sport").value(format_ports(p.sel.sport_lo, p.sel.sport_hi));
     j.key("dport").value(format_ports(p.sel.dport_lo, p.sel.dport_hi));
     j.key("action").value(p.action == ESP_POLICY_ALLOW ? "allow" : p.action == ESP_POLICY_BLOCK ? "block" : "protect");
-    if (p.flags & ESP_POLICY_F_SA)
-        j.key("sa").value(p.sa_handle);
+    if (p.flags & ESP_POLICY_F_SA) j.key("sa").value(p.sa_handle);
     j.key("packets").value(static_cast<std::uint64_t>(st.packets));
     j.key("bytes").value(static_cast<std::uint64_t>(st.bytes));
     j.key("drops").value(static_cast<std::uint64_t>(st.drops));
@@ -166,29 +146,33 @@ void policy_json(esphost::JsonWriter& j, const esp_policy_state& st)
 }
 
 // A refused add/update: the card's errno with what it means for a policy.
-[[noreturn]] void policy_refused(const espdrv::Error& e, const esp_policy& p, const char* what)
-{
+[[noreturn]] void policy_refused(const espdrv::Error& e, const esp_policy& p, const char* what) {
     std::string why;
     switch (e.errnum()) {
-    case EEXIST: why = "policy id " + std::to_string(p.id) + " already exists"; break;
-    case ENOENT:
-        why = (p.flags & ESP_POLICY_F_SA) ? "SA " + std::to_string(p.sa_handle) + " is not installed, or no policy id " +
-                                               std::to_string(p.id)
-                                         : "no policy id " + std::to_string(p.id);
-        break;
-    case ENOSPC: why = "the policy table is full"; break;
-    case EOPNOTSUPP: why = "this card has no policy table (no ports)"; break;
-    default: throw;
+        case EEXIST:
+            why = "policy id " + std::to_string(p.id) + " already exists";
+            break;
+        case ENOENT:
+            why = (p.flags & ESP_POLICY_F_SA) ? "SA " + std::to_string(p.sa_handle) +
+                                                    " is not installed, or no policy id " + std::to_string(p.id)
+                                              : "no policy id " + std::to_string(p.id);
+            break;
+        case ENOSPC:
+            why = "the policy table is full";
+            break;
+        case EOPNOTSUPP:
+            why = "this card has no policy table (no ports)";
+            break;
+        default:
+            throw;
     }
     throw espdrv::Error(e.errnum(), std::string(what) + ": " + why);
 }
 
 } // namespace
 
-int cmd_policy(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt)
-{
-    if (w.size() < 2)
-        throw UsageError{"policy: missing subcommand (add, update, del, get, list, flush)"};
+int cmd_policy(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt) {
+    if (w.size() < 2) throw UsageError{"policy: missing subcommand (add, update, del, get, list, flush)"};
     const std::string& sub = w[1];
     if (sub == "add" || sub == "update") {
         const esp_policy p = parse_policy(dev, w, 2, sub == "update");
@@ -225,8 +209,7 @@ int cmd_policy(espdrv::Device& dev, const std::vector<std::string>& w, const Opt
         return 0;
     }
     if (sub == "list") {
-        if (w.size() > 2)
-            throw UsageError{"policy list: unexpected argument '" + w[2] + "'"};
+        if (w.size() > 2) throw UsageError{"policy list: unexpected argument '" + w[2] + "'"};
         esphost::JsonWriter j;
         j.begin_array();
         for (const auto& st : dev.policy_list()) {
@@ -236,31 +219,26 @@ int cmd_policy(espdrv::Device& dev, const std::vector<std::string>& w, const Opt
                 print_policy(st);
         }
         j.end_array();
-        if (opt.json)
-            std::cout << j.str() << "\n";
+        if (opt.json) std::cout << j.str() << "\n";
         return 0;
     }
     if (sub == "flush") {
-        if (w.size() > 2)
-            throw UsageError{"policy flush: unexpected argument '" + w[2] + "'"};
+        if (w.size() > 2) throw UsageError{"policy flush: unexpected argument '" + w[2] + "'"};
         dev.policy_flush();
         return 0;
     }
     throw UsageError{"policy: unknown subcommand '" + sub + "' (add, update, del, get, list, flush)"};
 }
 
-int cmd_port(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt)
-{
+int cmd_port(espdrv::Device& dev, const std::vector<std::string>& w, const Options& opt) {
     if (w.size() >= 2 && w[1] == "set") {
         esp_port_config c = dev.port_config();
         for (std::size_t i = 2; i < w.size(); i += 2) {
-            if (i + 1 >= w.size())
-                throw UsageError{"port set: '" + w[i] + "' needs a value"};
+            if (i + 1 >= w.size()) throw UsageError{"port set: '" + w[i] + "' needs a value"};
             const std::string& k = w[i];
             const std::string& v = w[i + 1];
             if (k == "default-out" || k == "default-in") {
-                if (v != "allow" && v != "block")
-                    throw UsageError{k + ": expected allow or block"};
+                if (v != "allow" && v != "block") throw UsageError{k + ": expected allow or block"};
                 const std::uint32_t bit = k == "default-out" ? ESP_PORT_OUT_BLOCK : ESP_PORT_IN_BLOCK;
                 c.default_action = v == "block" ? (c.default_action | bit) : (c.default_action & ~bit);
             } else if (k == "mtu") {
@@ -268,7 +246,8 @@ int cmd_port(espdrv::Device& dev, const std::vector<std::string>& w, const Optio
             } else if (k == "acquire-holdoff-us") {
                 c.acq_holdoff_us = parse_number("acquire-holdoff-us", v);
             } else {
-                throw UsageError{"port set: unknown word '" + k + "' (default-out, default-in, mtu, acquire-holdoff-us)"};
+                throw UsageError{"port set: unknown word '" + k +
+                                 "' (default-out, default-in, mtu, acquire-holdoff-us)"};
             }
         }
         dev.set_port_config(c);
@@ -287,8 +266,7 @@ int cmd_port(espdrv::Device& dev, const std::vector<std::string>& w, const Optio
         j.key("acquire_holdoff_us").value(c.acq_holdoff_us);
         j.key("frames").begin_object();
         for (unsigned f = 0; f < ESP_NUM_PORT_FATES; f++)
-            if (*kFateNames[f])
-                j.key(kFateNames[f]).value(static_cast<std::uint64_t>(s.frames[f]));
+            if (*kFateNames[f]) j.key(kFateNames[f]).value(static_cast<std::uint64_t>(s.frames[f]));
         j.end_object();
         j.key("acquires_lost").value(static_cast<std::uint64_t>(s.acquires_lost));
         j.end_object();
@@ -298,28 +276,25 @@ int cmd_port(espdrv::Device& dev, const std::vector<std::string>& w, const Optio
                   << (c.default_action & ESP_PORT_IN_BLOCK ? "block" : "allow") << "; wire mtu " << c.wire_mtu
                   << "; acquire holdoff " << c.acq_holdoff_us << " us\n";
         for (unsigned f = 0; f < ESP_NUM_PORT_FATES; f++)
-            if (*kFateNames[f])
-                std::cout << kFateNames[f] << " " << s.frames[f] << "\n";
+            if (*kFateNames[f]) std::cout << kFateNames[f] << " " << s.frames[f] << "\n";
         std::cout << "acquires lost " << s.acquires_lost << "\n";
     }
     return 0;
 }
 
-std::string acquire_text(const esp_event& e)
-{
+std::string acquire_text(const esp_event& e) {
     const esp_acquire& a = e.acquire;
     return "policy " + std::to_string(e.handle) + " src " + esphost::format_address(a.family, a.src) + " dst " +
            esphost::format_address(a.family, a.dst) + " proto " + format_protocol(a.proto) + " sport " +
            std::to_string(a.sport) + " dport " + std::to_string(a.dport);
 }
 
-std::string acquire_json_members(const esp_event& e)
-{
+std::string acquire_json_members(const esp_event& e) {
     const esp_acquire& a = e.acquire;
     return "\"policy\": " + std::to_string(e.handle) + ", \"src\": \"" + esphost::format_address(a.family, a.src) +
            "\", \"dst\": \"" + esphost::format_address(a.family, a.dst) + "\", \"proto\": \"" +
-           format_protocol(a.proto) + "\", \"sport\": " + std::to_string(a.sport) + ", \"dport\": " +
-           std::to_string(a.dport);
+           format_protocol(a.proto) + "\", \"sport\": " + std::to_string(a.sport) +
+           ", \"dport\": " + std::to_string(a.dport);
 }
 
-}  // namespace espctl
+} // namespace espctl

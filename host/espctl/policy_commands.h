@@ -17,4 +17,4 @@ std::string acquire_text(const esp_event& e);
 // The same as JSON members (without braces).
 std::string acquire_json_members(const esp_event& e);
 
-}  // namespace espctl
+} // namespace espctl

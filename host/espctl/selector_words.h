@@ -26,4 +26,4 @@ std::string format_range(std::uint8_t family, const std::uint8_t* lo, const std:
 std::string format_ports(std::uint16_t lo, std::uint16_t hi);
 std::string format_protocol(std::uint8_t proto);
 
-}  // namespace espctl
+} // namespace espctl

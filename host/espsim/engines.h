@@ -14,10 +14,10 @@ class PacketEngine;
 namespace espsim {
 
 struct EngineInfo {
-  const char* name;
-  const char* what;
-  bool timed;  // counts clock cycles (streaming timing, --rate)
-  std::unique_ptr<esp::PacketEngine> (*make)();
+    const char* name;
+    const char* what;
+    bool timed; // counts clock cycles (streaming timing, --rate)
+    std::unique_ptr<esp::PacketEngine> (*make)();
 };
 
 const std::vector<EngineInfo>& engines();
@@ -25,4 +25,4 @@ const std::vector<EngineInfo>& engines();
 // Throws std::invalid_argument naming the known engines when `name` is not one.
 std::unique_ptr<esp::PacketEngine> make_engine(const std::string& name);
 
-}  // namespace espsim
+} // namespace espsim

@@ -11,7 +11,10 @@ namespace hostpath {
 namespace {
 
 void put32(uint8_t* p, uint32_t v) {
-    p[0] = uint8_t(v >> 24); p[1] = uint8_t(v >> 16); p[2] = uint8_t(v >> 8); p[3] = uint8_t(v);
+    p[0] = uint8_t(v >> 24);
+    p[1] = uint8_t(v >> 16);
+    p[2] = uint8_t(v >> 8);
+    p[3] = uint8_t(v);
 }
 uint32_t get32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
 uint16_t get16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
@@ -20,31 +23,46 @@ constexpr size_t kMaxPayload = 65535;
 
 const char* digest_of(Integ i) {
     switch (i) {
-    case Integ::hmac_sha1_96: return "SHA1";
-    case Integ::hmac_sha256_128: return "SHA256";
-    case Integ::hmac_sha384_192: return "SHA384";
-    case Integ::hmac_sha512_256: return "SHA512";
-    case Integ::none: break;
+        case Integ::hmac_sha1_96:
+            return "SHA1";
+        case Integ::hmac_sha256_128:
+            return "SHA256";
+        case Integ::hmac_sha384_192:
+            return "SHA384";
+        case Integ::hmac_sha512_256:
+            return "SHA512";
+        case Integ::none:
+            break;
     }
     return nullptr;
 }
 size_t icv_of(Integ i) {
     switch (i) {
-    case Integ::hmac_sha1_96: return 12;
-    case Integ::hmac_sha256_128: return 16;
-    case Integ::hmac_sha384_192: return 24;
-    case Integ::hmac_sha512_256: return 32;
-    case Integ::none: break;
+        case Integ::hmac_sha1_96:
+            return 12;
+        case Integ::hmac_sha256_128:
+            return 16;
+        case Integ::hmac_sha384_192:
+            return 24;
+        case Integ::hmac_sha512_256:
+            return 32;
+        case Integ::none:
+            break;
     }
     return 0;
 }
 size_t integ_key_of(Integ i) {
     switch (i) {
-    case Integ::hmac_sha1_96: return 20;
-    case Integ::hmac_sha256_128: return 32;
-    case Integ::hmac_sha384_192: return 48;
-    case Integ::hmac_sha512_256: return 64;
-    case Integ::none: break;
+        case Integ::hmac_sha1_96:
+            return 20;
+        case Integ::hmac_sha256_128:
+            return 32;
+        case Integ::hmac_sha384_192:
+            return 48;
+        case Integ::hmac_sha512_256:
+            return 64;
+        case Integ::none:
+            break;
     }
     return 0;
 }
@@ -70,15 +88,24 @@ size_t inner_length(uint8_t nh, const uint8_t* p, size_t n) {
 
 const char* drop_name(Drop d) {
     switch (d) {
-    case Drop::ok: return "ok";
-    case Drop::no_sa: return "no_sa";
-    case Drop::replay: return "replay";
-    case Drop::auth_fail: return "auth_fail";
-    case Drop::malformed: return "malformed";
-    case Drop::bad_padding: return "bad_padding";
-    case Drop::sa_disabled: return "sa_disabled";
-    case Drop::seq_exhausted: return "seq_exhausted";
-    case Drop::policy: return "policy";
+        case Drop::ok:
+            return "ok";
+        case Drop::no_sa:
+            return "no_sa";
+        case Drop::replay:
+            return "replay";
+        case Drop::auth_fail:
+            return "auth_fail";
+        case Drop::malformed:
+            return "malformed";
+        case Drop::bad_padding:
+            return "bad_padding";
+        case Drop::sa_disabled:
+            return "sa_disabled";
+        case Drop::seq_exhausted:
+            return "seq_exhausted";
+        case Drop::policy:
+            return "policy";
     }
     return "?";
 }
@@ -100,7 +127,7 @@ struct EspSa::Evp {
     EVP_CIPHER_CTX* cipher = nullptr; // the SA's cipher, keyed once
     EVP_CIPHER_CTX* ivgen = nullptr;  // CBC: AES-ECB under a random key, seq -> IV
     EVP_MAC* mac = nullptr;
-    EVP_MAC_CTX* hmac = nullptr;      // keyed once
+    EVP_MAC_CTX* hmac = nullptr; // keyed once
     static constexpr size_t kIvBatch = 32;
     uint8_t ivs[16 * kIvBatch] = {};
     size_t iv_next = kIvBatch;
@@ -133,16 +160,18 @@ std::unique_ptr<EspSa> EspSa::create(const SaParams& in, uint64_t now_s, std::st
     const EVP_CIPHER* c = nullptr;
     size_t key = p.enc_key.size();
     switch (p.cipher) {
-    case Cipher::null:
-        if (key != 0) return p.wipe(), fail("NULL encryption takes no key");
-        break;
-    case Cipher::aes_cbc:
-        c = key == 16 ? EVP_aes_128_cbc() : key == 24 ? EVP_aes_192_cbc() : key == 32 ? EVP_aes_256_cbc() : nullptr;
-        break;
-    case Cipher::aes_gcm:
-        c = key == 20 ? EVP_aes_128_gcm() : key == 28 ? EVP_aes_192_gcm() : key == 36 ? EVP_aes_256_gcm() : nullptr;
-        break;
-    case Cipher::chacha20_poly1305: c = key == 36 ? EVP_chacha20_poly1305() : nullptr; break;
+        case Cipher::null:
+            if (key != 0) return p.wipe(), fail("NULL encryption takes no key");
+            break;
+        case Cipher::aes_cbc:
+            c = key == 16 ? EVP_aes_128_cbc() : key == 24 ? EVP_aes_192_cbc() : key == 32 ? EVP_aes_256_cbc() : nullptr;
+            break;
+        case Cipher::aes_gcm:
+            c = key == 20 ? EVP_aes_128_gcm() : key == 28 ? EVP_aes_192_gcm() : key == 36 ? EVP_aes_256_gcm() : nullptr;
+            break;
+        case Cipher::chacha20_poly1305:
+            c = key == 36 ? EVP_chacha20_poly1305() : nullptr;
+            break;
     }
     if (p.cipher != Cipher::null && !c) return p.wipe(), fail("bad cipher key length");
     if (p.integ != Integ::none && p.integ_key.size() != integ_key_of(p.integ))
@@ -192,9 +221,12 @@ std::unique_ptr<EspSa> EspSa::create(const SaParams& in, uint64_t now_s, std::st
 
 size_t EspSa::iv_len() const {
     switch (p_.cipher) {
-    case Cipher::null: return 0;
-    case Cipher::aes_cbc: return 16;
-    default: return 8;
+        case Cipher::null:
+            return 0;
+        case Cipher::aes_cbc:
+            return 16;
+        default:
+            return 8;
     }
 }
 size_t EspSa::block() const { return p_.cipher == Cipher::aes_cbc ? 16 : 4; }
@@ -328,8 +360,7 @@ Drop EspSa::seal_with_iv(uint8_t next_header, const uint8_t* payload, size_t len
         int fin = 0;
         if (!EVP_EncryptInit_ex(c, nullptr, nullptr, nullptr, nonce) ||
             !EVP_EncryptUpdate(c, nullptr, &n, aad, int(aad_len)) || !EVP_EncryptUpdate(c, pt, &n, pt, int(pt_len)) ||
-            !EVP_EncryptFinal_ex(c, pt + n, &fin) ||
-            !EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, 16, pt + pt_len))
+            !EVP_EncryptFinal_ex(c, pt + n, &fin) || !EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, 16, pt + pt_len))
             return drop(Drop::malformed);
     } else {
         if (p_.cipher == Cipher::aes_cbc &&
@@ -380,8 +411,7 @@ Drop EspSa::open(const uint8_t* esp, size_t len, std::vector<uint8_t>& out, uint
             return drop(Drop::auth_fail);
     } else {
         uint8_t mac[32];
-        if (!hmac(esp, hdr + ct_len, uint32_t(seq >> 32), mac) ||
-            CRYPTO_memcmp(mac, esp + hdr + ct_len, icv_len_) != 0)
+        if (!hmac(esp, hdr + ct_len, uint32_t(seq >> 32), mac) || CRYPTO_memcmp(mac, esp + hdr + ct_len, icv_len_) != 0)
             return drop(Drop::auth_fail);
         if (p_.cipher == Cipher::aes_cbc) {
             if (!EVP_DecryptInit_ex(c, nullptr, nullptr, nullptr, esp + 8) ||

@@ -58,7 +58,10 @@ public:
 
 private:
     EspSa() = default;
-    Drop drop(Drop d) { count_drop(d); return d; }
+    Drop drop(Drop d) {
+        count_drop(d);
+        return d;
+    }
     size_t iv_len() const;
     size_t block() const;
     bool hmac(const uint8_t* data, size_t len, uint32_t seq_hi, uint8_t* mac);

@@ -18,9 +18,9 @@ enum class Cipher : uint8_t {
     chacha20_poly1305, // RFC 7634, 256-bit key || 4-octet salt
 };
 enum class Integ : uint8_t {
-    none, // AEAD ciphers only
-    hmac_sha1_96,      // RFC 2404
-    hmac_sha256_128,   // RFC 4868
+    none,            // AEAD ciphers only
+    hmac_sha1_96,    // RFC 2404
+    hmac_sha256_128, // RFC 4868
     hmac_sha384_192,
     hmac_sha512_256,
 };
@@ -29,10 +29,10 @@ enum class Integ : uint8_t {
 // mean the same, then the host path's own (an index here, not a card code).
 enum class Drop : uint8_t {
     ok = ESP_DROP_OK,
-    no_sa = ESP_DROP_NO_SA,                 // unknown SPI inbound; no outbound SA for a packet
+    no_sa = ESP_DROP_NO_SA, // unknown SPI inbound; no outbound SA for a packet
     replay = ESP_DROP_REPLAY,
     auth_fail = ESP_DROP_AUTH_FAIL,
-    malformed = ESP_DROP_MALFORMED,         // lengths, headers, not an IP packet
+    malformed = ESP_DROP_MALFORMED, // lengths, headers, not an IP packet
     bad_padding = ESP_DROP_BAD_PADDING,
     sa_disabled = ESP_DROP_SA_DISABLED,     // hard lifetime reached, exhausted, or stopped
     seq_exhausted = ESP_DROP_SEQ_EXHAUSTED, // the packet that found the sequence space used up
@@ -43,9 +43,9 @@ constexpr unsigned kDropCount = static_cast<unsigned>(Drop::policy) + 1;
 const char* drop_name(Drop d); // lower case: "replay", "auth_fail", ...
 
 struct Counters {
-    uint64_t packets = 0, bytes = 0;      // OK packets and their inner (payload) bytes
+    uint64_t packets = 0, bytes = 0; // OK packets and their inner (payload) bytes
     std::array<uint64_t, kDropCount> drops{};
-    uint64_t seq = 0;                     // outbound: last number sent; inbound: window top
+    uint64_t seq = 0; // outbound: last number sent; inbound: window top
     bool disabled = false;
     uint64_t drops_total() const;
 };

@@ -55,12 +55,13 @@ Drop HostPath::outbound(const uint8_t* pkt, size_t len, std::vector<uint8_t>& es
     if (handle) *handle = pick_h;
     if (route) *route = &pick->route;
     uint8_t nh = key->v6 ? 41 : 4;
-    if (!pick->sa->params().tunnel) return pick->sa->count_drop(Drop::malformed), Drop::malformed; // transport: not on the TUN
+    if (!pick->sa->params().tunnel)
+        return pick->sa->count_drop(Drop::malformed), Drop::malformed; // transport: not on the TUN
     return pick->sa->seal(nh, pkt, len, esp, now_s);
 }
 
-Drop HostPath::inbound(const uint8_t* esp, size_t len, bool udp_encap, std::vector<uint8_t>& inner,
-                       uint32_t* handle, uint64_t now_s) {
+Drop HostPath::inbound(const uint8_t* esp, size_t len, bool udp_encap, std::vector<uint8_t>& inner, uint32_t* handle,
+                       uint64_t now_s) {
     if (len < 8) {
         ++table_.malformed_in;
         return Drop::malformed;

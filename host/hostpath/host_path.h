@@ -21,8 +21,8 @@ namespace hostpath {
 struct Route {
     bool v6 = false;
     std::array<uint8_t, 16> local{}, remote{};
-    bool udp_encap = false;         // RFC 3948 ESP in UDP
-    uint16_t sport = 0, dport = 0;  // UDP ports when encapsulated
+    bool udp_encap = false;        // RFC 3948 ESP in UDP
+    uint16_t sport = 0, dport = 0; // UDP ports when encapsulated
 };
 
 struct SaSpec {
@@ -33,11 +33,11 @@ struct SaSpec {
 
 // Drops with no SA to count them on.
 struct TableCounters {
-    uint64_t no_sa_in = 0;        // ESP with an unknown SPI
-    uint64_t malformed_in = 0;    // ESP shorter than SPI + sequence number
-    uint64_t no_policy_out = 0;   // TUN packet no outbound SA's selectors hold
-    uint64_t malformed_out = 0;   // TUN bytes that are not an IP packet
-    uint64_t encap_mismatch = 0;  // raw ESP for a UDP-encapsulated SA or the reverse (counted on the SA too)
+    uint64_t no_sa_in = 0;       // ESP with an unknown SPI
+    uint64_t malformed_in = 0;   // ESP shorter than SPI + sequence number
+    uint64_t no_policy_out = 0;  // TUN packet no outbound SA's selectors hold
+    uint64_t malformed_out = 0;  // TUN bytes that are not an IP packet
+    uint64_t encap_mismatch = 0; // raw ESP for a UDP-encapsulated SA or the reverse (counted on the SA too)
 };
 
 struct SaEvent {

@@ -25,8 +25,8 @@ public:
     // window is clamped to kMaxWindow.
     void init(uint64_t top, unsigned window);
     uint64_t infer(uint32_t seq_lo, bool esn) const;
-    bool check(uint64_t seq) const;  // before the ICV: changes nothing
-    void update(uint64_t seq);       // after the packet verified
+    bool check(uint64_t seq) const; // before the ICV: changes nothing
+    void update(uint64_t seq);      // after the packet verified
     uint64_t top() const { return top_; }
     unsigned window() const { return window_; }
 

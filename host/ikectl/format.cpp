@@ -10,24 +10,21 @@ using namespace ike::control;
 
 // "proto:first-last:port_lo-port_hi" like FortiOS's "0:10.1.0.0/255.255.255.0:0".
 void print_selectors(std::ostream& os, const char* label, const std::vector<ike::config::TrafficSelector>& list) {
-    if (list.empty())
-        os << "  " << label << ": (none)\n";
+    if (list.empty()) os << "  " << label << ": (none)\n";
     for (const auto& ts : list)
         os << "  " << label << ": " << unsigned(ts.ip_proto) << ':' << ts.start().to_string() << '-'
            << ts.end().to_string() << ':' << ts.start_port << '-' << ts.end_port << '\n';
 }
 
 std::string left_of(const std::optional<uint64_t>& left, const std::optional<uint64_t>& total) {
-    if (!left)
-        return "-";
+    if (!left) return "-";
     return std::to_string(*left) + "/" + (total ? std::to_string(*total) : std::string("-"));
 }
 
 // " (replay=3 auth_fail=1)" for the reasons that counted; "" when none did.
 std::string drop_reasons(const std::vector<std::pair<std::string, uint64_t>>& by) {
     std::string out;
-    for (const auto& [reason, n] : by)
-        out += (out.empty() ? " (" : " ") + reason + "=" + std::to_string(n);
+    for (const auto& [reason, n] : by) out += (out.empty() ? " (" : " ") + reason + "=" + std::to_string(n);
     return out.empty() ? out : out + ")";
 }
 
@@ -59,8 +56,7 @@ void print_tunnels(std::ostream& os, const std::vector<ChildSaStatus>& tunnels) 
         os << '\n';
         if (!t.routes.empty()) {
             os << "  routes:";
-            for (const auto& r : t.routes)
-                os << ' ' << r;
+            for (const auto& r : t.routes) os << ' ' << r;
             os << '\n';
         }
         os << "  life: timeout=" << left_of(t.lifetime_left_s, t.lifetime_s)
@@ -83,16 +79,15 @@ void print_tunnels(std::ostream& os, const std::vector<ChildSaStatus>& tunnels) 
 void print_gateways(std::ostream& os, const std::vector<IkeSaStatus>& gateways) {
     bool first = true;
     for (const auto& g : gateways) {
-        if (!first)
-            os << '\n';
+        if (!first) os << '\n';
         first = false;
         auto endpoint = [](const ike::config::IpAddress& a, uint16_t port) {
-            return a.v6 ? "[" + a.to_string() + "]:" + std::to_string(port) : a.to_string() + ":" + std::to_string(port);
+            return a.v6 ? "[" + a.to_string() + "]:" + std::to_string(port)
+                        : a.to_string() + ":" + std::to_string(port);
         };
         os << "name: " << g.name << '\n'
            << "version: 2\n"
-           << "addr: " << endpoint(g.local_addr, g.local_port) << " -> " << endpoint(g.peer_addr, g.peer_port)
-           << '\n'
+           << "addr: " << endpoint(g.local_addr, g.local_port) << " -> " << endpoint(g.peer_addr, g.peer_port) << '\n'
            << "created: " << g.age_s << "s ago\n"
            << "  id/spi: " << hex_spi(g.spi_i, 16) << '/' << hex_spi(g.spi_r, 16) << '\n'
            << "  direction: " << (g.initiator ? "initiator" : "responder") << '\n'
@@ -102,8 +97,7 @@ void print_gateways(std::ostream& os, const std::vector<IkeSaStatus>& gateways) 
            << "  nat: " << (g.nat_detected ? "detected" : "none") << '\n'
            << "  child: " << g.child_sas << '\n';
     }
-    if (gateways.empty())
-        os << "no IKE SA\n";
+    if (gateways.empty()) os << "no IKE SA\n";
 }
 
 } // namespace ikectl

@@ -38,8 +38,7 @@ const char* const usage_text =
     "  -j, --json         print the daemon's JSON reply\n";
 
 int usage(const std::string& problem) {
-    if (!problem.empty())
-        std::cerr << "ikectl: " << problem << '\n';
+    if (!problem.empty()) std::cerr << "ikectl: " << problem << '\n';
     std::cerr << usage_text;
     return exit_usage;
 }
@@ -55,10 +54,8 @@ int print_check(const CheckResult& r, bool json) {
     if (json) {
         std::cout << to_json(r).dump(2) << '\n';
     } else {
-        for (const auto& d : r.diagnostics)
-            std::cerr << d << '\n';
-        if (r.ok)
-            std::cout << "ok\n";
+        for (const auto& d : r.diagnostics) std::cerr << d << '\n';
+        if (r.ok) std::cout << "ok\n";
     }
     return r.ok ? 0 : ike::config::exit_config_error;
 }
@@ -66,8 +63,7 @@ int print_check(const CheckResult& r, bool json) {
 int check_file(const std::string& path, bool json) {
     auto result = ike::config::load_config_file(path);
     CheckResult r{result.ok(), {}};
-    for (const auto& d : result.diagnostics)
-        r.diagnostics.push_back(d.to_string());
+    for (const auto& d : result.diagnostics) r.diagnostics.push_back(d.to_string());
     return print_check(r, json);
 }
 
@@ -83,16 +79,13 @@ int print_action(const ActionResult& r, bool json) {
 int run(const Options& o) {
     const auto& w = o.words;
     auto is = [&](std::initializer_list<const char*> expected) {
-        if (w.size() != expected.size())
-            return false;
+        if (w.size() != expected.size()) return false;
         size_t k = 0;
         for (const char* e : expected)
-            if (w[k++] != e)
-                return false;
+            if (w[k++] != e) return false;
         return true;
     };
-    if (w.size() == 2 && w[0] == "check")
-        return check_file(w[1], o.json);
+    if (w.size() == 2 && w[0] == "check") return check_file(w[1], o.json);
 
     ControlClient client(o.socket);
     Request request;
@@ -132,26 +125,29 @@ int run(const Options& o) {
     else if (is({"check"}))
         request = {Command::config_check, {}};
     else
-        return usage(w.empty() ? "missing command" : "unknown command '" + w[0] + (w.size() > 1 ? " " + w[1] : "") + "'");
+        return usage(w.empty() ? "missing command"
+                               : "unknown command '" + w[0] + (w.size() > 1 ? " " + w[1] : "") + "'");
 
     Json reply = client.call(request);
     switch (request.command) {
-    case Command::tunnel_list:
-    case Command::gateway_list: {
-        // Decode even for -j: an error reply or a malformed one must not print as success.
-        std::ostringstream human;
-        if (request.command == Command::tunnel_list)
-            ikectl::print_tunnels(human, tunnels_from_response(reply));
-        else
-            ikectl::print_gateways(human, gateways_from_response(reply));
-        std::cout << (o.json ? reply.dump(2) + "\n" : human.str());
-        return 0;
-    }
-    case Command::tunnel_up:
-    case Command::tunnel_down:
-    case Command::tunnel_trigger: return print_action(action_from_response(reply), o.json);
-    case Command::reload:
-    case Command::config_check: return print_check(check_from_response(reply), o.json);
+        case Command::tunnel_list:
+        case Command::gateway_list: {
+            // Decode even for -j: an error reply or a malformed one must not print as success.
+            std::ostringstream human;
+            if (request.command == Command::tunnel_list)
+                ikectl::print_tunnels(human, tunnels_from_response(reply));
+            else
+                ikectl::print_gateways(human, gateways_from_response(reply));
+            std::cout << (o.json ? reply.dump(2) + "\n" : human.str());
+            return 0;
+        }
+        case Command::tunnel_up:
+        case Command::tunnel_down:
+        case Command::tunnel_trigger:
+            return print_action(action_from_response(reply), o.json);
+        case Command::reload:
+        case Command::config_check:
+            return print_check(check_from_response(reply), o.json);
     }
     return exit_failure;
 }
@@ -169,14 +165,12 @@ int main(int argc, char** argv) {
         if (a == "-j" || a == "--json") {
             o.json = true;
         } else if (a == "--socket" || a == "-s") {
-            if (++k >= argc)
-                return usage("--socket needs a path");
+            if (++k >= argc) return usage("--socket needs a path");
             o.socket = argv[k];
         } else if (a.rfind("--socket=", 0) == 0) {
             o.socket = a.substr(9);
         } else if (a == "--config" || a == "-c") {
-            if (++k >= argc)
-                return usage("--config needs a file");
+            if (++k >= argc) return usage("--config needs a file");
             o.config_file = argv[k];
         } else if (a.size() > 1 && a[0] == '-' && o.words.empty()) {
             return usage("unknown option '" + a + "'");
@@ -184,15 +178,12 @@ int main(int argc, char** argv) {
             o.words.push_back(a);
         }
     }
-    if (o.socket.empty())
-        return usage("--socket needs a path");
+    if (o.socket.empty()) return usage("--socket needs a path");
     if (!o.config_file.empty()) {
-        if (o.socket != default_socket_path)
-            return usage("--socket and --config exclude each other");
+        if (o.socket != default_socket_path) return usage("--socket and --config exclude each other");
         auto config = ike::config::load_config_file(o.config_file);
         if (!config.ok()) {
-            for (const auto& d : config.diagnostics)
-                std::cerr << d.to_string() << '\n';
+            for (const auto& d : config.diagnostics) std::cerr << d.to_string() << '\n';
             return ike::config::exit_config_error;
         }
         o.socket = config.config.control_socket;

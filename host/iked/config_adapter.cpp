@@ -37,7 +37,7 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
         p.dynamic = p1.type == ike::config::Phase1Type::dynamic;
         p.mesh = p1.mesh_selector_type == ike::config::MeshSelectorType::subnet ? MeshSelector::subnet
                  : p1.mesh_selector_type == ike::config::MeshSelectorType::host ? MeshSelector::host
-                                                                                  : MeshSelector::disable;
+                                                                                : MeshSelector::disable;
         if (p.mesh == MeshSelector::host)
             notes.push_back(p1.name + ": mesh-selector-type host not implemented, negotiated as disable");
         if (const auto& r = p1.remote_gateway()) p.remote_addr = to_addr(*r);
@@ -54,8 +54,10 @@ GatewayConfig to_gateway_config(const ike::config::Config& c, std::vector<std::s
             p.suites.push_back(s);
         }
         for (uint16_t grp : p1.dhgrp) {
-            if (dh_supported(grp)) p.dh_groups.push_back(grp);
-            else notes.push_back(p1.name + ": DH group " + std::to_string(grp) + " not supported, skipped");
+            if (dh_supported(grp))
+                p.dh_groups.push_back(grp);
+            else
+                notes.push_back(p1.name + ": DH group " + std::to_string(grp) + " not supported, skipped");
         }
         p.local_id = p1.localid;
         p.peer_id = p1.peerid;

@@ -13,7 +13,8 @@ namespace {
 
 ike::config::TrafficSelector to_cfg_ts(const Ts& t) {
     ike::config::TrafficSelector s;
-    s.ts_type = t.v6 ? ike::config::TrafficSelector::TS_IPV6_ADDR_RANGE : ike::config::TrafficSelector::TS_IPV4_ADDR_RANGE;
+    s.ts_type =
+        t.v6 ? ike::config::TrafficSelector::TS_IPV6_ADDR_RANGE : ike::config::TrafficSelector::TS_IPV4_ADDR_RANGE;
     s.ip_proto = t.proto;
     s.start_port = t.port_lo;
     s.end_port = t.port_hi;
@@ -31,7 +32,8 @@ std::vector<ike::config::TrafficSelector> to_cfg_ts(const std::vector<Ts>& v) {
 ike::config::IpAddress to_cfg_addr(const boost::asio::ip::address& a) {
     ike::config::IpAddress r;
     r.v6 = a.is_v6();
-    if (r.v6) r.bytes = a.to_v6().to_bytes();
+    if (r.v6)
+        r.bytes = a.to_v6().to_bytes();
     else {
         auto b = a.to_v4().to_bytes();
         std::copy(b.begin(), b.end(), r.bytes.begin());
@@ -41,10 +43,14 @@ ike::config::IpAddress to_cfg_addr(const boost::asio::ip::address& a) {
 
 std::string hash_word(uint16_t integ) {
     switch (integ) {
-    case AUTH_HMAC_SHA1_96: return "sha1";
-    case AUTH_HMAC_SHA2_256_128: return "sha256";
-    case AUTH_HMAC_SHA2_384_192: return "sha384";
-    case AUTH_HMAC_SHA2_512_256: return "sha512";
+        case AUTH_HMAC_SHA1_96:
+            return "sha1";
+        case AUTH_HMAC_SHA2_256_128:
+            return "sha256";
+        case AUTH_HMAC_SHA2_384_192:
+            return "sha384";
+        case AUTH_HMAC_SHA2_512_256:
+            return "sha512";
     }
     return "integ" + std::to_string(integ);
 }
@@ -63,7 +69,7 @@ std::string EngineControl::esp_word(const Selected& s) {
 }
 
 std::string EngineControl::ike_word(const Selected& s) {
-    std::string prf = s.prf == PRF_HMAC_SHA1 ? "sha1"
+    std::string prf = s.prf == PRF_HMAC_SHA1       ? "sha1"
                       : s.prf == PRF_HMAC_SHA2_256 ? "sha256"
                       : s.prf == PRF_HMAC_SHA2_384 ? "sha384"
                                                    : "sha512";
@@ -138,7 +144,8 @@ std::vector<ctl::ChildSaStatus> EngineControl::list_tunnels() {
             s.phase1 = t.gateway;
             // A negotiation in flight shows as connecting.
             for (const auto& [spi, sa] : engine_.sas())
-                if (sa->cfg->name == t.gateway && sa->state == IkeState::connecting) s.state = ctl::ChildSaState::connecting;
+                if (sa->cfg->name == t.gateway && sa->state == IkeState::connecting)
+                    s.state = ctl::ChildSaState::connecting;
             out.push_back(std::move(s));
         }
     }
@@ -162,7 +169,7 @@ std::vector<ctl::IkeSaStatus> EngineControl::list_gateways() {
             g.proposal = ike_word(sa->proposal);
             g.dh_group = sa->proposal.dh;
         }
-        g.state = sa->state == IkeState::connecting ? ctl::IkeSaState::connecting
+        g.state = sa->state == IkeState::connecting    ? ctl::IkeSaState::connecting
                   : sa->state == IkeState::established ? ctl::IkeSaState::established
                                                        : ctl::IkeSaState::deleting;
         g.age_s = seconds(now - sa->created);
@@ -174,14 +181,12 @@ std::vector<ctl::IkeSaStatus> EngineControl::list_gateways() {
 }
 
 ctl::ActionResult EngineControl::tunnel_up(const std::string& phase2) {
-    if (!engine_.initiate(phase2, now_()))
-        return {false, "no phase2-interface named '" + phase2 + "'"};
+    if (!engine_.initiate(phase2, now_())) return {false, "no phase2-interface named '" + phase2 + "'"};
     return {true, "negotiating " + phase2};
 }
 
 ctl::ActionResult EngineControl::tunnel_down(const std::string& phase2) {
-    if (!engine_.terminate_child(phase2, now_()))
-        return {false, "tunnel '" + phase2 + "' has no Child SA"};
+    if (!engine_.terminate_child(phase2, now_())) return {false, "tunnel '" + phase2 + "' has no Child SA"};
     return {true, "deleting the Child SA of " + phase2};
 }
 

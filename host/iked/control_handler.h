@@ -20,7 +20,8 @@ public:
     using Loader = std::function<std::optional<ike::sa::GatewayConfig>(std::vector<std::string>& diagnostics)>;
     using Now = std::function<ike::sa::TimePoint()>;
     // `now` is the engine's clock (tests pass their virtual one).
-    EngineControl(ike::sa::Engine& engine, Loader load, Now now = [] { return ike::sa::Clock::now(); })
+    EngineControl(
+        ike::sa::Engine& engine, Loader load, Now now = [] { return ike::sa::Clock::now(); })
         : engine_(engine), load_(std::move(load)), now_(std::move(now)) {}
 
     std::vector<ike::control::ChildSaStatus> list_tunnels() override;

@@ -64,11 +64,12 @@ int run_daemon(const Options& o) {
     std::unique_ptr<Engine> engine;
     HostPathOffload* host = nullptr;
     UdpIo udp(
-        io, o.ike_port, o.natt_port,
-        [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); },
+        io, o.ike_port, o.natt_port, [&](Datagram&& d) { engine->on_datagram(d, Clock::now()); },
         [&](Datagram&& d) {
-            if (host) host->on_udp_esp(d);
-            else IKE_LOG(debug) << "ESP datagram from " << d.remote.str() << " dropped: no host path";
+            if (host)
+                host->on_udp_esp(d);
+            else
+                IKE_LOG(debug) << "ESP datagram from " << d.remote.str() << " dropped: no host path";
         });
     std::unique_ptr<SaOffload> host_path;
     if (!o.tun.empty()) {

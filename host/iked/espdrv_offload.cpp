@@ -15,7 +15,8 @@ using ike::sa::OffloadEventType;
 
 class EspdrvOffload : public ike::sa::SaOffload {
 public:
-    EspdrvOffload(std::shared_ptr<espdrv::Device> dev, std::string name) : dev_(std::move(dev)), name_(std::move(name)) {}
+    EspdrvOffload(std::shared_ptr<espdrv::Device> dev, std::string name)
+        : dev_(std::move(dev)), name_(std::move(name)) {}
 
     std::optional<uint32_t> install(const ike::sa::OffloadSa& sa) override {
         esp_sa_params p = ike::sa::to_esp_sa_params(sa);
@@ -72,13 +73,22 @@ public:
                 OffloadEvent o;
                 o.handle = ev.handle;
                 switch (ev.type) {
-                case ESP_EV_SOFT_BYTES:
-                case ESP_EV_SOFT_PACKETS: o.type = OffloadEventType::soft; break;
-                case ESP_EV_HARD_BYTES:
-                case ESP_EV_HARD_PACKETS: o.type = OffloadEventType::hard; break;
-                case ESP_EV_SEQ_EXHAUSTED: o.type = OffloadEventType::seq_exhausted; break;
-                case ESP_EV_SA_DELETED: o.type = OffloadEventType::deleted; break;
-                default: continue;
+                    case ESP_EV_SOFT_BYTES:
+                    case ESP_EV_SOFT_PACKETS:
+                        o.type = OffloadEventType::soft;
+                        break;
+                    case ESP_EV_HARD_BYTES:
+                    case ESP_EV_HARD_PACKETS:
+                        o.type = OffloadEventType::hard;
+                        break;
+                    case ESP_EV_SEQ_EXHAUSTED:
+                        o.type = OffloadEventType::seq_exhausted;
+                        break;
+                    case ESP_EV_SA_DELETED:
+                        o.type = OffloadEventType::deleted;
+                        break;
+                    default:
+                        continue;
                 }
                 out.push_back(o);
             }

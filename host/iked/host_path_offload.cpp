@@ -18,8 +18,8 @@
 
 namespace iked {
 
-using ike::sa::OffloadSa;
 using boost::asio::posix::stream_descriptor;
+using ike::sa::OffloadSa;
 
 namespace {
 
@@ -29,21 +29,30 @@ constexpr uint16_t kAuthSha1_96 = 2, kAuthSha256 = 12, kAuthSha384 = 13, kAuthSh
 
 std::optional<hostpath::Integ> integ_of(uint16_t id) {
     switch (id) {
-    case 0: return hostpath::Integ::none;
-    case kAuthSha1_96: return hostpath::Integ::hmac_sha1_96;
-    case kAuthSha256: return hostpath::Integ::hmac_sha256_128;
-    case kAuthSha384: return hostpath::Integ::hmac_sha384_192;
-    case kAuthSha512: return hostpath::Integ::hmac_sha512_256;
+        case 0:
+            return hostpath::Integ::none;
+        case kAuthSha1_96:
+            return hostpath::Integ::hmac_sha1_96;
+        case kAuthSha256:
+            return hostpath::Integ::hmac_sha256_128;
+        case kAuthSha384:
+            return hostpath::Integ::hmac_sha384_192;
+        case kAuthSha512:
+            return hostpath::Integ::hmac_sha512_256;
     }
     return std::nullopt;
 }
 
 std::optional<hostpath::Cipher> cipher_of(uint16_t id) {
     switch (id) {
-    case kEncrNull: return hostpath::Cipher::null;
-    case kEncrAesCbc: return hostpath::Cipher::aes_cbc;
-    case kEncrAesGcm16: return hostpath::Cipher::aes_gcm;
-    case kEncrChacha: return hostpath::Cipher::chacha20_poly1305;
+        case kEncrNull:
+            return hostpath::Cipher::null;
+        case kEncrAesCbc:
+            return hostpath::Cipher::aes_cbc;
+        case kEncrAesGcm16:
+            return hostpath::Cipher::aes_gcm;
+        case kEncrChacha:
+            return hostpath::Cipher::chacha20_poly1305;
     }
     return std::nullopt;
 }
@@ -105,8 +114,9 @@ int open_tun(const std::string& name, unsigned mtu) {
 
 int open_raw(int family) {
     int fd = ::socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ESP);
-    if (fd < 0) IKE_LOG(warn) << "host path: no raw ESP socket for " << (family == AF_INET ? "IPv4" : "IPv6") << ": "
-                              << std::strerror(errno);
+    if (fd < 0)
+        IKE_LOG(warn) << "host path: no raw ESP socket for " << (family == AF_INET ? "IPv4" : "IPv6") << ": "
+                      << std::strerror(errno);
     return fd;
 }
 
@@ -131,15 +141,17 @@ HostPathOffload::HostPathOffload(boost::asio::io_context& io, UdpIo& udp, const 
 HostPathOffload::~HostPathOffload() = default;
 
 uint64_t HostPathOffload::now_s() {
-    return uint64_t(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
-                        .count());
+    return uint64_t(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
 }
 
 void HostPathOffload::arm(Fd& f) {
     f.sd.async_wait(stream_descriptor::wait_read, [this, &f](const boost::system::error_code& ec) {
         if (ec) return;
-        if (&f == tun_.get()) read_tun();
-        else read_raw(f);
+        if (&f == tun_.get())
+            read_tun();
+        else
+            read_raw(f);
         arm(f);
     });
 }
@@ -152,9 +164,12 @@ bool HostPathOffload::accepts(const OffloadSa& sa) const {
     if (aead != (*i == hostpath::Integ::none)) return false;
     if (sa.transport) return false; // the TUN device carries whole packets: tunnel mode only
     switch (*c) {
-    case hostpath::Cipher::null: return sa.key_len == 0;
-    case hostpath::Cipher::chacha20_poly1305: return sa.key_len == 32;
-    default: return sa.key_len == 16 || sa.key_len == 24 || sa.key_len == 32;
+        case hostpath::Cipher::null:
+            return sa.key_len == 0;
+        case hostpath::Cipher::chacha20_poly1305:
+            return sa.key_len == 32;
+        default:
+            return sa.key_len == 16 || sa.key_len == 24 || sa.key_len == 32;
     }
 }
 

@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
     iked::Options o;
     std::string level = "info";
     po::options_description desc("iked options");
-    desc.add_options()("help,h", "this help")(
-        "config", po::value(&o.config)->required(), "FortiOS-syntax configuration file")(
+    desc.add_options()("help,h", "this help")("config", po::value(&o.config)->required(),
+                                              "FortiOS-syntax configuration file")(
         "device", po::value(&o.device), "accelerator: /dev/espN, sim:PATH, model:, xrt:N (none: host path only)")(
         "export-keys", po::value(&o.export_keys), "append SA keys in Wireshark esp_sa / ikev2 formats to FILE")(
         "socket", po::value(&o.socket), "control socket path (default: from the config)")(

@@ -25,7 +25,8 @@ void CommandRouteHook::route(bool add, const std::string& prefix, const ike::sa:
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        IKE_LOG(warn) << "route hook " << program_ << " " << verb << " " << prefix << " failed (status " << status << ")";
+        IKE_LOG(warn) << "route hook " << program_ << " " << verb << " " << prefix << " failed (status " << status
+                      << ")";
 }
 
 } // namespace iked

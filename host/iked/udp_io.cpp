@@ -19,8 +19,7 @@ struct UdpIo::Sock {
     Sock(boost::asio::io_context& io, uint16_t p, bool is_v6) : sock(io), port(p), v6(is_v6) {}
 };
 
-UdpIo::UdpIo(boost::asio::io_context& io, uint16_t ike_port, uint16_t natt_port, IkeHandler on_ike,
-             EspHandler on_esp)
+UdpIo::UdpIo(boost::asio::io_context& io, uint16_t ike_port, uint16_t natt_port, IkeHandler on_ike, EspHandler on_esp)
     : io_(io), natt_port_(natt_port), on_ike_(std::move(on_ike)), on_esp_(std::move(on_esp)) {
     for (bool v6 : {false, true}) {
         for (uint16_t port : {ike_port, natt_port}) {

@@ -22,8 +22,7 @@ public:
 
     // Binds ike_port and natt_port on 0.0.0.0 and [::]; throws on failure
     // (an address family without any address is skipped).
-    UdpIo(boost::asio::io_context& io, uint16_t ike_port, uint16_t natt_port, IkeHandler on_ike,
-          EspHandler on_esp);
+    UdpIo(boost::asio::io_context& io, uint16_t ike_port, uint16_t natt_port, IkeHandler on_ike, EspHandler on_esp);
     ~UdpIo() override;
 
     void send(const ike::sa::Datagram& d) override;

@@ -3,19 +3,16 @@
 #include <cstring>
 #include <thread>
 
-
 #include "packet_engine.h"
 
 namespace espdrv {
 
-PacketResult Device::inject(bool, uint16_t, std::span<const uint8_t>)
-{
+PacketResult Device::inject(bool, uint16_t, std::span<const uint8_t>) {
     throw Error(ENOTSUP, "this device has no simulated data path");
 }
 
 namespace {
-[[noreturn]] void no_ports(const char* what)
-{
+[[noreturn]] void no_ports(const char* what) {
     throw Error(ENOTSUP, std::string(what) + ": this device has no policy table");
 }
 } // namespace
@@ -30,45 +27,38 @@ esp_port_config Device::port_config() { no_ports("port get"); }
 void Device::set_port_config(const esp_port_config&) { no_ports("port set"); }
 esp_port_stats Device::port_stats() { no_ports("port stats"); }
 
-void Device::load_xclbin(const std::string& path)
-{
+void Device::load_xclbin(const std::string& path) {
     throw Error(ENOTSUP, "dev load " + path + ": only xrt: devices take a bitstream");
 }
 
-CoreCard::CoreCard(std::unique_ptr<esp::PacketEngine> engine) : engine_(std::move(engine))
-{
+CoreCard::CoreCard(std::unique_ptr<esp::PacketEngine> engine) : engine_(std::move(engine)) {
     ops_.read = &CoreCard::reg_read;
     ops_.write = &CoreCard::reg_write;
     int ret = esp_core_init(&core_, &ops_, this);
-    if (ret)
-        throw Error(-ret, "card did not identify as an ESP offload card");
+    if (ret) throw Error(-ret, "card did not identify as an ESP offload card");
 }
 
 CoreCard::~CoreCard() { esp_core_destroy(&core_); }
 
-uint32_t CoreCard::reg_read(void* ctx, uint32_t off)
-{
+uint32_t CoreCard::reg_read(void* ctx, uint32_t off) {
     auto* card = static_cast<CoreCard*>(ctx);
     std::lock_guard g(card->engine_lock_);
     return card->engine_->read_reg(off);
 }
 
-void CoreCard::reg_write(void* ctx, uint32_t off, uint32_t val)
-{
+void CoreCard::reg_write(void* ctx, uint32_t off, uint32_t val) {
     auto* card = static_cast<CoreCard*>(ctx);
     std::lock_guard g(card->engine_lock_);
     card->engine_->write_reg(off, val);
 }
 
-long CoreCard::ioctl(unsigned int cmd, void* arg)
-{
+long CoreCard::ioctl(unsigned int cmd, void* arg) {
     long ret = esp_core_ioctl(&core_, cmd, arg);
     esp_core_poll_events(&core_); // a command (DELETE) may have raised an event
     return ret;
 }
 
-PacketResult CoreCard::inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet)
-{
+PacketResult CoreCard::inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet) {
     PacketResult out;
     {
         std::lock_guard g(engine_lock_);
@@ -82,14 +72,12 @@ PacketResult CoreCard::inject(bool inbound, uint16_t sa_handle, std::span<const 
     return out;
 }
 
-void CoreCard::submit(const esp::PacketEngine::StreamPacket& packet)
-{
+void CoreCard::submit(const esp::PacketEngine::StreamPacket& packet) {
     std::lock_guard g(engine_lock_);
     engine_->submit(packet);
 }
 
-esp::PacketEngine::PacketResult CoreCard::receive()
-{
+esp::PacketEngine::PacketResult CoreCard::receive() {
     esp::PacketEngine::PacketResult r;
     bool drained;
     {
@@ -97,19 +85,16 @@ esp::PacketEngine::PacketResult CoreCard::receive()
         r = engine_->receive();
         drained = engine_->in_flight() == 0;
     }
-    if (drained)
-        esp_core_poll_events(&core_); // registers are read with no packet in flight
+    if (drained) esp_core_poll_events(&core_); // registers are read with no packet in flight
     return r;
 }
 
-std::vector<PacketResult> CoreCard::inject_batch(std::span<const Injection> packets)
-{
+std::vector<PacketResult> CoreCard::inject_batch(std::span<const Injection> packets) {
     std::vector<PacketResult> out(packets.size());
     uint64_t after = 0;
     {
         std::lock_guard g(engine_lock_);
-        for (const Injection& p : packets)
-            engine_->submit({p.inbound, p.sa_handle, p.packet, 0});
+        for (const Injection& p : packets) engine_->submit({p.inbound, p.sa_handle, p.packet, 0});
         for (PacketResult& o : out) {
             auto r = engine_->receive();
             o.bytes = std::move(r.bytes);
@@ -121,13 +106,11 @@ std::vector<PacketResult> CoreCard::inject_batch(std::span<const Injection> pack
     }
     esp_core_poll_events(&core_);
     for (PacketResult& o : out)
-        if (!o.card_cycles)
-            o.card_cycles = after;
+        if (!o.card_cycles) o.card_cycles = after;
     return out;
 }
 
-uint64_t CoreCard::cycles()
-{
+uint64_t CoreCard::cycles() {
     std::lock_guard g(engine_lock_);
     return engine_->cycles();
 }
@@ -135,13 +118,9 @@ uint64_t CoreCard::cycles()
 // A new reader starts at the oldest event the core still holds, as /dev/espN does.
 CoreDevice::CoreDevice(std::shared_ptr<CoreCard> card) : card_(std::move(card)), cursor_(0) {}
 
-long CoreDevice::raw_ioctl(unsigned long cmd, void* arg)
-{
-    return card_->ioctl(static_cast<unsigned int>(cmd), arg);
-}
+long CoreDevice::raw_ioctl(unsigned long cmd, void* arg) { return card_->ioctl(static_cast<unsigned int>(cmd), arg); }
 
-std::vector<esp_event> CoreDevice::read_events(std::chrono::milliseconds timeout)
-{
+std::vector<esp_event> CoreDevice::read_events(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     std::vector<esp_event> out(64);
     for (;;) {
@@ -155,8 +134,7 @@ std::vector<esp_event> CoreDevice::read_events(std::chrono::milliseconds timeout
     }
 }
 
-PacketResult CoreDevice::inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet)
-{
+PacketResult CoreDevice::inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet) {
     return card_->inject(inbound, sa_handle, packet);
 }
 

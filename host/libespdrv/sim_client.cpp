@@ -19,16 +19,13 @@ namespace {
 
 class SimDevice : public IoctlDevice {
 public:
-    explicit SimDevice(const std::string& path)
-    {
+    explicit SimDevice(const std::string& path) {
         sockaddr_un addr{};
-        if (path.size() >= sizeof(addr.sun_path))
-            throw Error(ENAMETOOLONG, "sim socket " + path);
+        if (path.size() >= sizeof(addr.sun_path)) throw Error(ENAMETOOLONG, "sim socket " + path);
         addr.sun_family = AF_UNIX;
         std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
         fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0)
-            throw Error(errno, "socket");
+        if (fd_ < 0) throw Error(errno, "socket");
         if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
             int e = errno;
             ::close(fd_);
@@ -39,8 +36,7 @@ public:
     SimDevice(const SimDevice&) = delete;
     SimDevice& operator=(const SimDevice&) = delete;
 
-    std::vector<esp_event> read_events(std::chrono::milliseconds timeout) override
-    {
+    std::vector<esp_event> read_events(std::chrono::milliseconds timeout) override {
         std::vector<uint8_t> req;
         sim::put(req, static_cast<uint32_t>(timeout.count()));
         sim::put(req, sim::kMaxEventsPerRead);
@@ -48,16 +44,13 @@ public:
         size_t pos = 0;
         uint32_t n = 0;
         std::vector<esp_event> out;
-        if (!sim::get(body, pos, n))
-            throw Error(EPROTO, "events reply");
+        if (!sim::get(body, pos, n)) throw Error(EPROTO, "events reply");
         out.resize(n);
         for (auto& e : out)
-            if (!sim::get(body, pos, e))
-                throw Error(EPROTO, "events reply");
+            if (!sim::get(body, pos, e)) throw Error(EPROTO, "events reply");
         return out;
     }
-    PacketResult inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet) override
-    {
+    PacketResult inject(bool inbound, uint16_t sa_handle, std::span<const uint8_t> packet) override {
         // Sized once and filled in place: a range insert after the header makes g++ 12
         // at -O3 report a false -Warray-bounds.
         std::vector<uint8_t> req(4 + packet.size());
@@ -78,35 +71,29 @@ public:
     }
 
 private:
-    std::vector<uint8_t> exchange(uint32_t kind, const std::vector<uint8_t>& req)
-    {
+    std::vector<uint8_t> exchange(uint32_t kind, const std::vector<uint8_t>& req) {
         std::lock_guard g(lock_);
-        if (!sim::send_frame(fd_, kind, req))
-            throw Error(EPIPE, "simulated card went away");
+        if (!sim::send_frame(fd_, kind, req)) throw Error(EPIPE, "simulated card went away");
         auto reply = sim::recv_frame(fd_);
-        if (!reply || reply->first != kind)
-            throw Error(EPROTO, "simulated card: bad reply");
+        if (!reply || reply->first != kind) throw Error(EPROTO, "simulated card: bad reply");
         return std::move(reply->second);
     }
 
 protected:
-    long raw_ioctl(unsigned long cmd, void* arg) override
-    {
+    long raw_ioctl(unsigned long cmd, void* arg) override {
         const size_t size = _IOC_SIZE(cmd);
         // Sized once (see inject()): {cmd as u32, the argument's bytes}.
         std::vector<uint8_t> req(sizeof(uint32_t) + size);
         const auto cmd32 = static_cast<uint32_t>(cmd);
         std::memcpy(req.data(), &cmd32, sizeof cmd32);
-        if (size)
-            std::memcpy(req.data() + sizeof cmd32, arg, size);
+        if (size) std::memcpy(req.data() + sizeof cmd32, arg, size);
         auto body = exchange(sim::kIoctl, req);
         OPENSSL_cleanse(req.data(), req.size());
         size_t pos = 0;
         int32_t status = 0;
         if (!sim::get(body, pos, status) || body.size() - pos != size)
             throw Error(EPROTO, "simulated card: bad ioctl reply");
-        if (!status && size)
-            std::memcpy(arg, body.data() + pos, size);
+        if (!status && size) std::memcpy(arg, body.data() + pos, size);
         return status;
     }
 
@@ -117,8 +104,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Device> open_sim_device(const std::string& socket_path)
-{
+std::unique_ptr<Device> open_sim_device(const std::string& socket_path) {
     return std::make_unique<SimDevice>(socket_path);
 }
 

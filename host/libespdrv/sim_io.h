@@ -16,8 +16,8 @@ bool send_frame(int fd, uint32_t kind, const std::vector<uint8_t>& body);
 // Returns {kind, body}, or nothing on EOF, error or an oversized frame.
 std::optional<std::pair<uint32_t, std::vector<uint8_t>>> recv_frame(int fd);
 
-template <typename T> void put(std::vector<uint8_t>& out, const T& v)
-{
+template <typename T>
+void put(std::vector<uint8_t>& out, const T& v) {
     // resize + memcpy rather than a range insert: g++ 12 at -O3 reports a false
     // stringop-overflow for inserting into a still-empty vector.
     const size_t at = out.size();
@@ -25,10 +25,9 @@ template <typename T> void put(std::vector<uint8_t>& out, const T& v)
     std::memcpy(out.data() + at, &v, sizeof(T));
 }
 
-template <typename T> bool get(const std::vector<uint8_t>& in, size_t& pos, T& v)
-{
-    if (in.size() - pos < sizeof(T) || pos > in.size())
-        return false;
+template <typename T>
+bool get(const std::vector<uint8_t>& in, size_t& pos, T& v) {
+    if (in.size() - pos < sizeof(T) || pos > in.size()) return false;
     std::memcpy(&v, in.data() + pos, sizeof(T));
     pos += sizeof(T);
     return true;

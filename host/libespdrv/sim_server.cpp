@@ -26,28 +26,27 @@
 namespace espdrv {
 namespace {
 
-bool known_ioctl(uint32_t cmd)
-{
+bool known_ioctl(uint32_t cmd) {
     switch (cmd) {
-    case ESP_IOC_DEV_INFO:
-    case ESP_IOC_SA_ADD:
-    case ESP_IOC_SA_UPDATE:
-    case ESP_IOC_SA_DEL:
-    case ESP_IOC_SA_GET:
-    case ESP_IOC_SA_FLUSH:
-    case ESP_IOC_STATS:
-    case ESP_IOC_POLICY_ADD:
-    case ESP_IOC_POLICY_UPDATE:
-    case ESP_IOC_POLICY_DEL:
-    case ESP_IOC_POLICY_GET:
-    case ESP_IOC_POLICY_NEXT:
-    case ESP_IOC_POLICY_FLUSH:
-    case ESP_IOC_PORT_GET:
-    case ESP_IOC_PORT_SET:
-    case ESP_IOC_PORT_STATS:
-        return true;
-    default:
-        return false;
+        case ESP_IOC_DEV_INFO:
+        case ESP_IOC_SA_ADD:
+        case ESP_IOC_SA_UPDATE:
+        case ESP_IOC_SA_DEL:
+        case ESP_IOC_SA_GET:
+        case ESP_IOC_SA_FLUSH:
+        case ESP_IOC_STATS:
+        case ESP_IOC_POLICY_ADD:
+        case ESP_IOC_POLICY_UPDATE:
+        case ESP_IOC_POLICY_DEL:
+        case ESP_IOC_POLICY_GET:
+        case ESP_IOC_POLICY_NEXT:
+        case ESP_IOC_POLICY_FLUSH:
+        case ESP_IOC_PORT_GET:
+        case ESP_IOC_PORT_SET:
+        case ESP_IOC_PORT_STATS:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -57,16 +56,14 @@ using Frame = std::pair<uint32_t, std::vector<uint8_t>>;
 // stream, back to back (bounded, so one client cannot hold the card for long).
 constexpr size_t kMaxInjectBatch = 256;
 
-bool readable_now(int fd)
-{
+bool readable_now(int fd) {
     pollfd p{fd, POLLIN, 0};
     return ::poll(&p, 1, 0) > 0;
 }
 
 // Answers a run of INJECT requests, in order; false when the connection must close (a
 // malformed request, answered up to the one before it, or a failed send).
-bool answer_injects(int fd, CoreCard& card, const std::vector<Frame>& frames)
-{
+bool answer_injects(int fd, CoreCard& card, const std::vector<Frame>& frames) {
     std::vector<CoreCard::Injection> batch;
     bool malformed = false;
     for (const auto& [kind, body] : frames) {
@@ -87,22 +84,19 @@ bool answer_injects(int fd, CoreCard& card, const std::vector<Frame>& frames)
         sim::put(reply, uint32_t{0});
         sim::put(reply, r.card_cycles);
         reply.insert(reply.end(), r.bytes.begin(), r.bytes.end());
-        if (!sim::send_frame(fd, sim::kInject, reply))
-            return false;
+        if (!sim::send_frame(fd, sim::kInject, reply)) return false;
     }
     return !malformed;
 }
 
 // One connection: requests are answered in order until the client leaves.
-void serve_client(int fd, std::shared_ptr<CoreCard> card)
-{
-    CoreDevice dev(card); // the client's own event cursor
+void serve_client(int fd, std::shared_ptr<CoreCard> card) {
+    CoreDevice dev(card);      // the client's own event cursor
     std::deque<Frame> waiting; // read while gathering INJECTs, not yet answered
     for (;;) {
         if (waiting.empty()) {
             auto f = sim::recv_frame(fd);
-            if (!f)
-                break;
+            if (!f) break;
             waiting.push_back(std::move(*f));
         }
         Frame frame = std::move(waiting.front());
@@ -123,16 +117,14 @@ void serve_client(int fd, std::shared_ptr<CoreCard> card)
                 else
                     waiting.push_back(std::move(*f));
             }
-            if (!answer_injects(fd, *card, injects) || eof)
-                break;
+            if (!answer_injects(fd, *card, injects) || eof) break;
             continue;
         }
         std::vector<uint8_t> reply;
         size_t pos = 0;
         if (kind == sim::kIoctl) {
             uint32_t cmd = 0;
-            if (!sim::get(body, pos, cmd))
-                break;
+            if (!sim::get(body, pos, cmd)) break;
             int32_t status;
             std::vector<uint8_t> arg(body.begin() + static_cast<long>(pos), body.end());
             if (!known_ioctl(cmd)) {
@@ -151,25 +143,21 @@ void serve_client(int fd, std::shared_ptr<CoreCard> card)
             reply.insert(reply.end(), arg.begin(), arg.end());
         } else if (kind == sim::kEvents) {
             uint32_t timeout_ms = 0, max = 0;
-            if (!sim::get(body, pos, timeout_ms) || !sim::get(body, pos, max))
-                break;
+            if (!sim::get(body, pos, timeout_ms) || !sim::get(body, pos, max)) break;
             auto evs = dev.read_events(std::chrono::milliseconds(std::min(timeout_ms, sim::kMaxEventWaitMs)));
             uint32_t n = static_cast<uint32_t>(std::min<size_t>(evs.size(), std::min(max, sim::kMaxEventsPerRead)));
             sim::put(reply, n);
-            for (uint32_t i = 0; i < n; i++)
-                sim::put(reply, evs[i]);
+            for (uint32_t i = 0; i < n; i++) sim::put(reply, evs[i]);
         } else {
             break; // unknown kind: the client is not speaking this protocol
         }
-        if (!sim::send_frame(fd, kind, reply))
-            break;
+        if (!sim::send_frame(fd, kind, reply)) break;
     }
 }
 
 } // namespace
 
-int run_sim_server(std::unique_ptr<esp::PacketEngine> engine, const std::string& socket_path)
-{
+int run_sim_server(std::unique_ptr<esp::PacketEngine> engine, const std::string& socket_path) {
     std::shared_ptr<CoreCard> card;
     try {
         card = std::make_shared<CoreCard>(std::move(engine));
@@ -197,8 +185,7 @@ int run_sim_server(std::unique_ptr<esp::PacketEngine> engine, const std::string&
     ::unlink(socket_path.c_str());
     if (lfd < 0 || ::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 || ::listen(lfd, 16) < 0) {
         std::fprintf(stderr, "espsim serve: %s: %s\n", socket_path.c_str(), std::strerror(errno));
-        if (lfd >= 0)
-            ::close(lfd);
+        if (lfd >= 0) ::close(lfd);
         return 1;
     }
     std::fprintf(stderr, "espsim serve: card ready on %s\n", socket_path.c_str());
@@ -214,21 +201,18 @@ int run_sim_server(std::unique_ptr<esp::PacketEngine> engine, const std::string&
         std::lock_guard g(clients_lock);
         stopping = true;
         ::shutdown(lfd, SHUT_RDWR); // wakes accept()
-        for (int fd : clients)
-            ::shutdown(fd, SHUT_RDWR);
+        for (int fd : clients) ::shutdown(fd, SHUT_RDWR);
     });
 
     for (;;) {
         int fd = ::accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
         std::lock_guard g(clients_lock);
         if (stopping) {
-            if (fd >= 0)
-                ::close(fd);
+            if (fd >= 0) ::close(fd);
             break;
         }
         if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
+            if (errno == EINTR || errno == ECONNABORTED) continue;
             std::fprintf(stderr, "espsim serve: accept: %s\n", std::strerror(errno));
             pthread_kill(signal_waiter.native_handle(), SIGTERM); // let the stopper finish
             break;
@@ -241,8 +225,7 @@ int run_sim_server(std::unique_ptr<esp::PacketEngine> engine, const std::string&
             ::close(fd); // under the lock, so the stopper never shuts a reused descriptor
         });
     }
-    for (auto& t : threads)
-        t.join();
+    for (auto& t : threads) t.join();
     signal_waiter.join();
     ::close(lfd);
     ::unlink(socket_path.c_str());

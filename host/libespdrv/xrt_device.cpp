@@ -27,15 +27,13 @@ namespace {
 constexpr uint64_t kRegisterSpan = 0x1000;
 static_assert(ESP_REG_IRQ_STATUS < kRegisterSpan);
 
-std::string cu_name()
-{
+std::string cu_name() {
     const char* env = std::getenv("ESP_XRT_CU");
     return env && *env ? env : kXrtComputeUnit;
 }
 
 // "kernel:{cu}" (xrt::ip's spelling) as the xclbin's IP_LAYOUT spells it, "kernel:cu".
-std::string layout_name(std::string name)
-{
+std::string layout_name(std::string name) {
     const auto brace = name.find(":{");
     if (brace != std::string::npos && name.back() == '}') {
         name.erase(brace + 1, 1);
@@ -44,20 +42,17 @@ std::string layout_name(std::string name)
     return name;
 }
 
-std::string hex(uint64_t v)
-{
+std::string hex(uint64_t v) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
     return buf;
 }
 
 // XRT reports errors as exceptions, most of them std::system_error (some with negative codes).
-int errno_of(const std::exception& e, int fallback)
-{
+int errno_of(const std::exception& e, int fallback) {
     if (const auto* se = dynamic_cast<const std::system_error*>(&e)) {
         const int v = se->code().value();
-        if (v != 0)
-            return v < 0 ? -v : v;
+        if (v != 0) return v < 0 ? -v : v;
     }
     return fallback;
 }
@@ -78,8 +73,7 @@ class XrtRegisterPort : public esp::PacketEngine {
 public:
     XrtRegisterPort(xrt::ip ip, PortFailure failure) : ip_(std::move(ip)), failure_(std::move(failure)) {}
 
-    uint32_t read_reg(uint32_t addr) override
-    {
+    uint32_t read_reg(uint32_t addr) override {
         if (!*failure_) {
             try {
                 return ip_.read_register(addr);
@@ -89,18 +83,15 @@ public:
         }
         return 0;
     }
-    void write_reg(uint32_t addr, uint32_t data) override
-    {
-        if (*failure_)
-            return;
+    void write_reg(uint32_t addr, uint32_t data) override {
+        if (*failure_) return;
         try {
             ip_.write_register(addr, data);
         } catch (const std::exception& e) {
             *failure_ = AccessFailure{errno_of(e, EIO), "register write at " + hex(addr) + " failed: " + e.what()};
         }
     }
-    PacketResult process(bool, uint16_t, std::span<const uint8_t>) override
-    {
+    PacketResult process(bool, uint16_t, std::span<const uint8_t>) override {
         throw Error(ENOTSUP, "xrt: packets enter the card through its network ports");
     }
     uint64_t cycles() const override { return 0; }
@@ -113,90 +104,69 @@ private:
 
 class XrtDevice : public Device {
 public:
-    XrtDevice(unsigned index, std::string xclbin) : name_("xrt:" + std::to_string(index)), dev_(open_card(index))
-    {
+    XrtDevice(unsigned index, std::string xclbin) : name_("xrt:" + std::to_string(index)), dev_(open_card(index)) {
         if (xclbin.empty())
-            if (const char* env = std::getenv("ESP_XCLBIN"))
-                xclbin = env;
-        if (!xclbin.empty())
-            attach(xclbin);
+            if (const char* env = std::getenv("ESP_XCLBIN")) xclbin = env;
+        if (!xclbin.empty()) attach(xclbin);
     }
 
     void load_xclbin(const std::string& path) override { attach(path); }
-    esp_dev_info info() override
-    {
+    esp_dev_info info() override {
         return guarded([&] { return core().info(); });
     }
-    uint32_t sa_add(esp_sa_params p) override
-    {
+    uint32_t sa_add(esp_sa_params p) override {
         return guarded([&] { return core().sa_add(p); });
     }
-    void sa_update(const esp_sa_params& p) override
-    {
+    void sa_update(const esp_sa_params& p) override {
         guarded([&] { core().sa_update(p); });
     }
-    void sa_del(uint32_t h) override
-    {
+    void sa_del(uint32_t h) override {
         guarded([&] { core().sa_del(h); });
     }
-    esp_sa_state sa_get(uint32_t h) override
-    {
+    esp_sa_state sa_get(uint32_t h) override {
         return guarded([&] { return core().sa_get(h); });
     }
-    void sa_flush() override
-    {
+    void sa_flush() override {
         guarded([&] { core().sa_flush(); });
     }
-    esp_stats stats() override
-    {
+    esp_stats stats() override {
         return guarded([&] { return core().stats(); });
     }
-    std::vector<esp_event> read_events(std::chrono::milliseconds t) override
-    {
+    std::vector<esp_event> read_events(std::chrono::milliseconds t) override {
         return guarded([&] { return core().read_events(t); });
     }
     // The policy table and ports are the driver core's, as for every other register port.
-    void policy_add(const esp_policy& p) override
-    {
+    void policy_add(const esp_policy& p) override {
         guarded([&] { core().policy_add(p); });
     }
-    void policy_update(const esp_policy& p) override
-    {
+    void policy_update(const esp_policy& p) override {
         guarded([&] { core().policy_update(p); });
     }
-    void policy_del(uint32_t id) override
-    {
+    void policy_del(uint32_t id) override {
         guarded([&] { core().policy_del(id); });
     }
-    esp_policy_state policy_get(uint32_t id) override
-    {
+    esp_policy_state policy_get(uint32_t id) override {
         return guarded([&] { return core().policy_get(id); });
     }
-    std::vector<esp_policy_state> policy_list() override
-    {
+    std::vector<esp_policy_state> policy_list() override {
         return guarded([&] { return core().policy_list(); });
     }
-    void policy_flush() override
-    {
+    void policy_flush() override {
         guarded([&] { core().policy_flush(); });
     }
-    esp_port_config port_config() override
-    {
+    esp_port_config port_config() override {
         return guarded([&] { return core().port_config(); });
     }
-    void set_port_config(const esp_port_config& c) override
-    {
+    void set_port_config(const esp_port_config& c) override {
         guarded([&] { core().set_port_config(c); });
     }
-    esp_port_stats port_stats() override
-    {
+    esp_port_stats port_stats() override {
         return guarded([&] { return core().port_stats(); });
     }
     uint64_t register_writes() const override { return core_ ? core_->register_writes() : 0; }
 
 private:
-    xrt::device open_card(unsigned index)
-    {
+    xrt::device open_card(unsigned index) {
         try {
             return xrt::device(index);
         } catch (const std::exception& e) {
@@ -205,8 +175,7 @@ private:
     }
 
     // The ESP compute unit of xb, with a register space that holds the register map.
-    xrt::xclbin::ip find_cu(const xrt::xclbin& xb, const std::string& path)
-    {
+    xrt::xclbin::ip find_cu(const xrt::xclbin& xb, const std::string& path) {
         const std::string want = layout_name(cu_name());
         std::string have;
         for (const auto& ip : xb.get_ips()) {
@@ -219,15 +188,15 @@ private:
             }
             have += (have.empty() ? "" : ", ") + ip.get_name();
         }
-        throw Error(ENOENT, name_ + ": " + path + " has no compute unit " + want + " (it has: " +
-                                (have.empty() ? "none" : have) + "); is it an ESP bitstream? ($ESP_XRT_CU names another)");
+        throw Error(ENOENT, name_ + ": " + path + " has no compute unit " + want +
+                                " (it has: " + (have.empty() ? "none" : have) +
+                                "); is it an ESP bitstream? ($ESP_XRT_CU names another)");
     }
 
     // Registers FILE with the device, makes it the card's image (a hardware context loads
     // it where the card runs another) and opens the compute unit. On failure the backend
     // is left detached.
-    void attach(const std::string& path)
-    {
+    void attach(const std::string& path) {
         detach();
         xrt::xclbin xb;
         try {
@@ -250,15 +219,15 @@ private:
         try {
             ctx_ = xrt::hw_context(dev_, file_uuid, xrt::hw_context::access_mode::shared);
         } catch (const std::exception& e) {
-            throw Error(errno_of(e, EBUSY), name_ + ": cannot load " + path + " (uuid " + file_uuid.to_string() +
-                                                "): " + e.what());
+            throw Error(errno_of(e, EBUSY),
+                        name_ + ": cannot load " + path + " (uuid " + file_uuid.to_string() + "): " + e.what());
         }
         // The card must now run this very image: the context's and the card's own word.
         const xrt::uuid on_card = dev_.get_xclbin_uuid();
         if (ctx_.get_xclbin_uuid() != file_uuid || on_card != file_uuid) {
             detach();
-            throw Error(EIO, name_ + ": the card runs xclbin " + (on_card ? on_card.to_string() : "(none)") +
-                                 ", not " + path + " (uuid " + file_uuid.to_string() + ")");
+            throw Error(EIO, name_ + ": the card runs xclbin " + (on_card ? on_card.to_string() : "(none)") + ", not " +
+                                 path + " (uuid " + file_uuid.to_string() + ")");
         }
 
         const std::string cu = cu_name();
@@ -285,8 +254,7 @@ private:
         attached_ = path;
     }
 
-    void detach()
-    {
+    void detach() {
         core_.reset();
         port_failure_.reset();
         card_.reset(); // the driver core wipes the staged key; the compute unit is released
@@ -294,13 +262,11 @@ private:
         attached_.clear();
     }
 
-    CoreDevice& core()
-    {
+    CoreDevice& core() {
         if (!core_) {
             std::string runs = "no xclbin";
             try {
-                if (const xrt::uuid u = dev_.get_xclbin_uuid())
-                    runs = "xclbin " + u.to_string();
+                if (const xrt::uuid u = dev_.get_xclbin_uuid()) runs = "xclbin " + u.to_string();
             } catch (const std::exception&) {
                 runs = "an unknown image";
             }
@@ -313,8 +279,7 @@ private:
 
     // Runs one request; a register access that failed during it (or before) fails it.
     template <typename F>
-    std::invoke_result_t<F> guarded(F&& request)
-    {
+    std::invoke_result_t<F> guarded(F&& request) {
         core();
         throw_if_port_failed();
         try {
@@ -331,8 +296,7 @@ private:
             throw;
         }
     }
-    void throw_if_port_failed() const
-    {
+    void throw_if_port_failed() const {
         if (port_failure_ && *port_failure_)
             throw Error((*port_failure_)->err, name_ + " (" + attached_ + "): " + (*port_failure_)->what +
                                                    "; the card's state is unknown, reopen or reload it");
@@ -349,8 +313,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Device> open_xrt_device(const std::string& spec)
-{
+std::unique_ptr<Device> open_xrt_device(const std::string& spec) {
     const auto colon = spec.find(':');
     const std::string index = spec.substr(0, colon);
     const std::string xclbin = colon == std::string::npos ? "" : spec.substr(colon + 1);

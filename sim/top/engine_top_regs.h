@@ -12,15 +12,15 @@ namespace esp::sim {
 
 template <class Top>
 struct AxiLiteRegs final : esp::PacketEngine {
-  AxiLiteMaster<Top>& axi;
-  explicit AxiLiteRegs(AxiLiteMaster<Top>& a) : axi(a) {}
-  std::uint32_t read_reg(std::uint32_t addr) override { return axi.read(addr); }
-  void write_reg(std::uint32_t addr, std::uint32_t data) override { axi.write(addr, data); }
-  PacketResult process(bool, std::uint16_t, std::span<const std::uint8_t>) override {
-    throw std::logic_error("AxiLiteRegs carries registers only");
-  }
-  std::uint64_t cycles() const override { return 0; }
-  bool irq() override { return false; }
+    AxiLiteMaster<Top>& axi;
+    explicit AxiLiteRegs(AxiLiteMaster<Top>& a) : axi(a) {}
+    std::uint32_t read_reg(std::uint32_t addr) override { return axi.read(addr); }
+    void write_reg(std::uint32_t addr, std::uint32_t data) override { axi.write(addr, data); }
+    PacketResult process(bool, std::uint16_t, std::span<const std::uint8_t>) override {
+        throw std::logic_error("AxiLiteRegs carries registers only");
+    }
+    std::uint64_t cycles() const override { return 0; }
+    bool irq() override { return false; }
 };
 
-}  // namespace esp::sim
+} // namespace esp::sim

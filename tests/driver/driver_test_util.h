@@ -11,8 +11,7 @@ namespace driver_test {
 using esp_test::Bytes;
 using esp_test::SaConfig;
 
-inline esp_sa_params to_params(const SaConfig& c)
-{
+inline esp_sa_params to_params(const SaConfig& c) {
     esp_sa_params p{};
     p.alg = ESP_ALG_AES_GCM_16;
     p.dir = c.inbound ? ESP_DIR_IN : ESP_DIR_OUT;
@@ -37,8 +36,7 @@ inline esp_sa_params to_params(const SaConfig& c)
 }
 
 // A plain IPv4 tunnel SA pair member with a given SPI and key byte.
-inline SaConfig simple_sa(bool inbound, uint32_t spi, uint8_t key_byte = 0x11)
-{
+inline SaConfig simple_sa(bool inbound, uint32_t spi, uint8_t key_byte = 0x11) {
     SaConfig c;
     c.inbound = inbound;
     c.spi = spi;

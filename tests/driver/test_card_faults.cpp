@@ -14,24 +14,20 @@ struct FaultyBus {
     bool gone = false;
     unsigned long reads = 0;
 
-    static u32 read(void* ctx, u32 off)
-    {
+    static u32 read(void* ctx, u32 off) {
         auto* bus = static_cast<FaultyBus*>(ctx);
         ++bus->reads;
         return bus->gone ? 0xFFFFFFFFu : bus->card.read_reg(off);
     }
-    static void write(void* ctx, u32 off, u32 value)
-    {
+    static void write(void* ctx, u32 off, u32 value) {
         auto* bus = static_cast<FaultyBus*>(ctx);
-        if (!bus->gone)
-            bus->card.write_reg(off, value);
+        if (!bus->gone) bus->card.write_reg(off, value);
     }
 };
 
 } // namespace
 
-TEST_CASE("driver core: an event poll on a card reading all ones ends at once", "[driver][events]")
-{
+TEST_CASE("driver core: an event poll on a card reading all ones ends at once", "[driver][events]") {
     auto bus = std::make_unique<FaultyBus>();
     const esp_hw_ops ops{&FaultyBus::read, &FaultyBus::write};
     auto core = std::make_unique<esp_core>();

@@ -33,8 +33,7 @@ struct WorkerResult {
     int adds = 0, updates = 0, deletes = 0;
 };
 
-SaConfig worker_sa(std::mt19937_64& rng, int thread, int n, int inbound = -1)
-{
+SaConfig worker_sa(std::mt19937_64& rng, int thread, int n, int inbound = -1) {
     const bool ipv6 = rng() % 4 == 0;
     SaConfig c = esp_test::random_sa(rng, rng() % 2, rng() % 2, rng() % 5 == 0, ipv6, rng() % 4 == 0);
     c.inbound = inbound < 0 ? rng() % 2 : inbound == 1;
@@ -46,8 +45,7 @@ SaConfig worker_sa(std::mt19937_64& rng, int thread, int n, int inbound = -1)
 
 } // namespace
 
-TEST_CASE("driver: 8 threads churn 10,000 SAs under traffic without losing or tearing one")
-{
+TEST_CASE("driver: 8 threads churn 10,000 SAs under traffic without losing or tearing one") {
     auto card = std::make_shared<espdrv::CoreCard>(std::make_unique<esp::HlsEngine>());
     espdrv::CoreDevice main_dev(card);
 
@@ -109,8 +107,7 @@ TEST_CASE("driver: 8 threads churn 10,000 SAs under traffic without losing or te
             }
         });
     }
-    for (auto& w : workers)
-        w.join();
+    for (auto& w : workers) w.join();
     stop = true;
     traffic.join();
 
@@ -150,8 +147,7 @@ TEST_CASE("driver: 8 threads churn 10,000 SAs under traffic without losing or te
     CHECK(bad == 0);
     CHECK(good == sent);
     // Counters agree with what was sent.
-    for (size_t i = 0; i < stable.size(); i++)
-        CHECK(main_dev.sa_get(stable_h[i]).packets == per_sa[i]);
+    for (size_t i = 0; i < stable.size(); i++) CHECK(main_dev.sa_get(stable_h[i]).packets == per_sa[i]);
     auto s = main_dev.stats();
     CHECK(s.packets_in == sent + static_cast<uint64_t>(checked));
     CHECK(s.packets_out == s.packets_in);

@@ -26,15 +26,13 @@ struct Run {
 };
 
 // Runs a shell command line, capturing stdout and stderr together.
-Run run(const std::string& cmd)
-{
+Run run(const std::string& cmd) {
     Run r{-1, {}};
     FILE* f = ::popen((cmd + " 2>&1").c_str(), "r");
     REQUIRE(f);
     std::array<char, 4096> buf;
     size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0)
-        r.out.append(buf.data(), n);
+    while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) r.out.append(buf.data(), n);
     int st = ::pclose(f);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     return r;
@@ -42,8 +40,7 @@ Run run(const std::string& cmd)
 
 class Server {
 public:
-    explicit Server(std::string sock) : sock_(std::move(sock))
-    {
+    explicit Server(std::string sock) : sock_(std::move(sock)) {
         pid_ = ::fork();
         if (pid_ == 0) {
             ::execl(ESPSIM_BIN, ESPSIM_BIN, "serve", "--socket", sock_.c_str(), "--engine", "hls", nullptr);
@@ -54,18 +51,15 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     // SIGTERM, then the exit status.
-    int stop()
-    {
+    int stop() {
         ::kill(pid_, SIGTERM);
         int st = 0;
         ::waitpid(pid_, &st, 0);
         pid_ = -1;
         return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     }
-    ~Server()
-    {
-        if (pid_ > 0)
-            stop();
+    ~Server() {
+        if (pid_ > 0) stop();
     }
 
 private:
@@ -77,8 +71,7 @@ const std::string kKey = "0x0102030405060708090a0b0c0d0e0f1011121314";
 
 } // namespace
 
-TEST_CASE("driver: espctl drives a simulated card served by espsim serve")
-{
+TEST_CASE("driver: espctl drives a simulated card served by espsim serve") {
     const std::string sock = "/tmp/esp-e2e-" + std::to_string(::getpid()) + ".sock";
     Server server(sock);
     const std::string ctl = std::string(ESPCTL_BIN) + " -d sim:" + sock + " ";
@@ -87,12 +80,16 @@ TEST_CASE("driver: espctl drives a simulated card served by espsim serve")
     REQUIRE(info.status == 0);
     CHECK(info.out.find("\"sa_slots\": 1024") != std::string::npos);
 
-    auto add_out = run(ctl + "sa add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 dir out mode tunnel aead "
-                             "'rfc4106(gcm(aes))' " + kKey + " 128 limit packet-soft 3 limit packet-hard 5");
+    auto add_out = run(ctl +
+                       "sa add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 dir out mode tunnel aead "
+                       "'rfc4106(gcm(aes))' " +
+                       kKey + " 128 limit packet-soft 3 limit packet-hard 5");
     REQUIRE(add_out.status == 0);
     CHECK(add_out.out == "handle 0\n");
-    auto add_in = run(ctl + "sa add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x2001 dir in mode tunnel aead "
-                            "'rfc4106(gcm(aes))' " + kKey + " 128 replay-window 32");
+    auto add_in = run(ctl +
+                      "sa add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x2001 dir in mode tunnel aead "
+                      "'rfc4106(gcm(aes))' " +
+                      kKey + " 128 replay-window 32");
     REQUIRE(add_in.status == 0);
     CHECK(add_in.out == "handle 1\n");
 
@@ -100,8 +97,10 @@ TEST_CASE("driver: espctl drives a simulated card served by espsim serve")
     auto bad = run(ctl + "sa add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x2002 dir sideways");
     CHECK(bad.status == 2);
     CHECK(bad.out.find("dir") != std::string::npos);
-    auto dup = run(ctl + "sa add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x2001 dir in mode tunnel aead "
-                         "'rfc4106(gcm(aes))' " + kKey + " 128");
+    auto dup = run(ctl +
+                   "sa add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x2001 dir in mode tunnel aead "
+                   "'rfc4106(gcm(aes))' " +
+                   kKey + " 128");
     CHECK(dup.status == 1);
     CHECK(dup.out.find("File exists") != std::string::npos);
     CHECK(run(ctl + "sa del 9").out.find("No such file") != std::string::npos);
@@ -151,8 +150,10 @@ TEST_CASE("driver: espctl drives a simulated card served by espsim serve")
     CHECK(events.out.find("hard_packets handle 0") != std::string::npos);
 
     // Update (rekey) the stopped SA: it works again, under the new SPI.
-    auto upd = run(ctl + "sa update 0 src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1002 dir out mode tunnel aead "
-                         "'rfc4106(gcm(aes))' " + kKey + " 128");
+    auto upd = run(ctl +
+                   "sa update 0 src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1002 dir out mode tunnel aead "
+                   "'rfc4106(gcm(aes))' " +
+                   kKey + " 128");
     CHECK(upd.status == 0);
     CHECK(dev->inject(false, 0, inner).result == ESP_DROP_OK);
     auto list = run(ctl + "-j sa list");
@@ -171,23 +172,27 @@ TEST_CASE("driver: espctl drives a simulated card served by espsim serve")
     CHECK(::stat(sock.c_str(), &st) != 0); // the socket is gone after SIGTERM
 }
 
-TEST_CASE("driver: espctl policy commands against espsim serve and model:")
-{
+TEST_CASE("driver: espctl policy commands against espsim serve and model:") {
     const std::string sock = "/tmp/esp-e2e-pol-" + std::to_string(::getpid()) + ".sock";
     Server server(sock);
     const std::string ctl = std::string(ESPCTL_BIN) + " -d sim:" + sock + " ";
 
-    REQUIRE(run(ctl + "sa add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 dir out mode tunnel aead "
-                      "'rfc4106(gcm(aes))' " + kKey + " 128").status == 0);
-    auto a = run(ctl + "policy add src 10.1.0.0/24 dst 10.2.0.0/24 proto tcp dport 80-90 dir out priority 5 "
-                       "tmpl spi 0x100");
+    REQUIRE(run(ctl +
+                "sa add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 dir out mode tunnel aead "
+                "'rfc4106(gcm(aes))' " +
+                kKey + " 128")
+                .status == 0);
+    auto a = run(ctl +
+                 "policy add src 10.1.0.0/24 dst 10.2.0.0/24 proto tcp dport 80-90 dir out priority 5 "
+                 "tmpl spi 0x100");
     REQUIRE(a.status == 0);
     CHECK(a.out == "id 1\n");
     auto b = run(ctl + "policy add src 10.1.0.5-10.1.0.9 dst 10.2.0.0/16 dir out action block");
     REQUIRE(b.status == 0);
     CHECK(b.out == "id 2\n");
     REQUIRE(run(ctl + "policy add src 2001:db8::/32 dst 2001:db8:1::1-2001:db8:1::ff proto icmpv6 dir in "
-                      "id 10 action allow").status == 0);
+                      "id 10 action allow")
+                .status == 0);
     REQUIRE(run(ctl + "policy add src 10.9.0.0/16 dst 10.8.0.0/16 dir out action protect").status == 0);
 
     auto list = run(ctl + "-j policy list");
@@ -238,14 +243,18 @@ TEST_CASE("driver: espctl policy commands against espsim serve and model:")
     CHECK(run(ctl + "-j policy list").out.find("{") == std::string::npos);
 
     // An inbound SA with its selector, shown back by sa get.
-    auto sel = run(ctl + "sa add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x200 dir in mode tunnel aead "
-                         "'rfc4106(gcm(aes))' " + kKey + " 128 sel src 10.2.0.0/24 dst 10.1.0.0/24 proto udp dport 53");
+    auto sel = run(ctl +
+                   "sa add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x200 dir in mode tunnel aead "
+                   "'rfc4106(gcm(aes))' " +
+                   kKey + " 128 sel src 10.2.0.0/24 dst 10.1.0.0/24 proto udp dport 53");
     REQUIRE(sel.status == 0);
     const std::string handle = sel.out.substr(sel.out.find(' ') + 1, sel.out.size() - sel.out.find(' ') - 2);
     CHECK(run(ctl + "sa get " + handle).out.find("sel src 10.2.0.0/24 dst 10.1.0.0/24 proto udp sport any dport 53") !=
           std::string::npos);
-    auto bad_sel = run(ctl + "sa add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x201 dir in mode tunnel aead "
-                             "'rfc4106(gcm(aes))' " + kKey + " 128 sel src 10.2.0.0/40");
+    auto bad_sel = run(ctl +
+                       "sa add src 192.0.2.2 dst 192.0.2.1 proto esp spi 0x201 dir in mode tunnel aead "
+                       "'rfc4106(gcm(aes))' " +
+                       kKey + " 128 sel src 10.2.0.0/40");
     CHECK(bad_sel.status == 2);
     CHECK(bad_sel.out.find("prefix length 40 beyond 32") != std::string::npos);
 

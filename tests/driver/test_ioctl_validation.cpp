@@ -15,34 +15,28 @@ namespace {
 struct Snapshot {
     std::vector<esp_sa_state> sas;
     esp_stats stats{};
-    bool operator==(const Snapshot& o) const
-    {
-        if (sas.size() != o.sas.size() || std::memcmp(&stats, &o.stats, sizeof stats) != 0)
-            return false;
+    bool operator==(const Snapshot& o) const {
+        if (sas.size() != o.sas.size() || std::memcmp(&stats, &o.stats, sizeof stats) != 0) return false;
         for (size_t i = 0; i < sas.size(); i++)
-            if (std::memcmp(&sas[i], &o.sas[i], sizeof(esp_sa_state)) != 0)
-                return false;
+            if (std::memcmp(&sas[i], &o.sas[i], sizeof(esp_sa_state)) != 0) return false;
         return true;
     }
 };
 
-Snapshot snapshot(espdrv::Device& dev)
-{
+Snapshot snapshot(espdrv::Device& dev) {
     Snapshot s;
     for (uint32_t h = 0; h < dev.info().sa_slots; h++) {
         try {
             s.sas.push_back(dev.sa_get(h));
         } catch (const espdrv::Error& e) {
-            if (e.errnum() != ENOENT)
-                throw;
+            if (e.errnum() != ENOENT) throw;
         }
     }
     s.stats = dev.stats();
     return s;
 }
 
-int errno_of(const std::function<void()>& f)
-{
+int errno_of(const std::function<void()>& f) {
     try {
         f();
     } catch (const espdrv::Error& e) {
@@ -52,15 +46,13 @@ int errno_of(const std::function<void()>& f)
     return 0;
 }
 
-std::shared_ptr<espdrv::CoreCard> new_card()
-{
+std::shared_ptr<espdrv::CoreCard> new_card() {
     return std::make_shared<espdrv::CoreCard>(std::make_unique<esp::HlsEngine>());
 }
 
 } // namespace
 
-TEST_CASE("driver: every invalid SA field is refused with EINVAL and changes nothing")
-{
+TEST_CASE("driver: every invalid SA field is refused with EINVAL and changes nothing") {
     auto card = new_card();
     espdrv::CoreDevice dev(card);
     dev.sa_add(to_params(simple_sa(false, 0x100)));
@@ -94,8 +86,16 @@ TEST_CASE("driver: every invalid SA field is refused with EINVAL and changes not
         {"IPv4 src byte 4", [](auto& p) { p.src[4] = 1; }},
         {"IPv4 dst byte 15", [](auto& p) { p.dst[15] = 1; }},
         {"encap flag without ports", [](auto& p) { p.flags |= ESP_SA_F_UDP_ENCAP; }},
-        {"encap flag with dport 0", [](auto& p) { p.flags |= ESP_SA_F_UDP_ENCAP; p.encap_sport = 4500; }},
-        {"ports without encap flag", [](auto& p) { p.encap_sport = 4500; p.encap_dport = 4500; }},
+        {"encap flag with dport 0",
+         [](auto& p) {
+             p.flags |= ESP_SA_F_UDP_ENCAP;
+             p.encap_sport = 4500;
+         }},
+        {"ports without encap flag",
+         [](auto& p) {
+             p.encap_sport = 4500;
+             p.encap_dport = 4500;
+         }},
         {"64-bit seq without ESN", [](auto& p) { p.seq = 1ull << 32; }},
         {"reserved[0]", [](auto& p) { p.reserved[0] = 1; }},
         {"reserved[3]", [](auto& p) { p.reserved[3] = 0x80000000u; }},
@@ -111,8 +111,7 @@ TEST_CASE("driver: every invalid SA field is refused with EINVAL and changes not
     CHECK(snapshot(dev) == before);
 }
 
-TEST_CASE("driver: handles, duplicates and table limits give the right errno and change nothing")
-{
+TEST_CASE("driver: handles, duplicates and table limits give the right errno and change nothing") {
     auto card = new_card();
     espdrv::CoreDevice dev(card);
     const uint32_t out = dev.sa_add(to_params(simple_sa(false, 0x100)));
@@ -158,13 +157,11 @@ TEST_CASE("driver: handles, duplicates and table limits give the right errno and
     CHECK(snapshot(dev) == before);
 }
 
-TEST_CASE("driver: a full table and full hash buckets answer ENOSPC")
-{
+TEST_CASE("driver: a full table and full hash buckets answer ENOSPC") {
     auto card = new_card();
     espdrv::CoreDevice dev(card);
     const uint32_t slots = dev.info().sa_slots;
-    for (uint32_t i = 0; i < slots; i++)
-        dev.sa_add(to_params(simple_sa(false, 0x1000 + i)));
+    for (uint32_t i = 0; i < slots; i++) dev.sa_add(to_params(simple_sa(false, 0x1000 + i)));
     const Snapshot full = snapshot(dev);
     CHECK(errno_of([&] { dev.sa_add(to_params(simple_sa(false, 0x9999))); }) == ENOSPC);
     CHECK(snapshot(dev) == full);
@@ -180,17 +177,14 @@ TEST_CASE("driver: a full table and full hash buckets answer ENOSPC")
     const uint32_t b0 = bucket(0x5000, ESP_HASH_MULT0), b1 = bucket(0x5000, ESP_HASH_MULT1);
     std::vector<uint32_t> spis;
     for (uint32_t spi = 0x5000; spis.size() < 2 * ESP_HASH_WAYS + 1; spi++)
-        if (bucket(spi, ESP_HASH_MULT0) == b0 && bucket(spi, ESP_HASH_MULT1) == b1)
-            spis.push_back(spi);
-    for (size_t i = 0; i < 2 * ESP_HASH_WAYS; i++)
-        dev.sa_add(to_params(simple_sa(true, spis[i])));
+        if (bucket(spi, ESP_HASH_MULT0) == b0 && bucket(spi, ESP_HASH_MULT1) == b1) spis.push_back(spi);
+    for (size_t i = 0; i < 2 * ESP_HASH_WAYS; i++) dev.sa_add(to_params(simple_sa(true, spis[i])));
     const Snapshot buckets_full = snapshot(dev);
     CHECK(errno_of([&] { dev.sa_add(to_params(simple_sa(true, spis.back()))); }) == ENOSPC);
     CHECK(snapshot(dev) == buckets_full);
 }
 
-TEST_CASE("driver: events reach every reader, from the oldest kept")
-{
+TEST_CASE("driver: events reach every reader, from the oldest kept") {
     auto card = new_card();
     espdrv::CoreDevice a(card);
     auto sa = simple_sa(false, 0x100);
@@ -198,8 +192,7 @@ TEST_CASE("driver: events reach every reader, from the oldest kept")
     sa.pkt_hard = 3;
     const uint32_t h = a.sa_add(to_params(sa));
     const Bytes inner = esp_test::ipv4_packet({192, 168, 1, 1}, {192, 168, 2, 1}, 17, Bytes(32, 7));
-    for (int i = 0; i < 4; i++)
-        a.inject(false, static_cast<uint16_t>(h), inner);
+    for (int i = 0; i < 4; i++) a.inject(false, static_cast<uint16_t>(h), inner);
     a.sa_del(h);
     espdrv::CoreDevice b(card); // opened afterwards: still sees what the core kept
     for (auto* dev : {&a, static_cast<espdrv::CoreDevice*>(&b)}) {
@@ -208,8 +201,7 @@ TEST_CASE("driver: events reach every reader, from the oldest kept")
         CHECK(ev[0].type == ESP_EV_SOFT_PACKETS);
         CHECK(ev[1].type == ESP_EV_HARD_PACKETS);
         CHECK(ev[2].type == ESP_EV_SA_DELETED);
-        for (auto& e : ev)
-            CHECK(e.handle == h);
+        for (auto& e : ev) CHECK(e.handle == h);
         CHECK(ev[0].seqno + 1 == ev[1].seqno);
         CHECK(dev->read_events(std::chrono::milliseconds(0)).empty());
     }

@@ -13,8 +13,7 @@
 
 using namespace driver_test;
 
-TEST_CASE("driver: make-before-break update of a busy outbound SA loses nothing and never mixes keys")
-{
+TEST_CASE("driver: make-before-break update of a busy outbound SA loses nothing and never mixes keys") {
     auto card = std::make_shared<espdrv::CoreCard>(std::make_unique<esp::HlsEngine>());
     espdrv::CoreDevice ctl(card);
     constexpr int kVersions = 150;
@@ -61,8 +60,7 @@ TEST_CASE("driver: make-before-break update of a busy outbound SA loses nothing 
         auto it = by_spi.find(spi);
         REQUIRE(it != by_spi.end());
         auto d = esp_test::ref_decode(it->second, seq, r.bytes);
-        if (!d.ok || d.inner != inner)
-            undecodable++;
+        if (!d.ok || d.inner != inner) undecodable++;
         CHECK(seq == last_seq[spi] + 1); // each key generation counts from 1, no gaps
         last_seq[spi] = seq;
     }

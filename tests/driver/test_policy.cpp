@@ -17,8 +17,7 @@ using namespace driver_test;
 
 namespace {
 
-void v4(std::uint8_t* a, std::uint8_t b0, std::uint8_t b1, std::uint8_t b2, std::uint8_t b3)
-{
+void v4(std::uint8_t* a, std::uint8_t b0, std::uint8_t b1, std::uint8_t b2, std::uint8_t b3) {
     std::memset(a, 0, 16);
     a[0] = b0;
     a[1] = b1;
@@ -26,8 +25,7 @@ void v4(std::uint8_t* a, std::uint8_t b0, std::uint8_t b1, std::uint8_t b2, std:
     a[3] = b3;
 }
 
-esp_policy policy(std::uint32_t id, std::uint8_t action)
-{
+esp_policy policy(std::uint32_t id, std::uint8_t action) {
     esp_policy p{};
     p.id = id;
     p.priority = 10;
@@ -45,8 +43,7 @@ esp_policy policy(std::uint32_t id, std::uint8_t action)
     return p;
 }
 
-Bytes udp_frame(std::uint8_t src_last, unsigned dport)
-{
+Bytes udp_frame(std::uint8_t src_last, unsigned dport) {
     Bytes l4(8 + 20, 0);
     esp_test::put_be16(l4, 0, 4000);
     esp_test::put_be16(l4, 2, dport);
@@ -63,13 +60,10 @@ struct Rig {
     espdrv::CoreDevice dev;
     Rig() : Rig(std::make_unique<esp::HlsCard>()) {}
     explicit Rig(std::unique_ptr<esp::HlsCard> c)
-        : port(c.get()), card(std::make_shared<espdrv::CoreCard>(std::move(c))), dev(card)
-    {
-    }
+        : port(c.get()), card(std::make_shared<espdrv::CoreCard>(std::move(c))), dev(card) {}
 };
 
-int errno_of(const std::function<void()>& f)
-{
+int errno_of(const std::function<void()>& f) {
     try {
         f();
     } catch (const espdrv::Error& e) {
@@ -82,8 +76,7 @@ bool same(const esp_policy& a, const esp_policy& b) { return std::memcmp(&a, &b,
 
 } // namespace
 
-TEST_CASE("driver: policy add, get, list, update, del and flush")
-{
+TEST_CASE("driver: policy add, get, list, update, del and flush") {
     Rig r;
     auto p1 = policy(7, ESP_POLICY_BLOCK);
     auto p2 = policy(3, ESP_POLICY_ALLOW);
@@ -125,8 +118,7 @@ TEST_CASE("driver: policy add, get, list, update, del and flush")
     CHECK(r.dev.policy_list().empty());
 }
 
-TEST_CASE("driver: invalid policies are refused with a clear errno and change nothing")
-{
+TEST_CASE("driver: invalid policies are refused with a clear errno and change nothing") {
     Rig r;
     espdrv::Device& dev = r.dev;
     esp_sa_params in = to_params(simple_sa(true, 0x500));
@@ -145,27 +137,24 @@ TEST_CASE("driver: invalid policies are refused with a clear errno and change no
     SECTION("unknown action") { p.action = 3; }
     SECTION("an SA on a block policy") { p.flags = ESP_POLICY_F_SA; }
     SECTION("reserved field set") { p.reserved[1] = 1; }
-    SECTION("an SA that is not installed")
-    {
+    SECTION("an SA that is not installed") {
         p.action = ESP_POLICY_PROTECT;
         p.flags = ESP_POLICY_F_SA;
         p.sa_handle = 99;
         want = ENOENT;
     }
-    SECTION("an inbound SA as template")
-    {
+    SECTION("an inbound SA as template") {
         p.action = ESP_POLICY_PROTECT;
         p.flags = ESP_POLICY_F_SA;
         p.sa_handle = in_handle;
     }
-    SECTION("a duplicate id")
-    {
+    SECTION("a duplicate id") {
         p.id = 1;
         want = EEXIST;
     }
     CHECK(errno_of([&] { dev.policy_add(p); }) == want);
     if (want != EEXIST) {
-        p.id = 1;  // an update with the same fault leaves policy 1 as it was
+        p.id = 1; // an update with the same fault leaves policy 1 as it was
         CHECK(errno_of([&] { dev.policy_update(p); }) == want);
     }
     const auto after = dev.policy_list();
@@ -174,8 +163,7 @@ TEST_CASE("driver: invalid policies are refused with a clear errno and change no
     CHECK(r.port->frame_from_host(udp_frame(5, 53)).fate == ESP_FATE_DROP_POLICY_BLOCK);
 }
 
-TEST_CASE("driver: ACQUIRE through read_events with the packet and the policy, then the SA attached")
-{
+TEST_CASE("driver: ACQUIRE through read_events with the packet and the policy, then the SA attached") {
     Rig r;
     esp_port_config cfg = r.dev.port_config();
     cfg.acq_holdoff_us = 1000;
@@ -184,7 +172,7 @@ TEST_CASE("driver: ACQUIRE through read_events with the packet and the policy, t
     auto p = policy(42, ESP_POLICY_PROTECT);
     r.dev.policy_add(p);
     CHECK(r.port->frame_from_host(udp_frame(5, 53)).fate == ESP_FATE_DROP_ACQUIRE);
-    CHECK(r.port->frame_from_host(udp_frame(5, 53)).fate == ESP_FATE_DROP_ACQUIRE);  // held off
+    CHECK(r.port->frame_from_host(udp_frame(5, 53)).fate == ESP_FATE_DROP_ACQUIRE); // held off
     auto ev = r.dev.read_events(std::chrono::milliseconds(0));
     REQUIRE(ev.size() == 1);
     CHECK(ev[0].type == ESP_EV_ACQUIRE);
@@ -210,8 +198,7 @@ TEST_CASE("driver: ACQUIRE through read_events with the packet and the policy, t
     CHECK(r.dev.sa_get(h).packets == 1);
 }
 
-TEST_CASE("driver: SA selectors are validated, installed with the SA and enforced")
-{
+TEST_CASE("driver: SA selectors are validated, installed with the SA and enforced") {
     Rig r;
     esp_sa_params in = to_params(simple_sa(true, 0x700));
     in.sel.family = ESP_FAMILY_IPV4;
@@ -223,7 +210,7 @@ TEST_CASE("driver: SA selectors are validated, installed with the SA and enforce
 
     esp_sa_params out = to_params(simple_sa(false, 0x701));
     out.sel = in.sel;
-    CHECK(errno_of([&] { r.dev.sa_add(out); }) == EINVAL);  // outbound SAs take no selector
+    CHECK(errno_of([&] { r.dev.sa_add(out); }) == EINVAL); // outbound SAs take no selector
     esp_sa_params bad = in;
     std::swap(bad.sel.src_lo, bad.sel.src_hi);
     CHECK(errno_of([&] { r.dev.sa_add(bad); }) == EINVAL);
@@ -246,8 +233,7 @@ TEST_CASE("driver: SA selectors are validated, installed with the SA and enforce
     CHECK(r.dev.port_stats().frames[ESP_FATE_DROP_SELECTOR] == 1);
 }
 
-TEST_CASE("driver: a card without ports refuses policies and selectors, SAs still work")
-{
+TEST_CASE("driver: a card without ports refuses policies and selectors, SAs still work") {
     auto card = std::make_shared<espdrv::CoreCard>(std::make_unique<esp::HlsEngine>());
     espdrv::CoreDevice dev(card);
     CHECK(errno_of([&] { dev.policy_add(policy(1, ESP_POLICY_BLOCK)); }) == EOPNOTSUPP);
@@ -263,8 +249,7 @@ TEST_CASE("driver: a card without ports refuses policies and selectors, SAs stil
     CHECK(dev.sa_add(in) == 0);
 }
 
-TEST_CASE("driver: port configuration round trip and bounds")
-{
+TEST_CASE("driver: port configuration round trip and bounds") {
     Rig r;
     esp_port_config c = r.dev.port_config();
     CHECK(c.wire_mtu == ESP_WIRE_MTU_DEFAULT);

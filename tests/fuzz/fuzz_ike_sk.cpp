@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     h.exchange = ike::codec::ExchangeType::INFORMATIONAL;
     auto& cipher = *ciphers[data[0] % 3];
     auto wire = ike::codec::protect(h, inner.value(), cipher);
-    if (!wire.ok()) return 0;  // e.g. inner payloads larger than one SK payload
+    if (!wire.ok()) return 0; // e.g. inner payloads larger than one SK payload
     auto back = ike::codec::unprotect(wire.value(), cipher);
     if (!back.ok() || back.value().payloads != inner.value()) std::abort();
     return 0;

@@ -20,9 +20,12 @@ inline std::vector<uint8_t> key_bytes(std::size_t n, uint8_t seed) {
 inline std::unique_ptr<ike::crypto::SkCipher> cipher(unsigned which) {
     using namespace ike::crypto;
     switch (which % 3) {
-    case 0: return make_sk_cipher(EncrId::AES_GCM_16, 256, IntegId::NONE, key_bytes(36, 1), {});
-    case 1: return make_sk_cipher(EncrId::AES_CBC, 256, IntegId::HMAC_SHA2_256_128, key_bytes(32, 2), key_bytes(32, 3));
-    default: return make_sk_cipher(EncrId::CHACHA20_POLY1305, 0, IntegId::NONE, key_bytes(36, 4), {});
+        case 0:
+            return make_sk_cipher(EncrId::AES_GCM_16, 256, IntegId::NONE, key_bytes(36, 1), {});
+        case 1:
+            return make_sk_cipher(EncrId::AES_CBC, 256, IntegId::HMAC_SHA2_256_128, key_bytes(32, 2), key_bytes(32, 3));
+        default:
+            return make_sk_cipher(EncrId::CHACHA20_POLY1305, 0, IntegId::NONE, key_bytes(36, 4), {});
     }
 }
 

@@ -28,12 +28,14 @@ int main(int argc, char** argv) {
     for (const Message& m : {every_payload_message(), ike_sa_init_request(), sk_message(), skf_message()})
         write(decode_dir + "/msg" + std::to_string(n++), encode(m));
     for (const Payload& p : every_plain_payload())
-        write(decode_dir + "/msg" + std::to_string(n++), encode(Message{sample_header(ExchangeType::IKE_AUTH, 1), {p}}));
+        write(decode_dir + "/msg" + std::to_string(n++),
+              encode(Message{sample_header(ExchangeType::IKE_AUTH, 1), {p}}));
     n = 0;
     for (unsigned which = 0; which < 3; ++which) {
         auto cipher = fuzz_keys::cipher(which);
         const auto inner = every_plain_payload();
-        write(sk_dir + "/sk" + std::to_string(n++), protect(sample_header(ExchangeType::IKE_AUTH, 1), inner, *cipher).value());
+        write(sk_dir + "/sk" + std::to_string(n++),
+              protect(sample_header(ExchangeType::IKE_AUTH, 1), inner, *cipher).value());
         for (const auto& f : protect_fragments(sample_header(ExchangeType::IKE_AUTH, 1), inner, *cipher, 300).value())
             write(sk_dir + "/skf" + std::to_string(n++), f);
         // Inner chains: octet 0 picks the cipher, octet 1 the first type.

@@ -35,20 +35,43 @@ inline Bytes ipv4_udp(uint32_t src, uint32_t dst, size_t payload_len, uint8_t fi
                       uint16_t dport = 2000) {
     size_t total = 20 + 8 + payload_len;
     Bytes p(total, fill);
-    p[0] = 0x45; p[1] = 0; p[2] = uint8_t(total >> 8); p[3] = uint8_t(total);
+    p[0] = 0x45;
+    p[1] = 0;
+    p[2] = uint8_t(total >> 8);
+    p[3] = uint8_t(total);
     p[4] = p[5] = p[6] = p[7] = 0;
-    p[8] = 64; p[9] = 17; p[10] = p[11] = 0;
-    for (int i = 0; i < 4; ++i) { p[12 + i] = uint8_t(src >> (24 - 8 * i)); p[16 + i] = uint8_t(dst >> (24 - 8 * i)); }
-    p[20] = uint8_t(sport >> 8); p[21] = uint8_t(sport); p[22] = uint8_t(dport >> 8); p[23] = uint8_t(dport);
-    p[24] = uint8_t((8 + payload_len) >> 8); p[25] = uint8_t(8 + payload_len); p[26] = p[27] = 0;
+    p[8] = 64;
+    p[9] = 17;
+    p[10] = p[11] = 0;
+    for (int i = 0; i < 4; ++i) {
+        p[12 + i] = uint8_t(src >> (24 - 8 * i));
+        p[16 + i] = uint8_t(dst >> (24 - 8 * i));
+    }
+    p[20] = uint8_t(sport >> 8);
+    p[21] = uint8_t(sport);
+    p[22] = uint8_t(dport >> 8);
+    p[23] = uint8_t(dport);
+    p[24] = uint8_t((8 + payload_len) >> 8);
+    p[25] = uint8_t(8 + payload_len);
+    p[26] = p[27] = 0;
     return p;
 }
 inline Bytes ipv6_udp(uint8_t src_last, uint8_t dst_last, size_t payload_len) {
     Bytes p(40 + 8 + payload_len, 0x33);
-    p[0] = 0x60; p[1] = p[2] = p[3] = 0;
-    p[4] = uint8_t((8 + payload_len) >> 8); p[5] = uint8_t(8 + payload_len); p[6] = 17; p[7] = 64;
-    for (int i = 0; i < 16; ++i) { p[8 + i] = 0; p[24 + i] = 0; }
-    p[8] = 0xfd; p[23] = src_last; p[24] = 0xfd; p[39] = dst_last;
+    p[0] = 0x60;
+    p[1] = p[2] = p[3] = 0;
+    p[4] = uint8_t((8 + payload_len) >> 8);
+    p[5] = uint8_t(8 + payload_len);
+    p[6] = 17;
+    p[7] = 64;
+    for (int i = 0; i < 16; ++i) {
+        p[8 + i] = 0;
+        p[24 + i] = 0;
+    }
+    p[8] = 0xfd;
+    p[23] = src_last;
+    p[24] = 0xfd;
+    p[39] = dst_last;
     return p;
 }
 
@@ -62,8 +85,10 @@ inline size_t icv_len(hostpath::Integ i) {
 }
 inline const EVP_MD* md_of(hostpath::Integ i) {
     using hostpath::Integ;
-    return i == Integ::hmac_sha1_96 ? EVP_sha1() : i == Integ::hmac_sha256_128 ? EVP_sha256()
-           : i == Integ::hmac_sha384_192 ? EVP_sha384() : EVP_sha512();
+    return i == Integ::hmac_sha1_96      ? EVP_sha1()
+           : i == Integ::hmac_sha256_128 ? EVP_sha256()
+           : i == Integ::hmac_sha384_192 ? EVP_sha384()
+                                         : EVP_sha512();
 }
 
 inline hostpath::SaParams params(bool inbound, hostpath::Cipher c, const Bytes& key, hostpath::Integ i,
@@ -98,7 +123,8 @@ struct RefCbc {
 
     Bytes icv(const Bytes& covered, uint64_t seq) const {
         Bytes data = covered;
-        if (esn) for (int i = 0; i < 4; ++i) data.push_back(uint8_t(seq >> (56 - 8 * i)));
+        if (esn)
+            for (int i = 0; i < 4; ++i) data.push_back(uint8_t(seq >> (56 - 8 * i)));
         unsigned char mac[64];
         unsigned int n = 0;
         HMAC(md_of(integ), ikey.data(), int(ikey.size()), data.data(), data.size(), mac, &n);

@@ -73,8 +73,8 @@ TEST_CASE("ESN: the high half is authenticated, not sent", "[hostpath][cbc]") {
     std::mt19937 rng(4303);
     Bytes key = random_bytes(rng, 32), ikey = random_bytes(rng, 32);
     RefCbc ref{key, ikey, Integ::hmac_sha256_128, 0x77, true};
-    auto in = make_sa(params(true, Cipher::aes_cbc, key, Integ::hmac_sha256_128, ikey, 0x77, true,
-                             (uint64_t{1} << 32) - 2, 64));
+    auto in = make_sa(
+        params(true, Cipher::aes_cbc, key, Integ::hmac_sha256_128, ikey, 0x77, true, (uint64_t{1} << 32) - 2, 64));
     Bytes inner = ipv4_udp(1, 2, 40), out;
     uint8_t nh = 0;
     // seq_lo 1 after top 2^32-2: inferred in the next epoch (2^32 + 1)

@@ -71,9 +71,7 @@ TEST_CASE("padding and trailer errors with a valid ICV", "[hostpath][malformed]"
         uint8_t nh = 0;
         Bytes iv = random_bytes(rng, 16);
         uint64_t seq = 1;
-        auto expect = [&](const Bytes& esp, Drop d) {
-            CHECK(in->open(esp.data(), esp.size(), pt, nh, 0) == d);
-        };
+        auto expect = [&](const Bytes& esp, Drop d) { CHECK(in->open(esp.data(), esp.size(), pt, nh, 0) == d); };
         expect(ref.seal(seq, iv, inner, 4, 16, true), Drop::bad_padding); // pad bytes not 1, 2, 3
         // pad length beyond the payload
         Bytes trailer(klen ? 32 : 8, 0);

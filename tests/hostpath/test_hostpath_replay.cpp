@@ -23,12 +23,18 @@ Stream make_stream(std::mt19937_64& rng, uint64_t start, size_t n, unsigned wind
     for (size_t i = 0; i < n; ++i) {
         uint64_t r = rng() % 100, seq;
         uint64_t w = window ? window : 64;
-        if (r < 50) seq = ++hi;                                   // in order
-        else if (r < 70) seq = hi - std::min<uint64_t>(hi, rng() % (w + 8)); // late, around the edge
-        else if (r < 80) seq = hi;                                  // duplicate of the top
-        else if (r < 90) seq = hi += 1 + rng() % (3 * w);           // jump
-        else if (r < 95) seq = hi += 1 + rng() % 20000;             // big jump (clears the ring)
-        else seq = hi - std::min<uint64_t>(hi, rng() % 10);         // near duplicates
+        if (r < 50)
+            seq = ++hi; // in order
+        else if (r < 70)
+            seq = hi - std::min<uint64_t>(hi, rng() % (w + 8)); // late, around the edge
+        else if (r < 80)
+            seq = hi; // duplicate of the top
+        else if (r < 90)
+            seq = hi += 1 + rng() % (3 * w); // jump
+        else if (r < 95)
+            seq = hi += 1 + rng() % 20000; // big jump (clears the ring)
+        else
+            seq = hi - std::min<uint64_t>(hi, rng() % 10); // near duplicates
         s.seqs.push_back(seq);
     }
     return s;

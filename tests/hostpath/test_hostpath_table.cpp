@@ -134,7 +134,8 @@ TEST_CASE("selectors: ports, protocols, IPv6", "[hostpath][table]") {
     CHECK(matches(v4(kNetB, kNetB + 255, 6, 80, 80), *k, false));
     CHECK(!matches(v4(kNetB, kNetB + 255, 17, 80, 80), *k, false));
     CHECK(!matches(v4(kNetB, kNetB + 255, 6, 81, 90), *k, false));
-    tcp[6] = 0x00; tcp[7] = 0x10; // a later fragment: ports unknown
+    tcp[6] = 0x00;
+    tcp[7] = 0x10; // a later fragment: ports unknown
     k = parse_ip(tcp.data(), tcp.size());
     REQUIRE(k);
     CHECK(!matches(v4(kNetB, kNetB + 255, 6, 80, 80), *k, false));

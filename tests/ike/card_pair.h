@@ -12,7 +12,8 @@ namespace ike_test {
 
 struct CardEngines {
     std::shared_ptr<espdrv::Device> card_a = open_model_card(), card_b = open_model_card();
-    std::unique_ptr<SaOffload> off_a = iked::wrap_offload(card_a, "model:a"), off_b = iked::wrap_offload(card_b, "model:b");
+    std::unique_ptr<SaOffload> off_a = iked::wrap_offload(card_a, "model:a"),
+                               off_b = iked::wrap_offload(card_b, "model:b");
 
     // Replaces the pair's engines by ones that offload to the cards.
     void attach(Pair& p, const PeerCfg& pa, const PeerCfg& pb) {

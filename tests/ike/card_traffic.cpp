@@ -52,9 +52,12 @@ Traffic push_packets(espdrv::Device& from, uint32_t out_handle, espdrv::Device& 
         }
         t.inner_bytes += inner.size();
         auto dec = to.inject(true, static_cast<uint16_t>(in_handle), enc.bytes);
-        if (dec.result != ESP_DROP_OK) ++t.dropped_in;
-        else if (dec.bytes != inner) ++t.mismatched;
-        else ++t.delivered;
+        if (dec.result != ESP_DROP_OK)
+            ++t.dropped_in;
+        else if (dec.bytes != inner)
+            ++t.mismatched;
+        else
+            ++t.delivered;
         last = enc.bytes;
     }
     if (replay_last && !last.empty() && to.inject(true, static_cast<uint16_t>(in_handle), last).result != ESP_DROP_OK)

@@ -33,10 +33,10 @@ inline X509Ptr copy_cert(X509* x) {
 }
 
 struct CertSpec {
-    std::string subject;           // "C=CH, O=Test, CN=name"
-    std::string san;               // "DNS:a.example,email:u@a.example,IP:10.0.0.1" or empty
+    std::string subject; // "C=CH, O=Test, CN=name"
+    std::string san;     // "DNS:a.example,email:u@a.example,IP:10.0.0.1" or empty
     bool ca = false;
-    long not_before_s = -3600;     // relative to now
+    long not_before_s = -3600; // relative to now
     long not_after_s = 30L * 86400;
 };
 

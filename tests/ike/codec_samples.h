@@ -22,11 +22,11 @@ inline SaPayload sample_sa() {
     ike.number = 1;
     ike.protocol = ProtocolId::IKE;
     ike.transforms = {
-        Transform{1, 20, 256, {}},                       // ENCR AES_GCM_16 256
-        Transform{1, 12, 128, {}},                       // ENCR AES_CBC 128
-        Transform{2, 6, std::nullopt, {}},               // PRF_HMAC_SHA2_384
-        Transform{3, 12, std::nullopt, {}},              // HMAC_SHA2_256_128
-        Transform{4, 20, std::nullopt, {}},              // ECP_384
+        Transform{1, 20, 256, {}},          // ENCR AES_GCM_16 256
+        Transform{1, 12, 128, {}},          // ENCR AES_CBC 128
+        Transform{2, 6, std::nullopt, {}},  // PRF_HMAC_SHA2_384
+        Transform{3, 12, std::nullopt, {}}, // HMAC_SHA2_256_128
+        Transform{4, 20, std::nullopt, {}}, // ECP_384
         Transform{4, 31, std::nullopt, {TransformAttribute{77, false, fill(5, 9)}}},
     };
     Proposal esp;
@@ -38,9 +38,7 @@ inline SaPayload sample_sa() {
     return SaPayload{{ike, esp}};
 }
 
-inline TrafficSelector v4_selector() {
-    return TrafficSelector{7, 6, 80, 443, {10, 0, 0, 0}, {10, 0, 255, 255}, {}};
-}
+inline TrafficSelector v4_selector() { return TrafficSelector{7, 6, 80, 443, {10, 0, 0, 0}, {10, 0, 255, 255}, {}}; }
 
 inline TrafficSelector v6_selector() {
     Bytes lo(16, 0), hi(16, 0xFF);

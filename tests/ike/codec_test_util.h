@@ -18,7 +18,8 @@ using Bytes = std::vector<uint8_t>;
 inline Bytes unhex(const std::string& s) {
     if (s.size() % 2 != 0) throw std::runtime_error("odd hex length");
     Bytes out(s.size() / 2);
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<uint8_t>(std::stoul(s.substr(2 * i, 2), nullptr, 16));
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = static_cast<uint8_t>(std::stoul(s.substr(2 * i, 2), nullptr, 16));
     return out;
 }
 

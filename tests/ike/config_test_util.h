@@ -10,8 +10,7 @@ namespace ike_config_test {
 
 inline std::vector<std::string> messages(const ike::config::ParseResult& r) {
     std::vector<std::string> out;
-    for (const auto& d : r.diagnostics)
-        out.push_back(d.to_string());
+    for (const auto& d : r.diagnostics) out.push_back(d.to_string());
     return out;
 }
 
@@ -19,20 +18,20 @@ inline std::vector<std::string> errors_of(const std::string& text, const std::st
     auto r = ike::config::parse_config(text, file);
     std::vector<std::string> out;
     for (const auto& d : r.diagnostics)
-        if (d.severity == ike::config::Diagnostic::Severity::error)
-            out.push_back(d.to_string());
+        if (d.severity == ike::config::Diagnostic::Severity::error) out.push_back(d.to_string());
     return out;
 }
 
 // A valid phase1 to which phase2 tests attach (name "p1").
-inline const char* const minimal_phase1 = "config vpn ipsec phase1-interface\n"
-                                          "    edit \"p1\"\n"
-                                          "        set interface \"port1\"\n"
-                                          "        set remote-gw 192.0.2.2\n"
-                                          "        set psksecret \"s3cret-psk\"\n"
-                                          "        set proposal aes128gcm-prfsha256\n"
-                                          "    next\n"
-                                          "end\n";
+inline const char* const minimal_phase1 =
+    "config vpn ipsec phase1-interface\n"
+    "    edit \"p1\"\n"
+    "        set interface \"port1\"\n"
+    "        set remote-gw 192.0.2.2\n"
+    "        set psksecret \"s3cret-psk\"\n"
+    "        set proposal aes128gcm-prfsha256\n"
+    "    next\n"
+    "end\n";
 
 // minimal_phase1 plus one phase2 "t" with the given `set` lines (each a full line).
 inline std::string with_phase2(const std::string& set_lines) {

@@ -82,10 +82,8 @@ public:
     std::vector<IkeSaStatus> list_gateways() override { return {sample_ike()}; }
     ActionResult tunnel_up(const std::string& name) override {
         record("up " + name);
-        if (name == "boom")
-            throw std::runtime_error("handler exploded");
-        if (name != "lan-v4")
-            return {false, "no phase2 named '" + name + "'"};
+        if (name == "boom") throw std::runtime_error("handler exploded");
+        if (name != "lan-v4") return {false, "no phase2 named '" + name + "'"};
         return {true, "negotiating lan-v4"};
     }
     ActionResult tunnel_down(const std::string& name) override {
@@ -116,8 +114,8 @@ private:
 
 inline std::string temp_socket_path(const char* tag) {
     static std::atomic<int> counter{0};
-    return "/tmp/ike-control-" + std::string(tag) + "-" + std::to_string(::getpid()) + "-" +
-           std::to_string(counter++) + ".sock";
+    return "/tmp/ike-control-" + std::string(tag) + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+           ".sock";
 }
 
 // A ControlServer with its own io thread; start/stop run on that thread.
@@ -141,7 +139,8 @@ public:
         return n;
     }
 
-    template <class F> void on_io(F f) {
+    template <class F>
+    void on_io(F f) {
         std::promise<void> done;
         boost::asio::post(io_, [&] {
             try {

@@ -68,8 +68,7 @@ TEST_CASE("auth: CERTREQ carries the SHA-1 of each CA's public key", "[auth]") {
 TEST_CASE("auth: each ID type is checked against subjectAltName or the subject DN", "[auth]") {
     Pki pki;
     auto key = rsa_key();
-    auto leaf = pki.leaf(key.get(), "gw.example",
-                         "DNS:gw.example,email:admin@gw.example,IP:192.0.2.7,IP:2001:db8::7");
+    auto leaf = pki.leaf(key.get(), "gw.example", "DNS:gw.example,email:admin@gw.example,IP:192.0.2.7,IP:2001:db8::7");
     CHECK_FALSE(id_matches_cert(ID_FQDN, bytes("gw.example"), leaf.get()));
     CHECK_FALSE(id_matches_cert(ID_FQDN, bytes("GW.Example"), leaf.get()));
     CHECK(id_matches_cert(ID_FQDN, bytes("other.example"), leaf.get()));
@@ -94,7 +93,8 @@ TEST_CASE("auth: each ID type is checked against subjectAltName or the subject D
     auto other_dn = parse_dn("C=CH, O=Test, CN=other", error);
     CHECK_THAT(*id_matches_cert(ID_DN, dn_der(other_dn.get()), leaf.get()),
                Catch::Contains("is not the certificate subject"));
-    CHECK(id_matches_cert(ID_DN, std::vector<uint8_t>{0x30, 0x03, 0x01}, leaf.get()) == "the DER_ASN1_DN identity does not decode");
+    CHECK(id_matches_cert(ID_DN, std::vector<uint8_t>{0x30, 0x03, 0x01}, leaf.get()) ==
+          "the DER_ASN1_DN identity does not decode");
     CHECK(id_matches_cert(11, bytes("keyid"), leaf.get()));
     CHECK_FALSE(parse_dn("C=CH, garbage", error));
     CHECK_FALSE(parse_dn("XYZ=1", error));

@@ -10,9 +10,7 @@ using namespace ike_samples;
 
 namespace {
 
-std::vector<Message> samples() {
-    return {every_payload_message(), ike_sa_init_request(), sk_message(), skf_message()};
-}
+std::vector<Message> samples() { return {every_payload_message(), ike_sa_init_request(), sk_message(), skf_message()}; }
 
 // Without the trailing unknown payload: a non-critical unknown payload is
 // skipped whatever it holds, so a misframed tail could parse by chance.
@@ -39,7 +37,7 @@ std::vector<std::size_t> length_fields(const Bytes& w) {
         const std::size_t len = static_cast<std::size_t>(w[pos + 2] << 8 | w[pos + 3]);
         out.push_back(pos + 2);
         const std::size_t body = pos + 4, end = pos + len;
-        if (type == 33) {  // SA: proposals, transforms, attributes
+        if (type == 33) { // SA: proposals, transforms, attributes
             for (std::size_t p = body; p + 8 <= end;) {
                 const std::size_t plen = static_cast<std::size_t>(w[p + 2] << 8 | w[p + 3]);
                 out.push_back(p + 2);
@@ -124,7 +122,8 @@ TEST_CASE("ike-codec: every length-field corruption is a clean error", "[ike-cod
             }
         }
         // The IKE header length itself.
-        for (uint32_t v : {0u, 27u, 28u, static_cast<uint32_t>(wire.size() - 1), static_cast<uint32_t>(wire.size() + 1), 0xFFFFFFFFu}) {
+        for (uint32_t v : {0u, 27u, 28u, static_cast<uint32_t>(wire.size() - 1), static_cast<uint32_t>(wire.size() + 1),
+                           0xFFFFFFFFu}) {
             Bytes bad = wire;
             for (int i = 0; i < 4; ++i) bad[24 + i] = static_cast<uint8_t>(v >> (24 - 8 * i));
             CHECK_FALSE(decode(bad).ok());

@@ -56,19 +56,58 @@ TEST_CASE("ike-codec: wire layout of a hand-assembled IKE_SA_INIT", "[ike-codec]
     sa.proposals = {p};
     m.payloads = {sa, KePayload{19, Bytes(4, 0xAA)}, make_notify(NotifyType::COOKIE, {0xC0, 0xC1})};
     const std::string expect =
-        "0102030405060708" "0000000000000000" "21" "20" "22" "08" "00000000" "00000052"  // header, length 82
-        "22" "00" "0020"                                  // SA, next KE, 32 octets
-        "00" "00" "001c" "01" "01" "00" "02"              // last proposal, 28 octets, #1 IKE, no SPI, 2 transforms
-        "03" "00" "000c" "01" "00" "0014" "800e0100"      // ENCR AES_GCM_16, key length 256
-        "00" "00" "0008" "04" "00" "0013"                 // DH ECP_256, last
-        "29" "00" "000c" "0013" "0000" "aaaaaaaa"         // KE, next N, group 19
-        "00" "00" "000a" "00" "00" "4006" "c0c1";         // N COOKIE
+        "0102030405060708"
+        "0000000000000000"
+        "21"
+        "20"
+        "22"
+        "08"
+        "00000000"
+        "00000052" // header, length 82
+        "22"
+        "00"
+        "0020" // SA, next KE, 32 octets
+        "00"
+        "00"
+        "001c"
+        "01"
+        "01"
+        "00"
+        "02" // last proposal, 28 octets, #1 IKE, no SPI, 2 transforms
+        "03"
+        "00"
+        "000c"
+        "01"
+        "00"
+        "0014"
+        "800e0100" // ENCR AES_GCM_16, key length 256
+        "00"
+        "00"
+        "0008"
+        "04"
+        "00"
+        "0013" // DH ECP_256, last
+        "29"
+        "00"
+        "000c"
+        "0013"
+        "0000"
+        "aaaaaaaa" // KE, next N, group 19
+        "00"
+        "00"
+        "000a"
+        "00"
+        "00"
+        "4006"
+        "c0c1"; // N COOKIE
     CHECK(hex(encode(m)) == expect);
     CHECK(round_trip(m) == m);
 }
 
-TEST_CASE("ike-codec: unknown payloads: skipped if not critical, UNSUPPORTED_CRITICAL_PAYLOAD if critical", "[ike-codec]") {
-    Message m{sample_header(ExchangeType::INFORMATIONAL, 2), {UnknownPayload{200, false, {1, 2, 3}}, NoncePayload{fill(16, 0)}}};
+TEST_CASE("ike-codec: unknown payloads: skipped if not critical, UNSUPPORTED_CRITICAL_PAYLOAD if critical",
+          "[ike-codec]") {
+    Message m{sample_header(ExchangeType::INFORMATIONAL, 2),
+              {UnknownPayload{200, false, {1, 2, 3}}, NoncePayload{fill(16, 0)}}};
     CHECK(round_trip(m) == m);
     std::get<UnknownPayload>(m.payloads[0]).critical = true;
     auto r = decode(encode(m));
@@ -97,7 +136,7 @@ TEST_CASE("ike-codec: major version, header length and trailing data", "[ike-cod
     CHECK(r.error().kind == DecodeErrorKind::InvalidMajorVersion);
     CHECK(error_notify(r.error()).type == NotifyType::INVALID_MAJOR_VERSION);
     Bytes minor = wire;
-    minor[17] = 0x21;  // a higher minor version is accepted
+    minor[17] = 0x21; // a higher minor version is accepted
     CHECK(decode(minor).ok());
     Bytes trailing = wire;
     trailing.push_back(0);
@@ -112,7 +151,8 @@ TEST_CASE("ike-codec: major version, header length and trailing data", "[ike-cod
 
 TEST_CASE("ike-codec: field checks: nonce size, SKF numbering, SA markers, encode limits", "[ike-codec]") {
     CHECK_FALSE(decode(encode(Message{sample_header(ExchangeType::IKE_SA_INIT, 0), {NoncePayload{fill(15, 0)}}})).ok());
-    CHECK_FALSE(decode(encode(Message{sample_header(ExchangeType::IKE_SA_INIT, 0), {NoncePayload{fill(257, 0)}}})).ok());
+    CHECK_FALSE(
+        decode(encode(Message{sample_header(ExchangeType::IKE_SA_INIT, 0), {NoncePayload{fill(257, 0)}}})).ok());
     Message skf = skf_message();
     std::get<SkfPayload>(skf.payloads[0]).fragment_number = 4;
     CHECK(decode(encode(skf)).error().kind == DecodeErrorKind::InvalidSyntax);
@@ -121,7 +161,7 @@ TEST_CASE("ike-codec: field checks: nonce size, SKF numbering, SA markers, encod
     // A proposal 'last' marker of 2 on the final proposal.
     Bytes wire = encode(Message{sample_header(ExchangeType::IKE_SA_INIT, 0), {sample_sa()}});
     Bytes bad = wire;
-    const std::size_t second = 32 + ((wire[34] << 8) | wire[35]);  // proposal 1 starts at 32
+    const std::size_t second = 32 + ((wire[34] << 8) | wire[35]); // proposal 1 starts at 32
     bad[second] = 2;
     CHECK(decode(bad).error().kind == DecodeErrorKind::InvalidSyntax);
     // Values that do not fit the wire format.
@@ -130,7 +170,8 @@ TEST_CASE("ike-codec: field checks: nonce size, SKF numbering, SA markers, encod
     CHECK(encode(too_big).empty());
     Message sk_not_last{sample_header(ExchangeType::INFORMATIONAL, 0), {SkPayload{0, {}}, NoncePayload{fill(16, 0)}}};
     CHECK_FALSE(encode_checked(sk_not_last).ok());
-    Message bad_ts{sample_header(ExchangeType::IKE_AUTH, 0), {TsiPayload{{{TrafficSelector{7, 0, 0, 0, {1, 2, 3}, {1, 2, 3, 4}, {}}}}}}};
+    Message bad_ts{sample_header(ExchangeType::IKE_AUTH, 0),
+                   {TsiPayload{{{TrafficSelector{7, 0, 0, 0, {1, 2, 3}, {1, 2, 3, 4}, {}}}}}}};
     CHECK_FALSE(encode_checked(bad_ts).ok());
     CHECK_FALSE(encode_checked(Message{sample_header(ExchangeType::IKE_AUTH, 0), {SaPayload{}}}).ok());
 }

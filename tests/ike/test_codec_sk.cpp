@@ -43,7 +43,12 @@ TEST_CASE("ike-codec: SK protect of RFC 7634 Appendix B is byte exact", "[ike-co
     const ptree& t = root.get_child("ikev2_vectors").begin()->second;
     auto c = make_sk_cipher(EncrId::CHACHA20_POLY1305, 256, IntegId::NONE, unhex(t.get<std::string>("keymat")), {});
     REQUIRE(c);
-    Header h{0xc0c1c2c3c4c5c6c7ULL, 0xd0d1d2d3d4d5d6d7ULL, 2, 0, ExchangeType::INFORMATIONAL, 0,
+    Header h{0xc0c1c2c3c4c5c6c7ULL,
+             0xd0d1d2d3d4d5d6d7ULL,
+             2,
+             0,
+             ExchangeType::INFORMATIONAL,
+             0,
              static_cast<uint32_t>(std::stoul(t.get<std::string>("message_id")))};
     // The plaintext is one Notify: SET_WINDOW_SIZE (16385) with data 10.
     const std::vector<Payload> inner{make_notify(NotifyType::SET_WINDOW_SIZE, {0, 0, 0, 0x0a})};

@@ -42,13 +42,19 @@ std::string phase1(const std::string& extra) {
 std::string certs(const std::string& cert, const std::string& key, const std::string& ca) {
     return "config vpn certificate local\n"
            "    edit \"gw-a\"\n"
-           "        set certificate \"" + cert + "\"\n"
-           "        set private-key \"" + key + "\"\n"
+           "        set certificate \"" +
+           cert +
+           "\"\n"
+           "        set private-key \"" +
+           key +
+           "\"\n"
            "    next\n"
            "end\n"
            "config vpn certificate ca\n"
            "    edit \"CA_1\"\n"
-           "        set ca \"" + ca + "\"\n"
+           "        set ca \"" +
+           ca +
+           "\"\n"
            "    next\n"
            "end\n";
 }
@@ -68,14 +74,15 @@ TEST_CASE("config cert: PEM in the configuration as FortiOS writes it", "[cert]"
     std::string text = certs(m.cert_pem, m.key_pem, m.ca_pem) +
                        "config user peer\n    edit \"peer-b\"\n        set ca \"CA_1\"\n        set cn \"gw-b\"\n"
                        "    next\nend\n" +
-                       phase1("        set peertype peer\n        set peer \"peer-b\"\n"
-                              "        set rsa-signature-format pss\n        set keylife 5\n");
+                       phase1(
+                           "        set peertype peer\n        set peer \"peer-b\"\n"
+                           "        set rsa-signature-format pss\n        set keylife 5\n");
     auto r = ike::config::parse_config(text, "gw.conf");
     // The one error is keylife, on the line it is on despite the multi-line values above.
     unsigned keylife_line = lines_of(text.substr(0, text.find("set keylife"))) + 1;
     REQUIRE(messages(r).size() == 1);
-    CHECK_THAT(messages(r)[0], Catch::StartsWith("gw.conf:" + std::to_string(keylife_line) + ":21: ") &&
-                                   Catch::Contains("keylife"));
+    CHECK_THAT(messages(r)[0],
+               Catch::StartsWith("gw.conf:" + std::to_string(keylife_line) + ":21: ") && Catch::Contains("keylife"));
     text.replace(text.find("set keylife 5"), 13, "set keylife 3600");
     r = ike::config::parse_config(text, "gw.conf");
     REQUIRE(messages(r).empty());
@@ -126,8 +133,9 @@ TEST_CASE("config cert: errors name the file, line and column", "[cert]") {
                       ":25: vpn certificate local 'gw-a': private-key does not belong to the certificate C=CH, "
                       "O=Test, CN=gw-a");
     // Not a certificate.
-    e = errors_of(certs("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", m.key_pem,
-                        m.ca_pem) + phase1(""));
+    e = errors_of(
+        certs("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", m.key_pem, m.ca_pem) +
+        phase1(""));
     REQUIRE(e.size() == 1);
     CHECK_THAT(e[0], Catch::StartsWith("a.conf:3:25: vpn certificate local 'gw-a': certificate: no PEM certificate"));
     // An unterminated PEM value.
@@ -145,7 +153,8 @@ TEST_CASE("config cert: errors name the file, line and column", "[cert]") {
     CHECK_THAT(e.at(0), Catch::Contains("peertype dialup (user groups) is not supported; valid: any one peer"));
     e = errors_of(good + phase1("        set peertype peer\n        set peer \"nobody\"\n"));
     CHECK_THAT(e.at(0), Catch::Contains("peer 'nobody' is not in config user peer"));
-    e = errors_of(certs(m.cert_pem, m.key_pem, m.ca_pem).substr(0, good.find("config vpn certificate ca")) + phase1(""));
+    e = errors_of(certs(m.cert_pem, m.key_pem, m.ca_pem).substr(0, good.find("config vpn certificate ca")) +
+                  phase1(""));
     CHECK_THAT(e.at(0), Catch::Contains("authmethod signature needs a config vpn certificate ca entry"));
     e = errors_of(good + phase1("        set localid-type asn1dn\n        set localid \"CN=x, bogus\"\n"));
     CHECK_THAT(e.at(0), Catch::Contains("localid is not a DN: 'bogus' is not TYPE=value"));

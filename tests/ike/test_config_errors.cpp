@@ -157,8 +157,7 @@ TEST_CASE("ike-config: references, duplicates and required options", "[ike-confi
     CHECK(errors_of("config vpn ipsec phase1-interface\n edit \"e\"\n next\nend\n") ==
           Msgs{"a.conf:2:7: phase1-interface 'e': interface is required",
                "a.conf:2:7: phase1-interface 'e': psksecret is required (authmethod psk)",
-               "a.conf:2:7: phase1-interface 'e': proposal is required; valid: " +
-                   ike::config::ike_proposal_names(),
+               "a.conf:2:7: phase1-interface 'e': proposal is required; valid: " + ike::config::ike_proposal_names(),
                "a.conf:2:7: phase1-interface 'e': remote-gw is required for type static (ip-version 4)"});
     CHECK(errors_of("config vpn ipsec phase1-interface\n edit a-name-of-16-chr\n next\nend\n") ==
           Msgs{"a.conf:2:7: phase1-interface name 'a-name-of-16-chr' is longer than 15 characters"});
@@ -212,10 +211,8 @@ TEST_CASE("ike-config: options and syntax errors", "[ike-config]") {
           Msgs{"a.conf:7:20: missing value for 'keylife': expected a number"});
     CHECK(errors_of(phase1_with("        unset keylife 5\n")) == Msgs{"a.conf:7:23: 'unset keylife' takes no value"});
     CHECK(errors_of(phase1_with("        set\n")) == Msgs{"a.conf:7:12: missing option name after 'set'"});
-    CHECK(errors_of(phase1_with("        set localid \"open\n")) ==
-          Msgs{"a.conf:7:21: unterminated quoted string"});
-    CHECK(errors_of(phase1_with("        set localid a\\qb\x01x\n")) ==
-          Msgs{"a.conf:7:25: invalid character 0x01"});
+    CHECK(errors_of(phase1_with("        set localid \"open\n")) == Msgs{"a.conf:7:21: unterminated quoted string"});
+    CHECK(errors_of(phase1_with("        set localid a\\qb\x01x\n")) == Msgs{"a.conf:7:25: invalid character 0x01"});
     CHECK(errors_of(phase1_with("        sett keylife 600\n")) ==
           Msgs{"a.conf:7:9: unexpected 'sett' in edit 'p1'; expected set, unset, next or end"});
     CHECK(errors_of("hello\nconfig vpn ipsec phase1-interface\n set x 1\nend\n") ==

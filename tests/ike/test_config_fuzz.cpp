@@ -17,8 +17,7 @@ std::string load_example() {
     REQUIRE(f);
     std::string text;
     char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
-        text.append(buf, n);
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
     std::fclose(f);
     return text;
 }
@@ -26,10 +25,8 @@ std::string load_example() {
 // Every diagnostic has a position inside the text (or line 0 for file errors).
 void check_positions(const ParseResult& r, const std::string& text) {
     size_t lines = 1;
-    for (char c : text)
-        lines += c == '\n';
-    for (const auto& d : r.diagnostics)
-        REQUIRE(d.pos.line <= lines);
+    for (char c : text) lines += c == '\n';
+    for (const auto& d : r.diagnostics) REQUIRE(d.pos.line <= lines);
 }
 
 } // namespace
@@ -58,18 +55,23 @@ TEST_CASE("ike-config: fuzz: random byte edits never crash", "[ike-config][fuzz]
         for (int e = 0; e < edits && !s.empty(); ++e) {
             size_t at = rng() % s.size();
             switch (rng() % 4) {
-            case 0: s.erase(at, 1 + rng() % 12); break;
-            case 1: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-            case 2: s[at] = static_cast<char>(rng() % 256); break;
-            default: { // duplicate a slice elsewhere
-                size_t from = rng() % s.size();
-                s.insert(at, s.substr(from, rng() % 40));
-            }
+                case 0:
+                    s.erase(at, 1 + rng() % 12);
+                    break;
+                case 1:
+                    s.insert(at, 1, alphabet[rng() % alphabet.size()]);
+                    break;
+                case 2:
+                    s[at] = static_cast<char>(rng() % 256);
+                    break;
+                default: { // duplicate a slice elsewhere
+                    size_t from = rng() % s.size();
+                    s.insert(at, s.substr(from, rng() % 40));
+                }
             }
         }
         auto r = parse_config(s, "fuzz.conf");
         check_positions(r, s);
-        for (const auto& d : r.diagnostics)
-            REQUIRE_FALSE(d.to_string().empty());
+        for (const auto& d : r.diagnostics) REQUIRE_FALSE(d.to_string().empty());
     }
 }

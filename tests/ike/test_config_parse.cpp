@@ -18,14 +18,12 @@ IpAddress ip(const char* s) { return *IpAddress::parse(s); }
 
 std::vector<std::string_view> names(const std::vector<IkeProposal>& v) {
     std::vector<std::string_view> out;
-    for (const auto& p : v)
-        out.push_back(p.name);
+    for (const auto& p : v) out.push_back(p.name);
     return out;
 }
 std::vector<std::string_view> names(const std::vector<EspProposal>& v) {
     std::vector<std::string_view> out;
-    for (const auto& p : v)
-        out.push_back(p.name);
+    for (const auto& p : v) out.push_back(p.name);
     return out;
 }
 
@@ -233,8 +231,8 @@ TEST_CASE("ike-config: defaults follow fortios-cli.md", "[ike-config]") {
     CHECK(p1.localid_type == LocalIdType::auto_);
     CHECK_FALSE(p1.local_gw);
     const Phase2& p2 = r.config.phase2[0];
-    CHECK(names(p2.proposal) ==
-          std::vector<std::string_view>{"aes128-sha256", "aes256-sha256", "aes128gcm", "aes256gcm", "chacha20poly1305"});
+    CHECK(names(p2.proposal) == std::vector<std::string_view>{"aes128-sha256", "aes256-sha256", "aes128gcm",
+                                                              "aes256gcm", "chacha20poly1305"});
     CHECK(p2.pfs);
     CHECK(p2.dhgrp == std::vector<uint16_t>{14, 5});
     CHECK(p2.replay);
@@ -267,8 +265,7 @@ TEST_CASE("ike-config: unset restores every default", "[ike-config]") {
     std::istringstream lines(sets);
     for (std::string l; std::getline(lines, l);) {
         auto at = l.find("set ");
-        if (at == std::string::npos)
-            continue;
+        if (at == std::string::npos) continue;
         auto name_end = l.find(' ', at + 4);
         unsets += "        unset " + l.substr(at + 4, name_end - at - 4) + "\n";
     }
@@ -291,11 +288,12 @@ TEST_CASE("ike-config: unset restores every default", "[ike-config]") {
     CHECK(p.comments.empty());
     CHECK(p.origin.set_at.size() == 1); // phase1name only
 
-    auto r1 = parse_config(std::string(every_phase1_option) + "config vpn ipsec phase1-interface\n edit x\n"
-                                                              " set interface a\n set remote-gw 1.2.3.4\n"
-                                                              " set psksecret 123456\n set proposal aes128-sha1\n"
-                                                              " set dhgrp 1\n unset dhgrp\n set keylife 200\n"
-                                                              " unset keylife\n unset remote-gw\n next\nend\n",
+    auto r1 = parse_config(std::string(every_phase1_option) +
+                               "config vpn ipsec phase1-interface\n edit x\n"
+                               " set interface a\n set remote-gw 1.2.3.4\n"
+                               " set psksecret 123456\n set proposal aes128-sha1\n"
+                               " set dhgrp 1\n unset dhgrp\n set keylife 200\n"
+                               " unset keylife\n unset remote-gw\n next\nend\n",
                            "u1.conf");
     const Phase1* x = r1.config.find_phase1("x");
     REQUIRE(x);
@@ -307,18 +305,19 @@ TEST_CASE("ike-config: unset restores every default", "[ike-config]") {
 }
 
 TEST_CASE("ike-config: quoting, escapes, comments and CRLF", "[ike-config]") {
-    std::string text = "#config-version=FGT60F-7.2\r\n"
-                       "config vpn ipsec phase1-interface # trailing comment\r\n"
-                       "    edit \"has space\\\"q\"   \r\n"
-                       "\t\tset interface 'port 1'\r\n"
-                       "        set remote-gw \"192.0.2.2\"\r\n"
-                       "        set psksecret pass\\ word\\\\x\r\n"
-                       "        set localid \"tab\\there\"  # a comment\r\n"
-                       "        set peerid a\"b c\"d\r\n"
-                       "        set proposal \"aes128gcm-prfsha256\" aes256-sha256\r\n"
-                       "        set comments \"#not a comment\"\r\n"
-                       "    next\r\n"
-                       "end"; // no final line end
+    std::string text =
+        "#config-version=FGT60F-7.2\r\n"
+        "config vpn ipsec phase1-interface # trailing comment\r\n"
+        "    edit \"has space\\\"q\"   \r\n"
+        "\t\tset interface 'port 1'\r\n"
+        "        set remote-gw \"192.0.2.2\"\r\n"
+        "        set psksecret pass\\ word\\\\x\r\n"
+        "        set localid \"tab\\there\"  # a comment\r\n"
+        "        set peerid a\"b c\"d\r\n"
+        "        set proposal \"aes128gcm-prfsha256\" aes256-sha256\r\n"
+        "        set comments \"#not a comment\"\r\n"
+        "    next\r\n"
+        "end"; // no final line end
     auto r = parse_config(text, "q.conf");
     INFO(Catch::Detail::stringify(messages(r)));
     REQUIRE(r.ok());
@@ -334,16 +333,17 @@ TEST_CASE("ike-config: quoting, escapes, comments and CRLF", "[ike-config]") {
 }
 
 TEST_CASE("ike-config: other tables are skipped, nested ones too", "[ike-config]") {
-    std::string text = "config system interface\n"
-                       "    edit \"port1\"\n"
-                       "        set vdom \"root\"\n"
-                       "        config ipv6\n"
-                       "            set ip6-mode static\n"
-                       "        end\n"
-                       "    next\n"
-                       "end\n"
-                       "config firewall policy\n    edit 1\n        set action accept\n    next\nend\n" +
-                       with_phase2("");
+    std::string text =
+        "config system interface\n"
+        "    edit \"port1\"\n"
+        "        set vdom \"root\"\n"
+        "        config ipv6\n"
+        "            set ip6-mode static\n"
+        "        end\n"
+        "    next\n"
+        "end\n"
+        "config firewall policy\n    edit 1\n        set action accept\n    next\nend\n" +
+        with_phase2("");
     auto r = parse_config(text, "s.conf");
     CHECK(r.ok());
     CHECK(r.diagnostics.empty());
@@ -352,15 +352,16 @@ TEST_CASE("ike-config: other tables are skipped, nested ones too", "[ike-config]
 }
 
 TEST_CASE("ike-config: firewall addresses and system iked", "[ike-config]") {
-    std::string text = "config firewall address\n"
-                       " edit a\n set subnet 10.0.0.0 255.0.0.0\n set comment hi\n next\n"
-                       " edit r\n set type iprange\n set start-ip 10.0.0.1\n set end-ip 10.0.0.2\n next\n"
-                       "end\n"
-                       "config firewall address6\n"
-                       " edit a\n set ip6 2001:db8::/32\n next\n"
-                       " edit r6\n set type iprange\n set start-ip 2001:db8::1\n set end-ip 2001:db8::2\n next\n"
-                       "end\n"
-                       "config system iked\n set control-socket /tmp/x.sock\nend\n";
+    std::string text =
+        "config firewall address\n"
+        " edit a\n set subnet 10.0.0.0 255.0.0.0\n set comment hi\n next\n"
+        " edit r\n set type iprange\n set start-ip 10.0.0.1\n set end-ip 10.0.0.2\n next\n"
+        "end\n"
+        "config firewall address6\n"
+        " edit a\n set ip6 2001:db8::/32\n next\n"
+        " edit r6\n set type iprange\n set start-ip 2001:db8::1\n set end-ip 2001:db8::2\n next\n"
+        "end\n"
+        "config system iked\n set control-socket /tmp/x.sock\nend\n";
     auto r = parse_config(text, "f.conf");
     INFO(Catch::Detail::stringify(messages(r)));
     REQUIRE(r.ok());
@@ -421,32 +422,85 @@ namespace {
 // A valid sample value (sometimes with the lines it needs) for every option of a table; the test below fails when
 // an option is added without one, so no option goes untested.
 const std::map<std::string, std::string> phase1_samples{
-    {"type", "static"}, {"interface", "port9"}, {"ike-version", "2"}, {"ip-version", "4"},
-    {"local-gw", "192.0.2.9"}, {"remote-gw", "192.0.2.8"},
+    {"type", "static"},
+    {"interface", "port9"},
+    {"ike-version", "2"},
+    {"ip-version", "4"},
+    {"local-gw", "192.0.2.9"},
+    {"remote-gw", "192.0.2.8"},
     // The *-gw6 options need ip-version 6 (extra lines after the value).
     {"local-gw6", "2001:db8::9\n set ip-version 6\n unset remote-gw\n set remote-gw6 2001:db8::8"},
-    {"remote-gw6", "2001:db8::8\n set ip-version 6\n unset remote-gw"}, {"authmethod", "psk"}, {"psksecret", "sample-secret"}, {"localid", "me"},
-    {"localid-type", "keyid"}, {"peerid", "you"}, {"proposal", "aes256-sha384"}, {"dhgrp", "19"},
-    {"keylife", "3600"}, {"dpd", "disable"}, {"dpd-retryinterval", "60"}, {"dpd-retrycount", "0"},
-    {"nattraversal", "disable"}, {"keepalive", "30"}, {"fragmentation", "disable"}, {"negotiate-timeout", "5"},
+    {"remote-gw6", "2001:db8::8\n set ip-version 6\n unset remote-gw"},
+    {"authmethod", "psk"},
+    {"psksecret", "sample-secret"},
+    {"localid", "me"},
+    {"localid-type", "keyid"},
+    {"peerid", "you"},
+    {"proposal", "aes256-sha384"},
+    {"dhgrp", "19"},
+    {"keylife", "3600"},
+    {"dpd", "disable"},
+    {"dpd-retryinterval", "60"},
+    {"dpd-retrycount", "0"},
+    {"nattraversal", "disable"},
+    {"keepalive", "30"},
+    {"fragmentation", "disable"},
+    {"negotiate-timeout", "5"},
     {"fragmentation-mtu", "9000"},
-    {"add-gw-route", "enable"}, {"mode-cfg", "disable"}, {"assign-ip", "disable"}, {"ipv4-start-ip", "10.0.0.1"},
-    {"ipv4-end-ip", "10.0.0.2"}, {"net-device", "enable"}, {"mesh-selector-type", "disable"}, {"comments", "c"},
-    {"certificate", "c"}, {"peertype", "any"}, {"peer", "p"}, {"digital-signature-auth", "disable"},
+    {"add-gw-route", "enable"},
+    {"mode-cfg", "disable"},
+    {"assign-ip", "disable"},
+    {"ipv4-start-ip", "10.0.0.1"},
+    {"ipv4-end-ip", "10.0.0.2"},
+    {"net-device", "enable"},
+    {"mesh-selector-type", "disable"},
+    {"comments", "c"},
+    {"certificate", "c"},
+    {"peertype", "any"},
+    {"peer", "p"},
+    {"digital-signature-auth", "disable"},
     {"rsa-signature-format", "pss"}};
 
-const std::map<std::string, std::string> phase2_samples{
-    {"phase1name", "p1"}, {"proposal", "aes256gcm"}, {"pfs", "enable"}, {"dhgrp", "20"}, {"replay", "enable"},
-    {"replay-window", "4096"}, {"keepalive", "enable"}, {"auto-negotiate", "enable"}, {"add-route", "disable"},
-    {"keylife-type", "both"}, {"keylifeseconds", "600"}, {"keylifekbs", "10000"},
-    {"encapsulation", "tunnel-mode"}, {"protocol", "47"}, {"initiator-ts-narrow", "enable"},
-    {"dhcp-ipsec", "disable"}, {"single-source", "enable"}, {"route-overlap", "use-old"}, {"ipv4-df", "enable"},
-    {"comments", "c"}, {"src-addr-type", "subnet"}, {"dst-addr-type", "subnet"}, {"src-subnet", "10.0.0.0/8"},
-    {"dst-subnet", "10.0.0.0 255.0.0.0"}, {"src-subnet6", "fd00::/8"}, {"dst-subnet6", "fd00::/8"},
-    {"src-start-ip", "10.0.0.1"}, {"dst-start-ip", "10.0.0.1"}, {"src-end-ip", "10.0.0.2"},
-    {"dst-end-ip", "10.0.0.2"}, {"src-start-ip6", "fd00::1"}, {"dst-start-ip6", "fd00::1"},
-    {"src-end-ip6", "fd00::2"}, {"dst-end-ip6", "fd00::2"}, {"src-name", "a"}, {"dst-name", "a"},
-    {"src-name6", "a"}, {"dst-name6", "a"}, {"src-port", "22"}, {"dst-port", "22"}};
+const std::map<std::string, std::string> phase2_samples{{"phase1name", "p1"},
+                                                        {"proposal", "aes256gcm"},
+                                                        {"pfs", "enable"},
+                                                        {"dhgrp", "20"},
+                                                        {"replay", "enable"},
+                                                        {"replay-window", "4096"},
+                                                        {"keepalive", "enable"},
+                                                        {"auto-negotiate", "enable"},
+                                                        {"add-route", "disable"},
+                                                        {"keylife-type", "both"},
+                                                        {"keylifeseconds", "600"},
+                                                        {"keylifekbs", "10000"},
+                                                        {"encapsulation", "tunnel-mode"},
+                                                        {"protocol", "47"},
+                                                        {"initiator-ts-narrow", "enable"},
+                                                        {"dhcp-ipsec", "disable"},
+                                                        {"single-source", "enable"},
+                                                        {"route-overlap", "use-old"},
+                                                        {"ipv4-df", "enable"},
+                                                        {"comments", "c"},
+                                                        {"src-addr-type", "subnet"},
+                                                        {"dst-addr-type", "subnet"},
+                                                        {"src-subnet", "10.0.0.0/8"},
+                                                        {"dst-subnet", "10.0.0.0 255.0.0.0"},
+                                                        {"src-subnet6", "fd00::/8"},
+                                                        {"dst-subnet6", "fd00::/8"},
+                                                        {"src-start-ip", "10.0.0.1"},
+                                                        {"dst-start-ip", "10.0.0.1"},
+                                                        {"src-end-ip", "10.0.0.2"},
+                                                        {"dst-end-ip", "10.0.0.2"},
+                                                        {"src-start-ip6", "fd00::1"},
+                                                        {"dst-start-ip6", "fd00::1"},
+                                                        {"src-end-ip6", "fd00::2"},
+                                                        {"dst-end-ip6", "fd00::2"},
+                                                        {"src-name", "a"},
+                                                        {"dst-name", "a"},
+                                                        {"src-name6", "a"},
+                                                        {"dst-name6", "a"},
+                                                        {"src-port", "22"},
+                                                        {"dst-port", "22"}};
 
 template <class T>
 void check_table_covered(std::span<const OptionSpec<T>> table, const std::map<std::string, std::string>& samples,
@@ -456,16 +510,16 @@ void check_table_covered(std::span<const OptionSpec<T>> table, const std::map<st
         auto it = samples.find(spec.name);
         REQUIRE(it != samples.end());
         std::string line = "        set " + spec.name + " " + it->second + "\n";
-        std::string text = is_phase1 ? prefix + "config vpn ipsec phase1-interface\n edit s\n set interface a\n"
-                                                " set remote-gw 192.0.2.1\n set psksecret sample-secret\n"
-                                                " set proposal aes128-sha1\n" +
+        std::string text = is_phase1 ? prefix +
+                                           "config vpn ipsec phase1-interface\n edit s\n set interface a\n"
+                                           " set remote-gw 192.0.2.1\n set psksecret sample-secret\n"
+                                           " set proposal aes128-sha1\n" +
                                            line + " next\nend\n"
                                      : prefix + with_phase2(line);
         auto r = parse_config(text, "cover.conf");
         std::vector<std::string> errors;
         for (const auto& d : r.diagnostics)
-            if (d.severity == Diagnostic::Severity::error)
-                errors.push_back(d.to_string());
+            if (d.severity == Diagnostic::Severity::error) errors.push_back(d.to_string());
         CHECK(errors.empty());
         // The option is recorded as set, and `unset` of it is accepted too.
         const Origin& o = is_phase1 ? r.config.phase1.back().origin : r.config.phase2.back().origin;
@@ -477,8 +531,9 @@ void check_table_covered(std::span<const OptionSpec<T>> table, const std::map<st
 } // namespace
 
 TEST_CASE("ike-config: every option of the tables has a tested sample", "[ike-config]") {
-    const std::string addresses = "config firewall address\n edit a\n next\nend\n"
-                                  "config firewall address6\n edit a\n next\nend\n";
+    const std::string addresses =
+        "config firewall address\n edit a\n next\nend\n"
+        "config firewall address6\n edit a\n next\nend\n";
     check_table_covered(phase1_options(), phase1_samples, addresses + minimal_phase1, true);
     check_table_covered(phase2_options(), phase2_samples, addresses, false);
 }

@@ -27,9 +27,10 @@ TEST_CASE("ike-config: default selectors cover everything IPv4", "[ike-config]")
 }
 
 TEST_CASE("ike-config: subnet, mask and prefix forms give the same range", "[ike-config]") {
-    auto [local, remote] = selectors_of("        set src-subnet 10.1.0.0 255.255.255.0\n"
-                                        "        set dst-subnet 10.2.0.0/23\n        set protocol 6\n"
-                                        "        set src-port 443\n");
+    auto [local, remote] = selectors_of(
+        "        set src-subnet 10.1.0.0 255.255.255.0\n"
+        "        set dst-subnet 10.2.0.0/23\n        set protocol 6\n"
+        "        set src-port 443\n");
     CHECK(local.to_string() == "10.1.0.0-10.1.0.255 proto 6 port 443-443");
     CHECK(remote.to_string() == "10.2.0.0-10.2.1.255 proto 6 port 0-65535");
     CHECK(local.start_addr[0] == 10);
@@ -50,38 +51,44 @@ TEST_CASE("ike-config: host bits are cleared with a warning", "[ike-config]") {
 }
 
 TEST_CASE("ike-config: range, ip and their IPv6 forms", "[ike-config]") {
-    auto [l4, r4] = selectors_of("        set src-addr-type range\n        set src-start-ip 10.0.0.5\n"
-                                 "        set src-end-ip 10.0.0.9\n        set dst-addr-type ip\n"
-                                 "        set dst-start-ip 192.168.1.1\n");
+    auto [l4, r4] = selectors_of(
+        "        set src-addr-type range\n        set src-start-ip 10.0.0.5\n"
+        "        set src-end-ip 10.0.0.9\n        set dst-addr-type ip\n"
+        "        set dst-start-ip 192.168.1.1\n");
     CHECK(l4.to_string() == "10.0.0.5-10.0.0.9 proto 0 port 0-65535");
     CHECK(r4.to_string() == "192.168.1.1-192.168.1.1 proto 0 port 0-65535");
 
-    auto [l6, r6] = selectors_of("        set src-addr-type range6\n        set src-start-ip6 2001:db8::1\n"
-                                 "        set src-end-ip6 2001:db8::ff\n        set dst-addr-type ip6\n"
-                                 "        set dst-start-ip6 fe80::1\n        set dst-port 500\n        set protocol 17\n");
+    auto [l6, r6] = selectors_of(
+        "        set src-addr-type range6\n        set src-start-ip6 2001:db8::1\n"
+        "        set src-end-ip6 2001:db8::ff\n        set dst-addr-type ip6\n"
+        "        set dst-start-ip6 fe80::1\n        set dst-port 500\n        set protocol 17\n");
     CHECK(l6.ts_type == TrafficSelector::TS_IPV6_ADDR_RANGE);
     CHECK(l6.to_string() == "2001:db8::1-2001:db8::ff proto 17 port 0-65535");
     CHECK(r6.to_string() == "fe80::1-fe80::1 proto 17 port 500-500");
 
-    auto [s6, d6] = selectors_of("        set src-addr-type subnet6\n        set dst-addr-type subnet6\n"
-                                 "        set src-subnet6 2001:db8:a::/48\n");
+    auto [s6, d6] = selectors_of(
+        "        set src-addr-type subnet6\n        set dst-addr-type subnet6\n"
+        "        set src-subnet6 2001:db8:a::/48\n");
     CHECK(s6.to_string() == "2001:db8:a::-2001:db8:a:ffff:ffff:ffff:ffff:ffff proto 0 port 0-65535");
     CHECK(d6.to_string() == "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff proto 0 port 0-65535");
     CHECK(d6.start_addr == std::array<uint8_t, 16>{});
 }
 
 TEST_CASE("ike-config: name and name6 resolve through firewall addresses", "[ike-config]") {
-    std::string addresses = "config firewall address\n edit lan\n set subnet 172.16.0.0/12\n next\n"
-                            " edit pool\n set type iprange\n set start-ip 10.9.0.1\n set end-ip 10.9.0.50\n next\nend\n"
-                            "config firewall address6\n edit lan\n set ip6 fd00::/8\n next\nend\n";
-    auto [l, r] = selectors_of("        set src-addr-type name\n        set src-name lan\n"
-                               "        set dst-addr-type name\n        set dst-name pool\n",
-                               addresses);
+    std::string addresses =
+        "config firewall address\n edit lan\n set subnet 172.16.0.0/12\n next\n"
+        " edit pool\n set type iprange\n set start-ip 10.9.0.1\n set end-ip 10.9.0.50\n next\nend\n"
+        "config firewall address6\n edit lan\n set ip6 fd00::/8\n next\nend\n";
+    auto [l, r] = selectors_of(
+        "        set src-addr-type name\n        set src-name lan\n"
+        "        set dst-addr-type name\n        set dst-name pool\n",
+        addresses);
     CHECK(l.to_string() == "172.16.0.0-172.31.255.255 proto 0 port 0-65535");
     CHECK(r.to_string() == "10.9.0.1-10.9.0.50 proto 0 port 0-65535");
-    auto [l6, r6] = selectors_of("        set src-addr-type name6\n        set src-name6 lan\n"
-                                 "        set dst-addr-type subnet6\n",
-                                 addresses);
+    auto [l6, r6] = selectors_of(
+        "        set src-addr-type name6\n        set src-name6 lan\n"
+        "        set dst-addr-type subnet6\n",
+        addresses);
     CHECK(l6.to_string() == "fd00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff proto 0 port 0-65535");
     CHECK(r6.v6());
 }
@@ -91,8 +98,7 @@ TEST_CASE("ike-config: options the addr-type does not use are warned about", "[i
                                       "        set src-start-ip 10.0.0.1\n"),
                           "w.conf");
     REQUIRE(r.ok());
-    CHECK(messages(r) ==
-          std::vector<std::string>{"w.conf:12:24: warning: src-subnet is ignored: src-addr-type is ip"});
+    CHECK(messages(r) == std::vector<std::string>{"w.conf:12:24: warning: src-subnet is ignored: src-addr-type is ip"});
     CHECK(r.config.phase2[0].local_ts.to_string() == "10.0.0.1-10.0.0.1 proto 0 port 0-65535");
 }
 

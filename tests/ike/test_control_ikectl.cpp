@@ -39,8 +39,7 @@ Run ikectl(std::vector<std::string> args) {
     posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     args.insert(args.begin(), IKECTL_PATH);
     std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
+    for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = 0;
     Run r;
@@ -74,12 +73,13 @@ TEST_CASE("ike-control: ikectl check FILE accepts the examples", "[ike-control]"
 }
 
 TEST_CASE("ike-control: ikectl check FILE prints every error and exits 2", "[ike-control]") {
-    std::string path = write_temp("config vpn ipsec phase2-interface\n"
-                                  "    edit \"t\"\n"
-                                  "        set phase1name \"none\"\n"
-                                  "        set proposal aes129gcm\n"
-                                  "    next\n"
-                                  "end\n");
+    std::string path = write_temp(
+        "config vpn ipsec phase2-interface\n"
+        "    edit \"t\"\n"
+        "        set phase1name \"none\"\n"
+        "        set proposal aes129gcm\n"
+        "    next\n"
+        "end\n");
     Run r = ikectl({"check", path});
     CHECK(r.status == 2);
     CHECK(r.out.empty());
@@ -99,9 +99,14 @@ TEST_CASE("ike-control: ikectl check FILE prints every error and exits 2", "[ike
 }
 
 TEST_CASE("ike-control: ikectl bad arguments print usage and exit 2", "[ike-control]") {
-    for (auto args : std::vector<std::vector<std::string>>{
-             {}, {"tunnel"}, {"tunnel", "sideways"}, {"tunnel", "up"}, {"--bogus", "tunnel", "list"},
-             {"--socket"}, {"gateway", "list", "extra"}, {"--socket", "/x", "-c", "/y", "reload"}}) {
+    for (auto args : std::vector<std::vector<std::string>>{{},
+                                                           {"tunnel"},
+                                                           {"tunnel", "sideways"},
+                                                           {"tunnel", "up"},
+                                                           {"--bogus", "tunnel", "list"},
+                                                           {"--socket"},
+                                                           {"gateway", "list", "extra"},
+                                                           {"--socket", "/x", "-c", "/y", "reload"}}) {
         Run r = ikectl(args);
         INFO(Catch::Detail::stringify(args));
         CHECK(r.status == 2);
@@ -122,16 +127,17 @@ TEST_CASE("ike-control: ikectl talks to a daemon", "[ike-control]") {
     ike_control_test::LiveServer server(ike_control_test::temp_socket_path("ikectl"));
     Run t = ikectl({"--socket", server.path(), "tunnel", "list"});
     CHECK(t.status == 0);
-    CHECK(t.out == "list all ipsec tunnel (1)\n"
-                   "------------------------------------------------------\n"
-                   "name=lan \"v4\"\n phase1=to-site-b state=established path=offload/3\n"
-                   "  src: 0:10.1.0.0-10.1.0.255:0-65535\n"
-                   "  dst: 6:10.2.0.0-10.2.0.255:443-443\n"
-                   "  dst: 0:2001:db8::-2001:db8::ffff:0-65535\n"
-                   "  SA: proposal=aes128gcm esn=1 replaywin=2048 seqno=10000002a replaywin_lastseq=00000029\n"
-                   "  life: timeout=3412/3600 kb=-\n"
-                   "  dec: spi=c0ffee01 pkts/bytes=41/18446744073709551615\n"
-                   "  enc: spi=0badf00d pkts/bytes=42/53000\n");
+    CHECK(t.out ==
+          "list all ipsec tunnel (1)\n"
+          "------------------------------------------------------\n"
+          "name=lan \"v4\"\n phase1=to-site-b state=established path=offload/3\n"
+          "  src: 0:10.1.0.0-10.1.0.255:0-65535\n"
+          "  dst: 6:10.2.0.0-10.2.0.255:443-443\n"
+          "  dst: 0:2001:db8::-2001:db8::ffff:0-65535\n"
+          "  SA: proposal=aes128gcm esn=1 replaywin=2048 seqno=10000002a replaywin_lastseq=00000029\n"
+          "  life: timeout=3412/3600 kb=-\n"
+          "  dec: spi=c0ffee01 pkts/bytes=41/18446744073709551615\n"
+          "  enc: spi=0badf00d pkts/bytes=42/53000\n");
     Run j = ikectl({"--socket=" + server.path(), "-j", "tunnel", "list"});
     CHECK(j.status == 0);
     auto tunnels = ike::control::tunnels_from_response(ike::control::Json::parse(j.out));
@@ -140,10 +146,11 @@ TEST_CASE("ike-control: ikectl talks to a daemon", "[ike-control]") {
 
     Run g = ikectl({"--socket", server.path(), "gateway", "list"});
     CHECK(g.status == 0);
-    CHECK(g.out == "name: to-site-b\nversion: 2\naddr: 192.0.2.1:4500 -> [2001:db8::2]:4500\ncreated: 120s ago\n"
-                   "  id/spi: 0123456789abcdef/fedcba9876543210\n  direction: initiator\n  status: established\n"
-                   "  proposal: aes256gcm-prfsha384 dh-group=20\n  lifetime/rekey: 28680s\n  nat: detected\n"
-                   "  child: 2\n");
+    CHECK(g.out ==
+          "name: to-site-b\nversion: 2\naddr: 192.0.2.1:4500 -> [2001:db8::2]:4500\ncreated: 120s ago\n"
+          "  id/spi: 0123456789abcdef/fedcba9876543210\n  direction: initiator\n  status: established\n"
+          "  proposal: aes256gcm-prfsha384 dh-group=20\n  lifetime/rekey: 28680s\n  nat: detected\n"
+          "  child: 2\n");
 
     Run up = ikectl({"--socket", server.path(), "tunnel", "up", "lan-v4"});
     CHECK(up.status == 0);

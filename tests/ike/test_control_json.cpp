@@ -21,8 +21,9 @@ TEST_CASE("ike-control: JSON values round-trip", "[ike-control]") {
     a.push_back(Json::array());
     j.set("a", a);
     std::string text = j.dump();
-    CHECK(text == "{\"s\":\"q\\\"b\\\\s/\\n\\t\\r\\u0001\\u007f é €\",\"u\":18446744073709551615,"
-                  "\"i\":-9223372036854775808,\"d\":1.5,\"b\":false,\"n\":null,\"a\":[1,{},[]]}");
+    CHECK(text ==
+          "{\"s\":\"q\\\"b\\\\s/\\n\\t\\r\\u0001\\u007f é €\",\"u\":18446744073709551615,"
+          "\"i\":-9223372036854775808,\"d\":1.5,\"b\":false,\"n\":null,\"a\":[1,{},[]]}");
     CHECK(Json::parse(text) == j);
     CHECK(Json::parse(j.dump(2)) == j);
     CHECK(j.at("u").as_u64() == 18446744073709551615ull);
@@ -31,9 +32,13 @@ TEST_CASE("ike-control: JSON values round-trip", "[ike-control]") {
 
 TEST_CASE("ike-control: JSON output is valid even for invalid UTF-8", "[ike-control]") {
     std::string out;
-    append_json_string(out, std::string("a\xff" "b\xc3(\xed\xa0\x80", 8));
+    append_json_string(out, std::string("a\xff"
+                                        "b\xc3(\xed\xa0\x80",
+                                        8));
     CHECK(out == "\"a\\ufffdb\\ufffd(\\ufffd\\ufffd\\ufffd\"");
-    CHECK(Json::parse(out).as_string() == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(Json::parse(out).as_string() ==
+          "a\xEF\xBF\xBD"
+          "b\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 TEST_CASE("ike-control: JSON escapes decode, surrogate pairs included", "[ike-control]") {
@@ -45,9 +50,10 @@ TEST_CASE("ike-control: JSON escapes decode, surrogate pairs included", "[ike-co
 }
 
 TEST_CASE("ike-control: malformed JSON is rejected with an offset", "[ike-control]") {
-    for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "{\"a\":1,}", "01", "1.", "-", "1e", "tru", "nul",
-                            "\"abc", "\"\\x\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\u12\"", "{} x", "[1] [2]",
-                            "\"a\nb\"", "\"\xff\"", "{1:2}", "NaN", "1e999"}) {
+    for (const char* bad :
+         {"",     "{",       "[1,]",     "{\"a\" 1}", "{\"a\":1,}", "01",          "1.",          "-",
+          "1e",   "tru",     "nul",      "\"abc",     "\"\\x\"",    "\"\\ud800\"", "\"\\udc00\"", "\"\\u12\"",
+          "{} x", "[1] [2]", "\"a\nb\"", "\"\xff\"",  "{1:2}",      "NaN",         "1e999"}) {
         INFO(bad);
         CHECK_THROWS_AS(Json::parse(bad), JsonError);
     }

@@ -33,8 +33,7 @@ std::vector<std::string> raw_exchange(const std::string& path, const std::string
     boost::system::error_code ec;
     while (out.size() < lines) {
         size_t n = asio::read_until(s, buf, '\n', ec);
-        if (ec)
-            break;
+        if (ec) break;
         out.emplace_back(asio::buffers_begin(buf.data()), asio::buffers_begin(buf.data()) + n - 1);
         buf.consume(n);
     }
@@ -42,7 +41,7 @@ std::vector<std::string> raw_exchange(const std::string& path, const std::string
 }
 
 bool exists(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
 }
 
@@ -60,8 +59,7 @@ TEST_CASE("ike-control: every request round-trips through the socket", "[ike-con
     CHECK(client.tunnel_up("lan-v4") == ActionResult{true, "negotiating lan-v4"});
     CHECK(client.tunnel_up("nope") == ActionResult{false, "no phase2 named 'nope'"});
     CHECK(client.tunnel_down("lan-v4") == ActionResult{true, "deleted lan-v4"});
-    CHECK(client.reload() ==
-          CheckResult{false, {"/etc/iked.conf:3:9: unknown option 'x' in phase1-interface"}});
+    CHECK(client.reload() == CheckResult{false, {"/etc/iked.conf:3:9: unknown option 'x' in phase1-interface"}});
     CHECK(client.check_config() == CheckResult{true, {"/etc/iked.conf:7:1: warning: something"}});
     CHECK(server.handler().calls() ==
           std::vector<std::string>{"up lan-v4", "up nope", "down lan-v4", "reload", "check"});
@@ -74,7 +72,7 @@ TEST_CASE("ike-control: the socket is private and removed on stop", "[ike-contro
     std::string path = temp_socket_path("perm");
     {
         LiveServer server(path);
-        struct stat st{};
+        struct stat st {};
         REQUIRE(::stat(path.c_str(), &st) == 0);
         CHECK(S_ISSOCK(st.st_mode));
         CHECK((st.st_mode & 0777) == 0600);

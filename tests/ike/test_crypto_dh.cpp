@@ -22,13 +22,16 @@ using ike::crypto::make_dh_with_private;
 
 namespace {
 
-const uint16_t kAllGroups[] = {1, 2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
-                               25, 26, 27, 28, 29, 30, 31, 32};
+const uint16_t kAllGroups[] = {1, 2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 const uint16_t kModpGroups[] = {1, 2, 5, 14, 15, 16, 17, 18, 22, 23, 24};
 
-struct BnFree { void operator()(BIGNUM* b) const { BN_free(b); } };
+struct BnFree {
+    void operator()(BIGNUM* b) const { BN_free(b); }
+};
 using Bn = std::unique_ptr<BIGNUM, BnFree>;
-struct BnCtxFree { void operator()(BN_CTX* c) const { BN_CTX_free(c); } };
+struct BnCtxFree {
+    void operator()(BN_CTX* c) const { BN_CTX_free(c); }
+};
 
 Bn bn(std::span<const uint8_t> b) { return Bn(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr)); }
 Bytes padded(const BIGNUM* v, std::size_t n) {
@@ -42,25 +45,33 @@ Bytes padded(const BIGNUM* v, std::size_t n) {
 // digits and their structure instead.
 Bn modp_prime(uint16_t group) {
     switch (group) {
-    case 1: return Bn(BN_get_rfc2409_prime_768(nullptr));
-    case 2: return Bn(BN_get_rfc2409_prime_1024(nullptr));
-    case 5: return Bn(BN_get_rfc3526_prime_1536(nullptr));
-    case 14: return Bn(BN_get_rfc3526_prime_2048(nullptr));
-    case 15: return Bn(BN_get_rfc3526_prime_3072(nullptr));
-    case 16: return Bn(BN_get_rfc3526_prime_4096(nullptr));
-    case 17: return Bn(BN_get_rfc3526_prime_6144(nullptr));
-    case 18: return Bn(BN_get_rfc3526_prime_8192(nullptr));
-    default: return nullptr;
+        case 1:
+            return Bn(BN_get_rfc2409_prime_768(nullptr));
+        case 2:
+            return Bn(BN_get_rfc2409_prime_1024(nullptr));
+        case 5:
+            return Bn(BN_get_rfc3526_prime_1536(nullptr));
+        case 14:
+            return Bn(BN_get_rfc3526_prime_2048(nullptr));
+        case 15:
+            return Bn(BN_get_rfc3526_prime_3072(nullptr));
+        case 16:
+            return Bn(BN_get_rfc3526_prime_4096(nullptr));
+        case 17:
+            return Bn(BN_get_rfc3526_prime_6144(nullptr));
+        case 18:
+            return Bn(BN_get_rfc3526_prime_8192(nullptr));
+        default:
+            return nullptr;
     }
 }
-
 
 bool named_domain(uint16_t group, Bn& p, Bn& q, Bn& g) {
     const char* name = group == 22 ? "dh_1024_160" : group == 23 ? "dh_2048_224" : "dh_2048_256";
     OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("group", const_cast<char*>(name), 0),
                            OSSL_PARAM_construct_end()};
     std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr),
-                                                                  &EVP_PKEY_CTX_free);
+                                                                    &EVP_PKEY_CTX_free);
     EVP_PKEY* pk = nullptr;
     if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
         EVP_PKEY_fromdata(ctx.get(), &pk, EVP_PKEY_KEY_PARAMETERS, params) != 1)
@@ -87,22 +98,32 @@ bool modp_domain(uint16_t group, Bn& p, Bn& q, Bn& g) {
 Bytes fixed_scalar(std::size_t n, uint8_t seed) {
     Bytes d(n);
     for (std::size_t i = 0; i < n; ++i) d[i] = static_cast<uint8_t>(seed + 37 * i);
-    d[0] = 0x01;  // below any group order / subgroup order of that length
+    d[0] = 0x01; // below any group order / subgroup order of that length
     return d;
 }
 
 const char* curve_name(uint16_t group) {
     switch (group) {
-    case 19: return "prime256v1";
-    case 20: return "secp384r1";
-    case 21: return "secp521r1";
-    case 25: return "prime192v1";
-    case 26: return "secp224r1";
-    case 27: return "brainpoolP224r1";
-    case 28: return "brainpoolP256r1";
-    case 29: return "brainpoolP384r1";
-    case 30: return "brainpoolP512r1";
-    default: return nullptr;
+        case 19:
+            return "prime256v1";
+        case 20:
+            return "secp384r1";
+        case 21:
+            return "secp521r1";
+        case 25:
+            return "prime192v1";
+        case 26:
+            return "secp224r1";
+        case 27:
+            return "brainpoolP224r1";
+        case 28:
+            return "brainpoolP256r1";
+        case 29:
+            return "brainpoolP384r1";
+        case 30:
+            return "brainpoolP512r1";
+        default:
+            return nullptr;
     }
 }
 
@@ -172,9 +193,7 @@ TEST_CASE("ike-crypto: DH Wycheproof X25519 (group 31)", "[ike-crypto][dh]") {
     run_wycheproof_xdh("x25519_test.json", 31);
 }
 
-TEST_CASE("ike-crypto: DH Wycheproof X448 (group 32)", "[ike-crypto][dh]") {
-    run_wycheproof_xdh("x448_test.json", 32);
-}
+TEST_CASE("ike-crypto: DH Wycheproof X448 (group 32)", "[ike-crypto][dh]") { run_wycheproof_xdh("x448_test.json", 32); }
 
 // One test case per curve so ctest can run them side by side.
 TEST_CASE("ike-crypto: DH Wycheproof ECDH P-256 via KE format (group 19)", "[ike-crypto][dh]") {
@@ -190,10 +209,10 @@ TEST_CASE("ike-crypto: DH Wycheproof ECDH P-521 via KE format (group 21)", "[ike
 }
 
 TEST_CASE("ike-crypto: every listed DH group is supported with the KE sizes of its RFC", "[ike-crypto][dh]") {
-    const std::pair<uint16_t, std::size_t> sizes[] = {
-        {1, 96}, {2, 128}, {5, 192}, {14, 256}, {15, 384}, {16, 512}, {17, 768}, {18, 1024},
-        {19, 64}, {20, 96}, {21, 132}, {22, 128}, {23, 256}, {24, 256}, {25, 48}, {26, 56},
-        {27, 56}, {28, 64}, {29, 96}, {30, 128}, {31, 32}, {32, 56}};
+    const std::pair<uint16_t, std::size_t> sizes[] = {{1, 96},   {2, 128},   {5, 192}, {14, 256}, {15, 384}, {16, 512},
+                                                      {17, 768}, {18, 1024}, {19, 64}, {20, 96},  {21, 132}, {22, 128},
+                                                      {23, 256}, {24, 256},  {25, 48}, {26, 56},  {27, 56},  {28, 64},
+                                                      {29, 96},  {30, 128},  {31, 32}, {32, 56}};
     for (auto [g, n] : sizes) {
         INFO("group " << g);
         CHECK(ike::crypto::dh_supported(g));
@@ -231,7 +250,11 @@ TEST_CASE("ike-crypto: DH two-party agreement for every group", "[ike-crypto][dh
 
 TEST_CASE("ike-crypto: RFC 5114 domain parameters (groups 22-24) have the RFC's structure", "[ike-crypto][dh]") {
     std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
-    const struct { uint16_t group; const char* p_prefix; int p_bits, q_bits; } cases[] = {
+    const struct {
+        uint16_t group;
+        const char* p_prefix;
+        int p_bits, q_bits;
+    } cases[] = {
         {22, "b10b8f96a080e01d", 1024, 160}, {23, "ad107e1e9123a9d0", 2048, 224}, {24, "87a8e61db4b6663c", 2048, 256}};
     for (const auto& c : cases) {
         INFO("group " << c.group);
@@ -354,7 +377,8 @@ TEST_CASE("ike-crypto: ECP fixed-key known answer against EC_POINT_mul", "[ike-c
         std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> shared(EC_POINT_new(curve.get()), &EC_POINT_free);
         REQUIRE(EC_POINT_mul(curve.get(), shared.get(), nullptr, q.get(), bn(d).get(), ctx.get()) == 1);
         const Bytes shared_xy = point_xy(shared.get());
-        CHECK(Bytes(secret->begin(), secret->end()) == Bytes(shared_xy.begin(), shared_xy.begin() + static_cast<std::ptrdiff_t>(n)));
+        CHECK(Bytes(secret->begin(), secret->end()) ==
+              Bytes(shared_xy.begin(), shared_xy.begin() + static_cast<std::ptrdiff_t>(n)));
 
         // Off-curve, all-zero (the point at infinity has no x||y form) and
         // wrong-length peer values are refused.
@@ -370,7 +394,8 @@ TEST_CASE("ike-crypto: ECP fixed-key known answer against EC_POINT_mul", "[ike-c
     }
 }
 
-TEST_CASE("ike-crypto: X25519/X448 fixed-key answer matches the peer's and refuses low-order points", "[ike-crypto][dh]") {
+TEST_CASE("ike-crypto: X25519/X448 fixed-key answer matches the peer's and refuses low-order points",
+          "[ike-crypto][dh]") {
     for (uint16_t grp : {31, 32}) {
         const std::size_t n = dh_public_value_bytes(grp);
         auto a = make_dh_with_private(grp, fixed_scalar(n, 3));
@@ -378,10 +403,10 @@ TEST_CASE("ike-crypto: X25519/X448 fixed-key answer matches the peer's and refus
         REQUIRE(a);
         REQUIRE(b);
         CHECK(*a->shared_secret(b->public_value()) == *b->shared_secret(a->public_value()));
-        CHECK_FALSE(a->shared_secret(Bytes(n, 0)));   // u = 0: all-zero result
+        CHECK_FALSE(a->shared_secret(Bytes(n, 0))); // u = 0: all-zero result
         Bytes u1(n, 0);
         u1[0] = 1;
-        CHECK_FALSE(a->shared_secret(u1));            // u = 1: all-zero result
+        CHECK_FALSE(a->shared_secret(u1)); // u = 1: all-zero result
         CHECK_FALSE(a->shared_secret(Bytes(n - 1, 9)));
         CHECK_FALSE(make_dh_with_private(grp, Bytes(n - 1, 1)));
     }

@@ -19,10 +19,14 @@ namespace {
 
 const char* digest_of(PrfId id) {
     switch (id) {
-    case PrfId::HMAC_SHA1: return "SHA1";
-    case PrfId::HMAC_SHA2_256: return "SHA256";
-    case PrfId::HMAC_SHA2_384: return "SHA384";
-    default: return "SHA512";
+        case PrfId::HMAC_SHA1:
+            return "SHA1";
+        case PrfId::HMAC_SHA2_256:
+            return "SHA256";
+        case PrfId::HMAC_SHA2_384:
+            return "SHA384";
+        default:
+            return "SHA512";
     }
 }
 
@@ -113,7 +117,8 @@ TEST_CASE("ike-crypto: prf+ equals the RFC 7296 2.13 loop and stops at 255 block
     for (PrfId id : {PrfId::HMAC_SHA1, PrfId::HMAC_SHA2_256, PrfId::HMAC_SHA2_384, PrfId::HMAC_SHA2_512}) {
         const std::size_t block = *prf_output_bytes(id);
         const Bytes key = pattern(block, 1), seed = pattern(77, 2);
-        for (std::size_t n : {std::size_t(0), std::size_t(1), block - 1, block, block + 1, 3 * block + 5, 255 * block}) {
+        for (std::size_t n :
+             {std::size_t(0), std::size_t(1), block - 1, block, block + 1, 3 * block + 5, 255 * block}) {
             INFO("prf " << static_cast<int>(id) << " length " << n);
             auto out = prf_plus(id, key, seed, n);
             REQUIRE(out);
@@ -126,7 +131,10 @@ TEST_CASE("ike-crypto: prf+ equals the RFC 7296 2.13 loop and stops at 255 block
 TEST_CASE("ike-crypto: IKE SA keys are SKEYSEED and prf+ split per RFC 7296 2.14", "[ike-crypto][keys]") {
     const Bytes ni = pattern(32, 3), nr = pattern(24, 4), gir = pattern(256, 5);
     const uint64_t spi_i = 0x0102030405060708ULL, spi_r = 0xA1A2A3A4A5A6A7A8ULL;
-    struct Case { IkeAlgorithms alg; std::size_t d, a, e; };
+    struct Case {
+        IkeAlgorithms alg;
+        std::size_t d, a, e;
+    };
     const Case cases[] = {
         {{EncrId::AES_GCM_16, 256, PrfId::HMAC_SHA2_384, IntegId::NONE}, 48, 0, 36},
         {{EncrId::AES_GCM_16, 128, PrfId::HMAC_SHA2_256, IntegId::NONE}, 32, 0, 20},
@@ -140,8 +148,8 @@ TEST_CASE("ike-crypto: IKE SA keys are SKEYSEED and prf+ split per RFC 7296 2.14
         REQUIRE(keys);
         const Bytes seed_key = ref_hmac(c.alg.prf, cat({ni, nr}), gir);
         CHECK(b(*skeyseed(c.alg.prf, ni, nr, gir)) == seed_key);
-        const Bytes km = ref_prf_plus(c.alg.prf, seed_key, cat({ni, nr, be64(spi_i), be64(spi_r)}),
-                                      3 * c.d + 2 * c.a + 2 * c.e);
+        const Bytes km =
+            ref_prf_plus(c.alg.prf, seed_key, cat({ni, nr, be64(spi_i), be64(spi_r)}), 3 * c.d + 2 * c.a + 2 * c.e);
         std::size_t pos = 0;
         auto next = [&](std::size_t n) {
             Bytes out(km.begin() + static_cast<std::ptrdiff_t>(pos), km.begin() + static_cast<std::ptrdiff_t>(pos + n));
@@ -159,9 +167,12 @@ TEST_CASE("ike-crypto: IKE SA keys are SKEYSEED and prf+ split per RFC 7296 2.14
     // AEAD with an INTEG transform, CBC without one, unknown sizes: refused.
     CHECK_FALSE(derive_ike_keys_initial({EncrId::AES_GCM_16, 256, PrfId::HMAC_SHA2_256, IntegId::HMAC_SHA2_256_128},
                                         gir, ni, nr, 1, 2));
-    CHECK_FALSE(derive_ike_keys_initial({EncrId::AES_CBC, 256, PrfId::HMAC_SHA2_256, IntegId::NONE}, gir, ni, nr, 1, 2));
-    CHECK_FALSE(derive_ike_keys_initial({EncrId::AES_GCM_16, 100, PrfId::HMAC_SHA2_256, IntegId::NONE}, gir, ni, nr, 1, 2));
-    CHECK_FALSE(derive_ike_keys_initial({EncrId::AES_GCM_16, 256, PrfId::AES128_XCBC, IntegId::NONE}, gir, ni, nr, 1, 2));
+    CHECK_FALSE(
+        derive_ike_keys_initial({EncrId::AES_CBC, 256, PrfId::HMAC_SHA2_256, IntegId::NONE}, gir, ni, nr, 1, 2));
+    CHECK_FALSE(
+        derive_ike_keys_initial({EncrId::AES_GCM_16, 100, PrfId::HMAC_SHA2_256, IntegId::NONE}, gir, ni, nr, 1, 2));
+    CHECK_FALSE(
+        derive_ike_keys_initial({EncrId::AES_GCM_16, 256, PrfId::AES128_XCBC, IntegId::NONE}, gir, ni, nr, 1, 2));
 }
 
 TEST_CASE("ike-crypto: rekeyed IKE SA SKEYSEED uses the old SK_d (RFC 7296 2.18)", "[ike-crypto][keys]") {
@@ -184,8 +195,8 @@ TEST_CASE("ike-crypto: Child SA KEYMAT with and without PFS (RFC 7296 2.17)", "[
         CHECK(b(gcm->encr_r) == Bytes(km.begin() + 36, km.end()));
         CHECK(gcm->integ_r.empty());
 
-        auto cbc = derive_child_keys(PrfId::HMAC_SHA2_256, sk_d,
-                                     {EncrId::AES_CBC, 128, IntegId::HMAC_SHA2_256_128}, g, ni, nr);
+        auto cbc = derive_child_keys(PrfId::HMAC_SHA2_256, sk_d, {EncrId::AES_CBC, 128, IntegId::HMAC_SHA2_256_128}, g,
+                                     ni, nr);
         REQUIRE(cbc);
         const Bytes km2 = ref_prf_plus(PrfId::HMAC_SHA2_256, sk_d, cat({g, ni, nr}), 96);
         CHECK(b(cbc->encr_i) == Bytes(km2.begin(), km2.begin() + 16));
@@ -233,7 +244,8 @@ TEST_CASE("ike-crypto: transform tables use strongSwan names and RFC key sizes",
     CHECK(transform_name(TransformType::DH, 28) == "ECP_256_BP");
     CHECK(transform_name(TransformType::ESN, 1) == "EXT_SEQ");
     CHECK(transform_name(TransformType::DH, 99) == "UNKNOWN_99");
-    for (auto type : {TransformType::ENCR, TransformType::PRF, TransformType::INTEG, TransformType::DH, TransformType::ESN})
+    for (auto type :
+         {TransformType::ENCR, TransformType::PRF, TransformType::INTEG, TransformType::DH, TransformType::ESN})
         for (uint16_t id = 0; id < 64; ++id) {
             const std::string name = transform_name(type, id);
             if (name.rfind("UNKNOWN_", 0) == 0) {

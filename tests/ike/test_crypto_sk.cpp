@@ -60,8 +60,8 @@ void run_wycheproof_aead(const char* file, EncrId encr) {
 }
 
 // AES-CBC then HMAC over prefix | IV | ciphertext, built with other EVP calls.
-Bytes ref_cbc_hmac(const EVP_CIPHER* cipher, const Bytes& key, const char* digest, const Bytes& ikey,
-                   std::size_t icv, const Bytes& prefix, const Bytes& iv, const Bytes& plain) {
+Bytes ref_cbc_hmac(const EVP_CIPHER* cipher, const Bytes& key, const char* digest, const Bytes& ikey, std::size_t icv,
+                   const Bytes& prefix, const Bytes& iv, const Bytes& plain) {
     Bytes body = iv;
     Bytes ct(plain.size() + 16);
     int len = 0, fin = 0;
@@ -96,7 +96,8 @@ TEST_CASE("ike-crypto: SK ChaCha20-Poly1305 RFC 7634 Appendix B byte exact", "[i
         CHECK(c->icv_bytes() == 16);
         CHECK(c->block_bytes() == 1);
         const Bytes aad = unhex(t.get<std::string>("aad"));
-        auto body = c->seal_with_iv(aad, unhex(t.get<std::string>("iv")), unhex(t.get<std::string>("padded_plaintext")));
+        auto body =
+            c->seal_with_iv(aad, unhex(t.get<std::string>("iv")), unhex(t.get<std::string>("padded_plaintext")));
         REQUIRE(body);
         CHECK(hex(*body) == t.get<std::string>("iv") + t.get<std::string>("ciphertext") + t.get<std::string>("icv"));
         auto opened = c->open(aad, *body);
@@ -149,8 +150,14 @@ TEST_CASE("ike-crypto: SK AEAD round trip, counter IVs, tamper rejection", "[ike
     }
 }
 
-TEST_CASE("ike-crypto: SK AES-CBC + HMAC matches an independent EVP computation and rejects tampering", "[ike-crypto][sk]") {
-    struct Case { uint16_t bits; IntegId integ; const char* digest; std::size_t key, icv; };
+TEST_CASE("ike-crypto: SK AES-CBC + HMAC matches an independent EVP computation and rejects tampering",
+          "[ike-crypto][sk]") {
+    struct Case {
+        uint16_t bits;
+        IntegId integ;
+        const char* digest;
+        std::size_t key, icv;
+    };
     const Case cases[] = {
         {128, IntegId::HMAC_SHA2_256_128, "SHA256", 32, 16},
         {256, IntegId::HMAC_SHA2_384_192, "SHA384", 48, 24},
@@ -166,7 +173,9 @@ TEST_CASE("ike-crypto: SK AES-CBC + HMAC matches an independent EVP computation 
         CHECK(c->block_bytes() == 16);
         CHECK(c->icv_bytes() == k.icv);
         const Bytes prefix = pattern(32, 6), iv = pattern(16, 7), plain = pattern(64, 8);
-        const EVP_CIPHER* cipher = k.bits == 128 ? EVP_aes_128_cbc() : k.bits == 192 ? EVP_aes_192_cbc() : EVP_aes_256_cbc();
+        const EVP_CIPHER* cipher = k.bits == 128   ? EVP_aes_128_cbc()
+                                   : k.bits == 192 ? EVP_aes_192_cbc()
+                                                   : EVP_aes_256_cbc();
         auto body = c->seal_with_iv(prefix, iv, plain);
         REQUIRE(body);
         CHECK(*body == ref_cbc_hmac(cipher, ekey, k.digest, ikey, k.icv, prefix, iv, plain));
@@ -188,12 +197,12 @@ TEST_CASE("ike-crypto: SK AES-CBC + HMAC matches an independent EVP computation 
         }
         CHECK_FALSE(c->open(prefix, Bytes(body->begin(), body->end() - 1)));
         CHECK_FALSE(c->open(prefix, Bytes(16 + k.icv, 0)));
-        CHECK_FALSE(c->seal(prefix, pattern(15, 1)));   // not block aligned
+        CHECK_FALSE(c->seal(prefix, pattern(15, 1))); // not block aligned
     }
 }
 
 TEST_CASE("ike-crypto: make_sk_cipher refuses inconsistent transforms and key sizes", "[ike-crypto][sk]") {
-    CHECK_FALSE(make_sk_cipher(EncrId::AES_GCM_16, 256, IntegId::NONE, pattern(32, 1), {}));  // no salt
+    CHECK_FALSE(make_sk_cipher(EncrId::AES_GCM_16, 256, IntegId::NONE, pattern(32, 1), {})); // no salt
     CHECK_FALSE(make_sk_cipher(EncrId::AES_GCM_16, 256, IntegId::HMAC_SHA2_256_128, pattern(36, 1), pattern(32, 1)));
     CHECK_FALSE(make_sk_cipher(EncrId::AES_CBC, 256, IntegId::NONE, pattern(32, 1), {}));
     CHECK_FALSE(make_sk_cipher(EncrId::AES_CBC, 256, IntegId::HMAC_SHA2_256_128, pattern(32, 1), pattern(31, 1)));

@@ -18,8 +18,8 @@ namespace ctl = ike::control;
 namespace {
 
 std::vector<ctl::ChildSaStatus> list(Pair& p, Engine& e) {
-    iked::EngineControl c(e, [](std::vector<std::string>&) { return std::optional<GatewayConfig>(); },
-                          [&p] { return p.now; });
+    iked::EngineControl c(
+        e, [](std::vector<std::string>&) { return std::optional<GatewayConfig>(); }, [&p] { return p.now; });
     return c.list_tunnels();
 }
 
@@ -100,8 +100,10 @@ TEST_CASE("ike-protocol: tunnel list shows the card's counters of real ESP traff
     CHECK(text.str().find("path=offload/" + std::to_string(*ca->hw_in) + "," + std::to_string(*ca->hw_out)) !=
           std::string::npos);
     CHECK(text.str().find("seqno=00000005 replaywin_lastseq=00000003") != std::string::npos);
-    CHECK(text.str().find("dec: spi=" + ctl::hex_spi(ca->spi_in, 8) + " pkts/bytes=3/4200 drops=0") != std::string::npos);
-    CHECK(text.str().find("enc: spi=" + ctl::hex_spi(ca->spi_out, 8) + " pkts/bytes=5/1500 drops=0") != std::string::npos);
+    CHECK(text.str().find("dec: spi=" + ctl::hex_spi(ca->spi_in, 8) + " pkts/bytes=3/4200 drops=0") !=
+          std::string::npos);
+    CHECK(text.str().find("enc: spi=" + ctl::hex_spi(ca->spi_out, 8) + " pkts/bytes=5/1500 drops=0") !=
+          std::string::npos);
     CHECK(text.str().find("life: timeout=" + std::to_string(3600 - age) + "/3600 kb=-") != std::string::npos);
     CHECK(text.str().find("path=host") != std::string::npos);
     CHECK(text.str().find("counters=not-kept") != std::string::npos);

@@ -120,9 +120,7 @@ TEST_CASE("cert: authentication fails without a crash on each bad certificate or
     SECTION("issued by a CA the responder does not trust") {
         a_cred = other.credentials(a_key.get(), other.leaf(a_key.get(), "gw-a", ""), pki.trust());
     }
-    SECTION("expired") {
-        a_cred = pki.credentials(a_key.get(), pki.leaf(a_key.get(), "gw-a", "", -60, -86400));
-    }
+    SECTION("expired") { a_cred = pki.credentials(a_key.get(), pki.leaf(a_key.get(), "gw-a", "", -60, -86400)); }
     SECTION("ID mismatch: an FQDN not in the certificate") {
         a_cred = pki.credentials(a_key.get(), pki.leaf(a_key.get(), "gw-a", "DNS:a.example"));
         a_local_id = "other.example";

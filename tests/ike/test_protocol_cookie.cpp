@@ -21,8 +21,10 @@ std::vector<Payloads> deliver_to_b(Pair& p) {
     std::deque<Datagram> pending, keep;
     pending.swap(p.link.queue);
     for (auto& d : pending) {
-        if (d.remote.addr == B_ADDR) p.b->on_datagram(Datagram{d.remote, d.local, d.data}, p.now);
-        else keep.push_back(std::move(d));
+        if (d.remote.addr == B_ADDR)
+            p.b->on_datagram(Datagram{d.remote, d.local, d.data}, p.now);
+        else
+            keep.push_back(std::move(d));
     }
     std::vector<Payloads> answers;
     for (const auto& d : p.link.queue) answers.push_back(decode_plain(d.data));
@@ -63,8 +65,7 @@ TEST_CASE("ike-protocol: COOKIE when half-open SAs exceed the threshold, statele
     CHECK(Pair::child(*p.a, "t-p2")->encr_out.bytes() == Pair::child(*p.b, "t-p2")->encr_in.bytes());
 }
 
-TEST_CASE("ike-protocol: below the COOKIE threshold no cookie, above it the next request gets one",
-          "[ike-protocol]") {
+TEST_CASE("ike-protocol: below the COOKIE threshold no cookie, above it the next request gets one", "[ike-protocol]") {
     auto pa = make_peer("t", true), pb = make_peer("t", false);
     Pair p(pa, pb);
     cookie_responder(p, pb, 2);
@@ -92,9 +93,9 @@ TEST_CASE("ike-protocol: a wrong or stale cookie is answered with a fresh one", 
     TimePoint t0{std::chrono::seconds(100)};
     Bytes c = jar.make(ni, ip, 0x1122, t0);
     CHECK(jar.valid(c, ni, ip, 0x1122));
-    CHECK_FALSE(jar.valid(c, Bytes(32, 6), ip, 0x1122));   // another Ni
-    CHECK_FALSE(jar.valid(c, ni, B_ADDR, 0x1122));         // another address
-    CHECK_FALSE(jar.valid(c, ni, ip, 0x1123));             // another SPIi
+    CHECK_FALSE(jar.valid(c, Bytes(32, 6), ip, 0x1122)); // another Ni
+    CHECK_FALSE(jar.valid(c, ni, B_ADDR, 0x1122));       // another address
+    CHECK_FALSE(jar.valid(c, ni, ip, 0x1123));           // another SPIi
     Bytes forged = c;
     forged.back() ^= 1;
     CHECK_FALSE(jar.valid(forged, ni, ip, 0x1122));

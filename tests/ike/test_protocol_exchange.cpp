@@ -51,8 +51,8 @@ TEST_CASE("ike-protocol: IKE_SA_INIT + IKE_AUTH with every ESP proposal", "[ike-
 }
 
 TEST_CASE("ike-protocol: every IKE proposal and DH group", "[ike-protocol]") {
-    for (const char* ike : {"aes128gcm-prfsha256", "aes256gcm-prfsha384", "chacha20poly1305-prfsha256",
-                            "aes128-sha256", "aes256-sha256", "aes256-sha384", "aes256-sha512", "aes128-sha1"}) {
+    for (const char* ike : {"aes128gcm-prfsha256", "aes256gcm-prfsha384", "chacha20poly1305-prfsha256", "aes128-sha256",
+                            "aes256-sha256", "aes256-sha384", "aes256-sha512", "aes128-sha1"}) {
         DYNAMIC_SECTION(ike) {
             auto pa = make_peer("t", true), pb = make_peer("t", false);
             pa.suites = pb.suites = {*parse_ike_suite(ike)};
@@ -75,8 +75,7 @@ TEST_CASE("ike-protocol: every IKE proposal and DH group", "[ike-protocol]") {
     }
 }
 
-TEST_CASE("ike-protocol: INVALID_KE_PAYLOAD makes the initiator retry with the responder's group",
-          "[ike-protocol]") {
+TEST_CASE("ike-protocol: INVALID_KE_PAYLOAD makes the initiator retry with the responder's group", "[ike-protocol]") {
     auto pa = make_peer("t", true), pb = make_peer("t", false);
     pa.dh_groups = {19, 14}; // guesses 19 first
     pb.dh_groups = {14};

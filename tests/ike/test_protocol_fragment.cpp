@@ -81,8 +81,8 @@ struct CraftedRequest {
     }
     // Fragment `number` (1-based) of `total`, carrying chunk index `chunk`.
     Bytes fragment(IkeSa& from, uint16_t number, uint16_t total, std::size_t chunk) const {
-        auto d = codec::protect_fragment(header, number == 1 ? first : 0, number, total, chunks.at(chunk),
-                                         *from.sk_out);
+        auto d =
+            codec::protect_fragment(header, number == 1 ? first : 0, number, total, chunks.at(chunk), *from.sk_out);
         REQUIRE(d.ok());
         return d.value();
     }
@@ -90,7 +90,8 @@ struct CraftedRequest {
 
 } // namespace
 
-TEST_CASE("ike-protocol: fragmentation with a small MTU, IKE_AUTH and CREATE_CHILD_SA both ways", "[ike-protocol][frag]") {
+TEST_CASE("ike-protocol: fragmentation with a small MTU, IKE_AUTH and CREATE_CHILD_SA both ways",
+          "[ike-protocol][frag]") {
     auto pa = make_peer("t", true), pb = make_peer("t", false);
     add_pfs_child(pa, true);
     add_pfs_child(pb, false);
@@ -163,7 +164,8 @@ TEST_CASE("ike-protocol: fragmented exchanges over a lossy link resend every fra
     CHECK(p.b->fragment_stats().held_bytes == 0);
 }
 
-TEST_CASE("ike-protocol: malformed and hostile fragments are dropped and counted, never fatal", "[ike-protocol][frag]") {
+TEST_CASE("ike-protocol: malformed and hostile fragments are dropped and counted, never fatal",
+          "[ike-protocol][frag]") {
     auto pa = make_peer("t", true), pb = make_peer("t", false);
     pa.fragmentation_mtu = pb.fragmentation_mtu = kSmallMtu;
     Pair p(pa, pb);
@@ -211,7 +213,7 @@ TEST_CASE("ike-protocol: malformed and hostile fragments are dropped and counted
     deliver(req.fragment(*ia, 1, 3, 0));
     CHECK(p.b->stats().tx == tx0 + 2);
     CHECK(Pair::child(*p.b, "t-p2")); // the SA is untouched
-    ia->next_mid_out++; // a's side as b has seen it
+    ia->next_mid_out++;               // a's side as b has seen it
 
     // A request whose fragments were partly held and that then came whole:
     // what was held goes, and the next fragmented request completes.
@@ -297,7 +299,7 @@ TEST_CASE("ike-protocol: reassembly memory is bounded per message and overall", 
     const FragmentStats& fs = p.b->fragment_stats();
     CHECK(fs.received == sent); // every one passed its ICV...
     CHECK(fs.reassembled == 0);
-    CHECK(fs.over_limit > 0);   // ...and the limits held them back
+    CHECK(fs.over_limit > 0); // ...and the limits held them back
     CHECK(fs.peak_bytes <= lim.total_bytes);
     CHECK(fs.peak_bytes > lim.total_bytes / 2);
     std::size_t sum = 0;

@@ -47,7 +47,7 @@ TEST_CASE("ike-protocol: the IKE SA is rekeyed at 90 % of keylife, Child SAs mov
     CHECK(now_a->spi_i != spi_i);
     CHECK(now_a->spi_r != spi_r);
     CHECK_FALSE(now_a->sk_d == sk_d);
-    CHECK(now_a->initiator); // a started the rekey: it is the new SA's initiator
+    CHECK(now_a->initiator);                               // a started the rekey: it is the new SA's initiator
     CHECK(Pair::child(*p.a, "t-p2")->spi_in == child_spi); // the Child SA itself is kept
     CHECK(p.a->stats().ike_established == 2);
     CHECK(p.b->stats().ike_established == 2);

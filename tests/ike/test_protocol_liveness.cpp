@@ -145,7 +145,8 @@ TEST_CASE("ike-protocol: NAT-T keepalives go out every keepalive seconds only be
     CHECK(keepalives == 4);
 }
 
-TEST_CASE("ike-protocol: phase2 keepalive rekeys an idle SA; without it an idle SA expires", "[ike-protocol][keepalive]") {
+TEST_CASE("ike-protocol: phase2 keepalive rekeys an idle SA; without it an idle SA expires",
+          "[ike-protocol][keepalive]") {
     for (bool keepalive : {true, false}) {
         auto pa = make_peer("t", true), pb = make_peer("t", false);
         for (auto* x : {&pa, &pb}) {
@@ -203,8 +204,7 @@ TEST_CASE("ike-protocol: a triggering packet brings up the phase2 whose selector
     CHECK(p.a->stats().acquire_dropped == 0);
 
     std::string which;
-    CHECK(p.a->acquire({addr("10.1.0.5"), addr("10.3.0.7"), 6, 40000, 443}, p.now, &which) ==
-          AcquireResult::initiated);
+    CHECK(p.a->acquire({addr("10.1.0.5"), addr("10.3.0.7"), 6, 40000, 443}, p.now, &which) == AcquireResult::initiated);
     CHECK(which == "web");
     // The next packets while it negotiates are dropped too, without a second IKE SA.
     CHECK(p.a->acquire({addr("10.1.0.5"), addr("10.3.0.7"), 6, 40001, 443}, p.now) == AcquireResult::pending);

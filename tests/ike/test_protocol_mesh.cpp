@@ -58,7 +58,8 @@ const std::map<std::string, std::pair<std::string, std::string>> want_pairs = {
 
 std::string describe(const ChildSa& c) {
     return c.name + " " + to_string(c.ts_local) + " === " + to_string(c.ts_remote) + " installed at " +
-           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(c.installed_at.time_since_epoch()).count()) +
+           std::to_string(
+               std::chrono::duration_cast<std::chrono::milliseconds>(c.installed_at.time_since_epoch()).count()) +
            " ms" + (c.we_initiated ? " by us" : " by the peer");
 }
 
@@ -93,8 +94,8 @@ void check_pairs(const Engine& client, const Engine& hub) {
 }
 
 std::vector<ctl::ChildSaStatus> list(Pair& p, Engine& e) {
-    iked::EngineControl c(e, [](std::vector<std::string>&) { return std::optional<GatewayConfig>(); },
-                          [&p] { return p.now; });
+    iked::EngineControl c(
+        e, [](std::vector<std::string>&) { return std::optional<GatewayConfig>(); }, [&p] { return p.now; });
     return c.list_tunnels();
 }
 
@@ -290,9 +291,11 @@ TEST_CASE("ike-protocol: at most 64 dynamic phase2s per IKE SA", "[ike-protocol]
 TEST_CASE("ike-protocol: iked's config adapter passes mesh-selector-type on", "[ike-protocol][mesh]") {
     auto conf = [](const std::string& mesh) {
         return "config vpn ipsec phase1-interface\n    edit \"hub\"\n        set interface \"port1\"\n"
-               "        set type dynamic\n        set psksecret \"s3cret-psk\"\n        set proposal aes128gcm-prfsha256\n"
+               "        set type dynamic\n        set psksecret \"s3cret-psk\"\n        set proposal "
+               "aes128gcm-prfsha256\n"
                "        set mesh-selector-type " +
-               mesh + "\n    next\nend\nconfig vpn ipsec phase2-interface\n    edit \"hub-p2\"\n"
+               mesh +
+               "\n    next\nend\nconfig vpn ipsec phase2-interface\n    edit \"hub-p2\"\n"
                "        set phase1name \"hub\"\n    next\nend\n";
     };
     for (auto [word, want] : {std::pair{"subnet", MeshSelector::subnet}, std::pair{"disable", MeshSelector::disable},

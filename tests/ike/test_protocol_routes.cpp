@@ -25,7 +25,8 @@ TEST_CASE("ike-protocol: selector ranges become the fewest covering prefixes", "
     CHECK(ts_prefixes(*parse_ts("10.0.0.7")) == V{"10.0.0.7/32"});
     CHECK(ts_prefixes(*parse_ts("2001:db8::/64")) == V{"2001:db8::/64"});
     CHECK(ts_prefixes(*parse_ts("::/0")) == V{"::/0"});
-    CHECK(ts_prefixes(std::vector<Ts>{*parse_ts("10.2.0.0/24"), *parse_ts("10.2.0.0/25")}) == V{"10.2.0.0/24", "10.2.0.0/25"});
+    CHECK(ts_prefixes(std::vector<Ts>{*parse_ts("10.2.0.0/24"), *parse_ts("10.2.0.0/25")}) ==
+          V{"10.2.0.0/24", "10.2.0.0/25"});
 }
 
 TEST_CASE("ike-protocol: add-route routes live as long as a Child SA needs them", "[ike-protocol][routes]") {
@@ -50,8 +51,8 @@ TEST_CASE("ike-protocol: add-route routes live as long as a Child SA needs them"
     REQUIRE(Pair::child(*p.a, "q-p2"));
     CHECK(hook.calls == std::vector<std::string>{"add 10.2.0.0/24 10.0.0.2"});
 
-    iked::EngineControl ctl(*p.a, [](std::vector<std::string>&) { return std::optional<GatewayConfig>(); },
-                            [&p] { return p.now; });
+    iked::EngineControl ctl(
+        *p.a, [](std::vector<std::string>&) { return std::optional<GatewayConfig>(); }, [&p] { return p.now; });
     for (const auto& s : ctl.list_tunnels())
         CHECK(s.routes == (s.tunnel == "t-p2" ? std::vector<std::string>{"10.2.0.0/24"} : std::vector<std::string>{}));
 

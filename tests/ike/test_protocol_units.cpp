@@ -192,8 +192,9 @@ TEST_CASE("ike-protocol: key export lines in Wireshark formats", "[ike-protocol]
     e.encr_name = "AES-GCM with 16 octet ICV [RFC4106]";
     e.encr_key = {0x37, 0xeb, 0xc8, 0x23};
     e.integ_name = "NULL";
-    CHECK(KeyExport::esp_line(e) ==
-          R"("IPv4","10.99.0.1","10.99.0.2","0x7461ebb1","AES-GCM with 16 octet ICV [RFC4106]","0x37ebc823","NULL","")");
+    CHECK(
+        KeyExport::esp_line(e) ==
+        R"("IPv4","10.99.0.1","10.99.0.2","0x7461ebb1","AES-GCM with 16 octet ICV [RFC4106]","0x37ebc823","NULL","")");
     IkeKeyRecord i;
     i.spi_i = 0x50fd7f0a2946bd5e;
     i.spi_r = 0x93e6187935a7992a;

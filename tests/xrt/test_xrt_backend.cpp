@@ -36,8 +36,7 @@ const xrt::uuid kOtherUuid("0b6c3e2a-1111-4222-8333-944455556666");
 // A scratch folder with xclbin files, and a clean stand-in and environment.
 struct Bench {
     fs::path dir;
-    Bench()
-    {
+    Bench() {
         char tmpl[] = "/tmp/test_xrt_XXXXXX";
         REQUIRE(::mkdtemp(tmpl));
         dir = tmpl;
@@ -45,33 +44,28 @@ struct Bench {
         ::unsetenv("ESP_XCLBIN");
         ::unsetenv("ESP_XRT_CU");
     }
-    ~Bench()
-    {
+    ~Bench() {
         xrt_standin::unplug_all();
         fs::remove_all(dir);
     }
     std::string xclbin(const std::string& name, const xrt::uuid& uuid, std::vector<std::string> cus,
-                       unsigned range = 0x1000)
-    {
+                       unsigned range = 0x1000) {
         const std::string path = (dir / name).string();
         std::string metadata;
-        for (const auto& cu : cus)
-            metadata += xrt_test::kernel_metadata(cu.substr(0, cu.find(':')), range);
+        for (const auto& cu : cus) metadata += xrt_test::kernel_metadata(cu.substr(0, cu.find(':')), range);
         xrt_test::write_xclbin(path, {uuid, std::move(cus), metadata});
         return path;
     }
     std::string esp_xclbin() { return xclbin("esp.xclbin", kEspUuid, {kCu}); }
 };
 
-xrt_standin::Card& plug_model_card(unsigned index)
-{
+xrt_standin::Card& plug_model_card(unsigned index) {
     return xrt_standin::plug(index, [] { return std::make_unique<esp::HlsEngine>(); });
 }
 
 // Runs fn, which must throw espdrv::Error; returns it.
 template <typename F>
-espdrv::Error error_of(F&& fn)
-{
+espdrv::Error error_of(F&& fn) {
     try {
         fn();
     } catch (const espdrv::Error& e) {
@@ -81,7 +75,9 @@ espdrv::Error error_of(F&& fn)
     return espdrv::Error(0, "");
 }
 
-bool contains(const espdrv::Error& e, const std::string& s) { return std::string(e.what()).find(s) != std::string::npos; }
+bool contains(const espdrv::Error& e, const std::string& s) {
+    return std::string(e.what()).find(s) != std::string::npos;
+}
 
 // A logic that answers every register read with 0: not an ESP engine.
 class SilentLogic : public esp::PacketEngine {
@@ -95,8 +91,7 @@ public:
 
 } // namespace
 
-TEST_CASE("xrt: load, compute unit, SA programming, counters and events through xrt::ip", "[xrt]")
-{
+TEST_CASE("xrt: load, compute unit, SA programming, counters and events through xrt::ip", "[xrt]") {
     Bench b;
     auto& card = plug_model_card(0);
     const std::string path = b.esp_xclbin();
@@ -142,8 +137,7 @@ TEST_CASE("xrt: load, compute unit, SA programming, counters and events through 
     CHECK(s.packets_out == 2);
     CHECK(s.bytes_in > 200);
     uint64_t drops = 0;
-    for (auto d : s.drops)
-        drops += d;
+    for (auto d : s.drops) drops += d;
     CHECK(drops == 1);
     CHECK(dev->sa_get(h).packets == 2);
 
@@ -173,8 +167,7 @@ TEST_CASE("xrt: load, compute unit, SA programming, counters and events through 
     CHECK(error_of([&] { again->sa_get(h2); }).errnum() == ENOENT);
 }
 
-TEST_CASE("xrt: the policy table and port settings go through the driver core", "[xrt]")
-{
+TEST_CASE("xrt: the policy table and port settings go through the driver core", "[xrt]") {
     Bench b;
     auto& card = xrt_standin::plug(0, [] { return std::make_unique<esp::HlsCard>(); });
     auto dev = espdrv::open_xrt_device("0:" + b.esp_xclbin());
@@ -210,8 +203,7 @@ TEST_CASE("xrt: the policy table and port settings go through the driver core", 
     CHECK(error_of([&] { engine_only->policy_list(); }).errnum() == EOPNOTSUPP);
 }
 
-TEST_CASE("xrt: device strings and missing cards", "[xrt]")
-{
+TEST_CASE("xrt: device strings and missing cards", "[xrt]") {
     Bench b;
     for (const char* bad : {"", "x", "-1", "0:", "99999999999"})
         CHECK_THROWS_AS(espdrv::open_xrt_device(bad), espdrv::BadDeviceString);
@@ -220,8 +212,7 @@ TEST_CASE("xrt: device strings and missing cards", "[xrt]")
     CHECK(contains(e, "xrt:7: no such card"));
 }
 
-TEST_CASE("xrt: xclbins that are not ESP bitstreams are refused before the card is touched", "[xrt]")
-{
+TEST_CASE("xrt: xclbins that are not ESP bitstreams are refused before the card is touched", "[xrt]") {
     Bench b;
     auto& card = plug_model_card(0);
     auto dev = espdrv::open_xrt_device("0");
@@ -254,8 +245,7 @@ TEST_CASE("xrt: xclbins that are not ESP bitstreams are refused before the card 
     CHECK(dev->info().dev_id == ESP_DEV_ID_VALUE);
 }
 
-TEST_CASE("xrt: a card that does not take the bitstream, or is held by another image", "[xrt]")
-{
+TEST_CASE("xrt: a card that does not take the bitstream, or is held by another image", "[xrt]") {
     Bench b;
     auto& card = plug_model_card(0);
     card.image = kOtherUuid; // another bitstream runs on the card
@@ -282,8 +272,7 @@ TEST_CASE("xrt: a card that does not take the bitstream, or is held by another i
     CHECK(error_of([&] { dev->stats(); }).errnum() == ENODEV);
 }
 
-TEST_CASE("xrt: a compute unit that is not an ESP engine", "[xrt]")
-{
+TEST_CASE("xrt: a compute unit that is not an ESP engine", "[xrt]") {
     Bench b;
     xrt_standin::plug(0, [] { return std::make_unique<SilentLogic>(); });
     auto dev = espdrv::open_xrt_device("0");
@@ -293,8 +282,7 @@ TEST_CASE("xrt: a compute unit that is not an ESP engine", "[xrt]")
     CHECK(xrt_standin::card(0)->open_compute_units == 0);
 }
 
-TEST_CASE("xrt: register access failures fail the request and every later one", "[xrt]")
-{
+TEST_CASE("xrt: register access failures fail the request and every later one", "[xrt]") {
     Bench b;
     auto& card = plug_model_card(0);
     const std::string path = b.esp_xclbin();
@@ -333,8 +321,7 @@ TEST_CASE("xrt: register access failures fail the request and every later one", 
 }
 
 #ifndef ESP_HAVE_XRT
-TEST_CASE("xrt: a build without XRT says so for xrt:N, in libespdrv and in espctl", "[xrt]")
-{
+TEST_CASE("xrt: a build without XRT says so for xrt:N, in libespdrv and in espctl", "[xrt]") {
     const auto e = error_of([] { espdrv::open_device("xrt:0"); });
     CHECK(e.errnum() == ENOTSUP);
     CHECK(contains(e, "this build has no XRT backend"));
@@ -343,8 +330,7 @@ TEST_CASE("xrt: a build without XRT says so for xrt:N, in libespdrv and in espct
     REQUIRE(f);
     std::string out;
     std::array<char, 512> buf;
-    for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f)) > 0;)
-        out.append(buf.data(), n);
+    for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f)) > 0;) out.append(buf.data(), n);
     const int st = ::pclose(f);
     CHECK(WIFEXITED(st));
     CHECK(WEXITSTATUS(st) == 1);

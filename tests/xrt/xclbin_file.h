@@ -18,22 +18,24 @@ namespace xrt_test {
 struct XclbinSpec {
     xrt::uuid uuid;
     std::vector<std::string> compute_units; // IP_LAYOUT names, "kernel:cu"
-    std::string metadata;                    // EMBEDDED_METADATA XML
+    std::string metadata;                   // EMBEDDED_METADATA XML
 };
 
 // The metadata of a kernel whose control port (s_axi_control) spans range bytes.
-inline std::string kernel_metadata(const std::string& kernel, unsigned range)
-{
+inline std::string kernel_metadata(const std::string& kernel, unsigned range) {
     char r[16];
     std::snprintf(r, sizeof r, "0x%x", range);
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project name=\"esp\"><platform><device name=\"fpga0\">"
            "<core name=\"OCL_REGION_0\" target=\"bitstream\" type=\"clc_region\"><kernel name=\"" +
-           kernel + "\" language=\"ip_c\" hwControlProtocol=\"user_managed\"><port name=\"s_axi_control\" mode=\"slave\" range=\"" +
-           r + "\" dataWidth=\"32\" portType=\"addressable\" base=\"0x0\"/></kernel></core></device></platform></project>\n";
+           kernel +
+           "\" language=\"ip_c\" hwControlProtocol=\"user_managed\"><port name=\"s_axi_control\" mode=\"slave\" "
+           "range=\"" +
+           r +
+           "\" dataWidth=\"32\" portType=\"addressable\" "
+           "base=\"0x0\"/></kernel></core></device></platform></project>\n";
 }
 
-inline void write_xclbin(const std::string& path, const XclbinSpec& spec)
-{
+inline void write_xclbin(const std::string& path, const XclbinSpec& spec) {
     const unsigned n_sections = 2;
     const size_t header = sizeof(axlf) + (n_sections - 1) * sizeof(axlf_section_header);
     const size_t n_ips = spec.compute_units.size();

@@ -20,21 +20,20 @@
 namespace xrt_standin {
 namespace {
 
-std::map<unsigned, std::unique_ptr<Card>>& cards()
-{
+std::map<unsigned, std::unique_ptr<Card>>& cards() {
     static std::map<unsigned, std::unique_ptr<Card>> all;
     return all;
 }
 
-[[noreturn]] void fail(int err, const std::string& what) { throw std::system_error(err, std::generic_category(), what); }
+[[noreturn]] void fail(int err, const std::string& what) {
+    throw std::system_error(err, std::generic_category(), what);
+}
 
 // The register space of kernel's control port: the range of its slave port in the
 // EMBEDDED_METADATA XML (<kernel name="K"> ... <port ... mode="slave" range="0x1000" .../>).
-uint64_t slave_range(const std::string& xml, const std::string& kernel)
-{
+uint64_t slave_range(const std::string& xml, const std::string& kernel) {
     const auto k = xml.find("<kernel name=\"" + kernel + "\"");
-    if (k == std::string::npos)
-        return 0;
+    if (k == std::string::npos) return 0;
     const auto end = xml.find("</kernel>", k);
     for (auto p = xml.find("<port ", k); p != std::string::npos && p < end; p = xml.find("<port ", p + 1)) {
         const std::string port = xml.substr(p, xml.find('>', p) - p);
@@ -47,16 +46,14 @@ uint64_t slave_range(const std::string& xml, const std::string& kernel)
 
 } // namespace
 
-Card& plug(unsigned index, std::function<std::unique_ptr<esp::PacketEngine>()> power_on)
-{
+Card& plug(unsigned index, std::function<std::unique_ptr<esp::PacketEngine>()> power_on) {
     auto& c = cards()[index];
     c = std::make_unique<Card>();
     c->power_on = std::move(power_on);
     return *c;
 }
 
-Card* card(unsigned index)
-{
+Card* card(unsigned index) {
     auto it = cards().find(index);
     return it == cards().end() ? nullptr : it->second.get();
 }
@@ -70,10 +67,8 @@ namespace xrt_core {
 class device {
 public:
     explicit device(unsigned i) : index(i) {}
-    xrt_standin::Card& card() const
-    {
-        if (auto* c = xrt_standin::card(index))
-            return *c;
+    xrt_standin::Card& card() const {
+        if (auto* c = xrt_standin::card(index)) return *c;
         fail_gone();
     }
     [[noreturn]] void fail_gone() const { xrt_standin::fail(ENODEV, "device " + std::to_string(index) + " is gone"); }
@@ -106,31 +101,25 @@ public:
 
 class ip_impl {
 public:
-    ip_impl(std::shared_ptr<xrt_core::device> dev, uint64_t span) : device(std::move(dev)), size(span)
-    {
+    ip_impl(std::shared_ptr<xrt_core::device> dev, uint64_t span) : device(std::move(dev)), size(span) {
         device->card().open_compute_units++;
     }
-    ~ip_impl()
-    {
-        if (auto* c = xrt_standin::card(device->index))
-            c->open_compute_units--;
+    ~ip_impl() {
+        if (auto* c = xrt_standin::card(device->index)) c->open_compute_units--;
     }
     ip_impl(const ip_impl&) = delete;
     ip_impl& operator=(const ip_impl&) = delete;
 
     // The card's logic at offset, after XRT's range check and the scripted faults.
-    esp::PacketEngine& access(uint32_t offset) const
-    {
+    esp::PacketEngine& access(uint32_t offset) const {
         if (offset + sizeof(uint32_t) > size)
             throw std::out_of_range("Cannot read or write outside kernel register space");
         auto& c = device->card();
         if (c.accesses_before_failure == 0)
             xrt_standin::fail(EIO, "register access at offset " + std::to_string(offset) + " failed");
-        if (c.accesses_before_failure > 0)
-            c.accesses_before_failure--;
+        if (c.accesses_before_failure > 0) c.accesses_before_failure--;
         c.register_accesses++;
-        if (!c.logic)
-            xrt_standin::fail(ENODEV, "no image loaded");
+        if (!c.logic) xrt_standin::fail(ENODEV, "no image loaded");
         return *c.logic;
     }
 
@@ -141,15 +130,12 @@ public:
 // ---------------------------------------------------------------- xrt::device
 device::~device() = default;
 
-device::device(unsigned int didx)
-{
-    if (!xrt_standin::card(didx))
-        xrt_standin::fail(ENODEV, "No such device with index '" + std::to_string(didx) + "'");
+device::device(unsigned int didx) {
+    if (!xrt_standin::card(didx)) xrt_standin::fail(ENODEV, "No such device with index '" + std::to_string(didx) + "'");
     handle = std::make_shared<xrt_core::device>(didx);
 }
 
-uuid device::register_xclbin(const xrt::xclbin& xb)
-{
+uuid device::register_xclbin(const xrt::xclbin& xb) {
     handle->card(); // the card must still be there
     handle->registered[xb.get_uuid()] = xb;
     return xb.get_uuid();
@@ -158,11 +144,9 @@ uuid device::register_xclbin(const xrt::xclbin& xb)
 uuid device::get_xclbin_uuid() const { return handle->card().image; }
 
 // ---------------------------------------------------------------- xrt::xclbin
-xclbin::xclbin(const std::string& filename)
-{
+xclbin::xclbin(const std::string& filename) {
     std::ifstream in(filename, std::ios::binary);
-    if (!in)
-        xrt_standin::fail(ENOENT, "Could not open xclbin file '" + filename + "'");
+    if (!in) xrt_standin::fail(ENOENT, "Could not open xclbin file '" + filename + "'");
     const std::vector<char> data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     const auto* top = reinterpret_cast<const axlf*>(data.data());
     if (data.size() < sizeof(axlf) || std::strncmp(top->m_magic, "xclbin2", 8) != 0)
@@ -182,8 +166,7 @@ xclbin::xclbin(const std::string& filename)
         if (s.m_sectionOffset > data.size() || s.m_sectionSize > data.size() - s.m_sectionOffset)
             xrt_standin::fail(EINVAL, "Invalid xclbin '" + filename + "': section outside the file");
         const char* body = data.data() + s.m_sectionOffset;
-        if (s.m_sectionKind == EMBEDDED_METADATA)
-            metadata.assign(body, s.m_sectionSize);
+        if (s.m_sectionKind == EMBEDDED_METADATA) metadata.assign(body, s.m_sectionSize);
         if (s.m_sectionKind == IP_LAYOUT) {
             if (s.m_sectionSize < offsetof(ip_layout, m_ip_data))
                 xrt_standin::fail(EINVAL, "Invalid xclbin '" + filename + "': bad IP_LAYOUT");
@@ -195,8 +178,7 @@ xclbin::xclbin(const std::string& filename)
     }
     for (int32_t i = 0; i < n_ips; i++) {
         const ip_data& d = ips[i];
-        if (d.m_type != IP_KERNEL)
-            continue;
+        if (d.m_type != IP_KERNEL) continue;
         auto ip = std::make_shared<xclbin::ip_impl>();
         ip->name.assign(reinterpret_cast<const char*>(d.m_name), strnlen(reinterpret_cast<const char*>(d.m_name), 64));
         ip->base = d.m_base_address;
@@ -215,16 +197,14 @@ std::string xclbin::ip::get_name() const { return handle->name; }
 size_t xclbin::ip::get_size() const { return handle->size; }
 
 // ---------------------------------------------------------------- xrt::hw_context
-hw_context::hw_context(const xrt::device& dev, const xrt::uuid& xclbin_id, access_mode)
-{
+hw_context::hw_context(const xrt::device& dev, const xrt::uuid& xclbin_id, access_mode) {
     const auto core = dev.get_handle();
     auto it = core->registered.find(xclbin_id);
     if (it == core->registered.end())
         xrt_standin::fail(EINVAL, "No xclbin with uuid " + xclbin_id.to_string() + " registered");
     auto& c = core->card();
     if (c.image != xclbin_id) {
-        if (!c.busy.empty())
-            xrt_standin::fail(EBUSY, c.busy);
+        if (!c.busy.empty()) xrt_standin::fail(EBUSY, c.busy);
         if (!c.ignores_loads) {
             c.logic = c.power_on();
             c.image = xclbin_id;
@@ -242,17 +222,14 @@ hw_context::~hw_context() = default;
 uuid hw_context::get_xclbin_uuid() const { return handle->xclbin.get_uuid(); }
 
 // ---------------------------------------------------------------- xrt::ip
-ip::ip(const xrt::hw_context& ctx, const std::string& name)
-{
+ip::ip(const xrt::hw_context& ctx, const std::string& name) {
     // "kernel:{cu}" names the IP_LAYOUT entry "kernel:cu".
     std::string layout_name = name;
     const auto brace = layout_name.find(":{");
-    if (brace != std::string::npos && layout_name.back() == '}')
-        layout_name.erase(brace + 1, 1).pop_back();
+    if (brace != std::string::npos && layout_name.back() == '}') layout_name.erase(brace + 1, 1).pop_back();
     const auto& core = ctx.get_handle()->device;
     for (const auto& cu : ctx.get_handle()->xclbin.get_ips()) {
-        if (cu.get_name() != layout_name)
-            continue;
+        if (cu.get_name() != layout_name) continue;
         if (core->card().open_compute_units > 0)
             xrt_standin::fail(EBUSY, "IP '" + name + "' is open in exclusive mode by another context");
         handle = std::make_shared<ip_impl>(core, cu.get_size());

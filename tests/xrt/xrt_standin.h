@@ -26,8 +26,8 @@ struct Card {
     xrt::uuid image;                          // uuid of the loaded xclbin; null: none
 
     // Faults.
-    std::string busy;                 // non-empty: loading another image fails (EBUSY, this text)
-    bool ignores_loads = false;       // a load "succeeds" but the card keeps its image
+    std::string busy;                  // non-empty: loading another image fails (EBUSY, this text)
+    bool ignores_loads = false;        // a load "succeeds" but the card keeps its image
     long accesses_before_failure = -1; // register accesses that succeed before each fails (EIO); -1 never
 
     // Observed.

@@ -34,11 +34,11 @@
 #define ESP_FAMILY_IPV6 6
 
 struct esp_dev_info {
-	__u32 dev_id;      /* ESP_DEV_ID_VALUE */
-	__u32 version;     /* ESP_CONTRACT_VERSION */
-	__u32 caps;        /* DEV_CAPS bits */
-	__u32 sa_slots;    /* N_SA */
-	__u32 max_window;  /* MAX_REPLAY_WINDOW */
+	__u32 dev_id;	  /* ESP_DEV_ID_VALUE */
+	__u32 version;	  /* ESP_CONTRACT_VERSION */
+	__u32 caps;	  /* DEV_CAPS bits */
+	__u32 sa_slots;	  /* N_SA */
+	__u32 max_window; /* MAX_REPLAY_WINDOW */
 	__u32 reserved[3];
 };
 
@@ -50,7 +50,7 @@ struct esp_dev_info {
  * carry no ports.
  */
 struct esp_selector {
-	__u8 family;        /* ESP_FAMILY_*, or 0 (SA: no selector) */
+	__u8 family; /* ESP_FAMILY_*, or 0 (SA: no selector) */
 	__u8 proto;
 	__u16 reserved0;
 	__u8 src_lo[16];
@@ -65,23 +65,23 @@ struct esp_selector {
 
 /* An SA as the card holds it. Keys go in, never come back out. */
 struct esp_sa_params {
-	__u32 handle;        /* SA_ADD: out (slot chosen by the driver); others: in */
-	__u32 alg;           /* ESP_ALG_* */
-	__u8 dir;            /* ESP_DIR_* */
-	__u8 mode;           /* ESP_MODE_* */
-	__u8 family;         /* ESP_FAMILY_* */
-	__u8 key_len;        /* 16 or 32 (AES key octets, salt excluded) */
-	__u32 flags;         /* ESP_SA_F_* */
-	__u32 spi;           /* host byte order */
+	__u32 handle;	     /* SA_ADD: out (slot chosen by the driver); others: in */
+	__u32 alg;	     /* ESP_ALG_* */
+	__u8 dir;	     /* ESP_DIR_* */
+	__u8 mode;	     /* ESP_MODE_* */
+	__u8 family;	     /* ESP_FAMILY_* */
+	__u8 key_len;	     /* 16 or 32 (AES key octets, salt excluded) */
+	__u32 flags;	     /* ESP_SA_F_* */
+	__u32 spi;	     /* host byte order */
 	__u32 replay_window; /* 0 (off) or 1..max_window; inbound only */
-	__u8 key[32];        /* AES key, key_len octets used, rest zero */
-	__u8 salt[4];        /* RFC 4106 salt */
-	__u8 src[16];        /* outer source address (IPv4 in src[0..3]) */
-	__u8 dst[16];        /* outer destination address */
+	__u8 key[32];	     /* AES key, key_len octets used, rest zero */
+	__u8 salt[4];	     /* RFC 4106 salt */
+	__u8 src[16];	     /* outer source address (IPv4 in src[0..3]) */
+	__u8 dst[16];	     /* outer destination address */
 	__u16 encap_sport;   /* UDP encapsulation ports (ESP_SA_F_UDP_ENCAP) */
 	__u16 encap_dport;
-	__u64 seq;           /* out: last sequence number sent; in: window top */
-	__u64 byte_soft;     /* lifetime limits on inner bytes / packets; 0 = none */
+	__u64 seq;	 /* out: last sequence number sent; in: window top */
+	__u64 byte_soft; /* lifetime limits on inner bytes / packets; 0 = none */
 	__u64 byte_hard;
 	__u64 packet_soft;
 	__u64 packet_hard;
@@ -98,8 +98,8 @@ struct esp_sa_params {
 #define ESP_NUM_DROP_CODES 8
 
 struct esp_sa_state {
-	__u32 handle;        /* in */
-	__u32 state;         /* ESP_SA_S_* */
+	__u32 handle; /* in */
+	__u32 state;  /* ESP_SA_S_* */
 	__u32 spi;
 	__u32 replay_window;
 	__u8 dir;
@@ -108,10 +108,10 @@ struct esp_sa_state {
 	__u8 key_len;
 	__u32 flags;
 	__u64 seq;
-	__u64 packets;       /* processed OK (lifetime counter) */
-	__u64 bytes;         /* inner bytes processed OK (lifetime counter) */
+	__u64 packets;			 /* processed OK (lifetime counter) */
+	__u64 bytes;			 /* inner bytes processed OK (lifetime counter) */
 	__u64 drops[ESP_NUM_DROP_CODES]; /* by drop code; [0] unused */
-	__u8 src[16];        /* outer addresses and ports as installed */
+	__u8 src[16];			 /* outer addresses and ports as installed */
 	__u8 dst[16];
 	__u16 encap_sport;
 	__u16 encap_dport;
@@ -140,10 +140,10 @@ struct esp_stats {
 
 /* The packet that hit a protect policy without an SA. */
 struct esp_acquire {
-	__u8 family;   /* ESP_FAMILY_* */
+	__u8 family; /* ESP_FAMILY_* */
 	__u8 proto;
-	__u16 sport;   /* ICMP: type; 0 when the packet has no ports */
-	__u16 dport;   /* ICMP: code */
+	__u16 sport; /* ICMP: type; 0 when the packet has no ports */
+	__u16 dport; /* ICMP: code */
 	__u16 reserved0;
 	__u32 policy_slot;
 	__u8 src[16];
@@ -153,15 +153,15 @@ struct esp_acquire {
 };
 
 struct esp_event {
-	__u32 type;   /* ESP_EV_* */
-	__u32 handle; /* SA handle; ACQUIRE: policy ID */
-	__u64 seqno;  /* running number of events seen by the driver */
+	__u32 type;		    /* ESP_EV_* */
+	__u32 handle;		    /* SA handle; ACQUIRE: policy ID */
+	__u64 seqno;		    /* running number of events seen by the driver */
 	struct esp_acquire acquire; /* ESP_EV_ACQUIRE only, else zero */
 };
 
 /* esp_policy.dir */
 #define ESP_POLICY_OUT 0 /* host to wire */
-#define ESP_POLICY_IN 1  /* clear traffic wire to host */
+#define ESP_POLICY_IN 1	 /* clear traffic wire to host */
 
 /* esp_policy.action */
 #define ESP_POLICY_ALLOW 0
@@ -175,21 +175,21 @@ struct esp_event {
 struct esp_policy {
 	__u32 id;
 	__u32 priority;
-	__u8 dir;          /* ESP_POLICY_OUT / IN */
-	__u8 action;       /* ESP_POLICY_* */
-	__u8 flags;        /* ESP_POLICY_F_* */
+	__u8 dir;    /* ESP_POLICY_OUT / IN */
+	__u8 action; /* ESP_POLICY_* */
+	__u8 flags;  /* ESP_POLICY_F_* */
 	__u8 reserved0;
-	__u32 sa_handle;   /* PROTECT with ESP_POLICY_F_SA: an installed outbound SA */
+	__u32 sa_handle; /* PROTECT with ESP_POLICY_F_SA: an installed outbound SA */
 	struct esp_selector sel;
 	__u32 reserved[4];
 };
 
 struct esp_policy_state {
 	struct esp_policy policy; /* GET: policy.id in; NEXT: the lowest ID wanted in */
-	__u64 packets;            /* frames that matched */
-	__u64 bytes;              /* their IP bytes */
-	__u64 drops;              /* of those, dropped (block, acquire, MTU) */
-	__u32 slot;               /* the card's table slot */
+	__u64 packets;		  /* frames that matched */
+	__u64 bytes;		  /* their IP bytes */
+	__u64 drops;		  /* of those, dropped (block, acquire, MTU) */
+	__u32 slot;		  /* the card's table slot */
 	__u32 reserved[3];
 };
 
@@ -198,9 +198,9 @@ struct esp_policy_state {
 #define ESP_PORT_IN_BLOCK (1u << 1)
 
 struct esp_port_config {
-	__u32 default_action;  /* ESP_PORT_*_BLOCK; 0 = bypass both ways */
-	__u32 wire_mtu;        /* longest IP packet sent on the wire, 68..9301 */
-	__u32 acq_holdoff_us;  /* least time between two ACQUIREs of one policy */
+	__u32 default_action; /* ESP_PORT_*_BLOCK; 0 = bypass both ways */
+	__u32 wire_mtu;	      /* longest IP packet sent on the wire, 68..9301 */
+	__u32 acq_holdoff_us; /* least time between two ACQUIREs of one policy */
 	__u32 reserved;
 };
 
@@ -222,9 +222,10 @@ struct esp_port_stats {
 /* Policies and ports: -EOPNOTSUPP on a card without ports (DEV_CAPS.PORTS). */
 #define ESP_IOC_POLICY_ADD _IOW(ESP_IOCTL_MAGIC, 0x30, struct esp_policy)
 #define ESP_IOC_POLICY_UPDATE _IOW(ESP_IOCTL_MAGIC, 0x31, struct esp_policy) /* by ID, atomic */
-#define ESP_IOC_POLICY_DEL _IOW(ESP_IOCTL_MAGIC, 0x32, __u32)                /* by ID */
+#define ESP_IOC_POLICY_DEL _IOW(ESP_IOCTL_MAGIC, 0x32, __u32)		     /* by ID */
 #define ESP_IOC_POLICY_GET _IOWR(ESP_IOCTL_MAGIC, 0x33, struct esp_policy_state)
-#define ESP_IOC_POLICY_NEXT _IOWR(ESP_IOCTL_MAGIC, 0x34, struct esp_policy_state) /* -ENOENT past the last */
+#define ESP_IOC_POLICY_NEXT                                                                        \
+	_IOWR(ESP_IOCTL_MAGIC, 0x34, struct esp_policy_state) /* -ENOENT past the last */
 #define ESP_IOC_POLICY_FLUSH _IO(ESP_IOCTL_MAGIC, 0x35)
 #define ESP_IOC_PORT_GET _IOR(ESP_IOCTL_MAGIC, 0x36, struct esp_port_config)
 #define ESP_IOC_PORT_SET _IOW(ESP_IOCTL_MAGIC, 0x37, struct esp_port_config)

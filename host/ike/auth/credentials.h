@@ -17,7 +17,7 @@ struct Credentials {
     PkeyPtr key;                // matches chain[0]
     std::shared_ptr<const TrustStore> trust;
     SignPolicy policy;
-    std::string peer_cn;        // required subject CN of the peer's certificate; empty: any
+    std::string peer_cn; // required subject CN of the peer's certificate; empty: any
 };
 
 } // namespace ike::auth

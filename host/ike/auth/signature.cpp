@@ -16,10 +16,18 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-struct MdCtxFree { void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); } };
-struct AlgorFree { void operator()(X509_ALGOR* a) const { X509_ALGOR_free(a); } };
-struct PssFree { void operator()(RSA_PSS_PARAMS* p) const { RSA_PSS_PARAMS_free(p); } };
-struct SigFree { void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); } };
+struct MdCtxFree {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct AlgorFree {
+    void operator()(X509_ALGOR* a) const { X509_ALGOR_free(a); }
+};
+struct PssFree {
+    void operator()(RSA_PSS_PARAMS* p) const { RSA_PSS_PARAMS_free(p); }
+};
+struct SigFree {
+    void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
+};
 using AlgorPtr = std::unique_ptr<X509_ALGOR, AlgorFree>;
 
 enum class Kind { rsa_pkcs1, rsa_pss, ecdsa_der, ecdsa_raw };
@@ -34,11 +42,16 @@ struct Scheme {
 
 const EVP_MD* md_of(uint16_t hash) {
     switch (hash) {
-    case H_SHA1: return EVP_sha1();
-    case H_SHA256: return EVP_sha256();
-    case H_SHA384: return EVP_sha384();
-    case H_SHA512: return EVP_sha512();
-    default: return nullptr;
+        case H_SHA1:
+            return EVP_sha1();
+        case H_SHA256:
+            return EVP_sha256();
+        case H_SHA384:
+            return EVP_sha384();
+        case H_SHA512:
+            return EVP_sha512();
+        default:
+            return nullptr;
     }
 }
 
@@ -48,7 +61,10 @@ int md_nid(uint16_t hash) {
 
 // SHA-2 digests by NID; nullptr for anything else (SHA-1 included).
 const EVP_MD* sha2_by_nid(int nid) {
-    return nid == NID_sha256 ? EVP_sha256() : nid == NID_sha384 ? EVP_sha384() : nid == NID_sha512 ? EVP_sha512() : nullptr;
+    return nid == NID_sha256   ? EVP_sha256()
+           : nid == NID_sha384 ? EVP_sha384()
+           : nid == NID_sha512 ? EVP_sha512()
+                               : nullptr;
 }
 
 bool is_rsa(EVP_PKEY* k) { return EVP_PKEY_is_a(k, "RSA"); }
@@ -61,9 +77,9 @@ uint8_t ecdsa_method(EVP_PKEY* k) {
     if (!is_ec(k) || !EVP_PKEY_get_group_name(k, name, sizeof name, &len)) return 0;
     int nid = OBJ_sn2nid(name);
     return nid == NID_X9_62_prime256v1 ? M_ECDSA_P256_SHA256
-         : nid == NID_secp384r1       ? M_ECDSA_P384_SHA384
-         : nid == NID_secp521r1       ? M_ECDSA_P521_SHA512
-                                      : 0;
+           : nid == NID_secp384r1      ? M_ECDSA_P384_SHA384
+           : nid == NID_secp521r1      ? M_ECDSA_P521_SHA512
+                                       : 0;
 }
 
 size_t ec_field_octets(EVP_PKEY* k) { return static_cast<size_t>((EVP_PKEY_get_bits(k) + 7) / 8); }
@@ -107,8 +123,8 @@ std::optional<std::string> verify(EVP_PKEY* key, const Scheme& s, std::span<cons
     Bytes der;
     if (s.kind == Kind::ecdsa_raw) {
         size_t n = ec_field_octets(key);
-        if (sig.size() != 2 * n) return "ECDSA signature of " + std::to_string(sig.size()) + " octets, expected " +
-                                        std::to_string(2 * n);
+        if (sig.size() != 2 * n)
+            return "ECDSA signature of " + std::to_string(sig.size()) + " octets, expected " + std::to_string(2 * n);
         std::unique_ptr<ECDSA_SIG, SigFree> es(ECDSA_SIG_new());
         BIGNUM* r = BN_bin2bn(sig.data(), static_cast<int>(n), nullptr);
         BIGNUM* sv = BN_bin2bn(sig.data() + n, static_cast<int>(n), nullptr);
@@ -142,21 +158,36 @@ std::optional<Scheme> scheme_of(const X509_ALGOR* alg, std::string& error) {
     int nid = OBJ_obj2nid(obj);
     Scheme s;
     switch (nid) {
-    case NID_sha256WithRSAEncryption: s.md = EVP_sha256(); return s;
-    case NID_sha384WithRSAEncryption: s.md = EVP_sha384(); return s;
-    case NID_sha512WithRSAEncryption: s.md = EVP_sha512(); return s;
-    case NID_ecdsa_with_SHA256: s = {Kind::ecdsa_der, EVP_sha256()}; return s;
-    case NID_ecdsa_with_SHA384: s = {Kind::ecdsa_der, EVP_sha384()}; return s;
-    case NID_ecdsa_with_SHA512: s = {Kind::ecdsa_der, EVP_sha512()}; return s;
-    case NID_sha1WithRSAEncryption:
-    case NID_ecdsa_with_SHA1: error = "unsupported hash SHA-1 in a digital signature (SHA-2 only)"; return std::nullopt;
-    case NID_rsassaPss: break;
-    default: {
-        char name[80];
-        OBJ_obj2txt(name, sizeof name, obj, 0);
-        error = std::string("unsupported signature algorithm ") + name;
-        return std::nullopt;
-    }
+        case NID_sha256WithRSAEncryption:
+            s.md = EVP_sha256();
+            return s;
+        case NID_sha384WithRSAEncryption:
+            s.md = EVP_sha384();
+            return s;
+        case NID_sha512WithRSAEncryption:
+            s.md = EVP_sha512();
+            return s;
+        case NID_ecdsa_with_SHA256:
+            s = {Kind::ecdsa_der, EVP_sha256()};
+            return s;
+        case NID_ecdsa_with_SHA384:
+            s = {Kind::ecdsa_der, EVP_sha384()};
+            return s;
+        case NID_ecdsa_with_SHA512:
+            s = {Kind::ecdsa_der, EVP_sha512()};
+            return s;
+        case NID_sha1WithRSAEncryption:
+        case NID_ecdsa_with_SHA1:
+            error = "unsupported hash SHA-1 in a digital signature (SHA-2 only)";
+            return std::nullopt;
+        case NID_rsassaPss:
+            break;
+        default: {
+            char name[80];
+            OBJ_obj2txt(name, sizeof name, obj, 0);
+            error = std::string("unsupported signature algorithm ") + name;
+            return std::nullopt;
+        }
     }
     // RSASSA-PSS-params (RFC 4055): absent fields take their defaults (SHA-1,
     // MGF1 with SHA-1, salt 20), so only explicit SHA-2 choices are accepted.
@@ -233,14 +264,18 @@ std::vector<uint16_t> parse_hash_notify(std::span<const uint8_t> data) {
 std::vector<uint8_t> algorithm_identifier(EVP_PKEY* key, uint16_t hash, bool pss) {
     AlgorPtr alg(X509_ALGOR_new());
     if (is_ec(key)) {
-        int nid = hash == H_SHA256 ? NID_ecdsa_with_SHA256 : hash == H_SHA384 ? NID_ecdsa_with_SHA384
-                : hash == H_SHA512 ? NID_ecdsa_with_SHA512 : NID_ecdsa_with_SHA1;
+        int nid = hash == H_SHA256   ? NID_ecdsa_with_SHA256
+                  : hash == H_SHA384 ? NID_ecdsa_with_SHA384
+                  : hash == H_SHA512 ? NID_ecdsa_with_SHA512
+                                     : NID_ecdsa_with_SHA1;
         X509_ALGOR_set0(alg.get(), OBJ_nid2obj(nid), V_ASN1_UNDEF, nullptr);
         return algor_der(alg.get());
     }
     if (!pss) {
-        int nid = hash == H_SHA256 ? NID_sha256WithRSAEncryption : hash == H_SHA384 ? NID_sha384WithRSAEncryption
-                : hash == H_SHA512 ? NID_sha512WithRSAEncryption : NID_sha1WithRSAEncryption;
+        int nid = hash == H_SHA256   ? NID_sha256WithRSAEncryption
+                  : hash == H_SHA384 ? NID_sha384WithRSAEncryption
+                  : hash == H_SHA512 ? NID_sha512WithRSAEncryption
+                                     : NID_sha1WithRSAEncryption;
         X509_ALGOR_set0(alg.get(), OBJ_nid2obj(nid), V_ASN1_NULL, nullptr);
         return algor_der(alg.get());
     }
@@ -261,12 +296,18 @@ std::vector<uint8_t> algorithm_identifier(EVP_PKEY* key, uint16_t hash, bool pss
 
 std::string describe_auth(uint8_t method, std::span<const uint8_t> data) {
     switch (method) {
-    case M_RSA_SHA1: return "RSA PKCS#1 v1.5 SHA-1 (method 1)";
-    case M_ECDSA_P256_SHA256: return "ECDSA P-256 SHA-256 (method 9)";
-    case M_ECDSA_P384_SHA384: return "ECDSA P-384 SHA-384 (method 10)";
-    case M_ECDSA_P521_SHA512: return "ECDSA P-521 SHA-512 (method 11)";
-    case M_DIGITAL_SIGNATURE: break;
-    default: return "method " + std::to_string(method);
+        case M_RSA_SHA1:
+            return "RSA PKCS#1 v1.5 SHA-1 (method 1)";
+        case M_ECDSA_P256_SHA256:
+            return "ECDSA P-256 SHA-256 (method 9)";
+        case M_ECDSA_P384_SHA384:
+            return "ECDSA P-384 SHA-384 (method 10)";
+        case M_ECDSA_P521_SHA512:
+            return "ECDSA P-521 SHA-512 (method 11)";
+        case M_DIGITAL_SIGNATURE:
+            break;
+        default:
+            return "method " + std::to_string(method);
     }
     if (data.empty() || data.size() < 1u + data[0]) return "RFC 7427 (malformed)";
     const unsigned char* p = data.data() + 1;
@@ -275,7 +316,9 @@ std::string describe_auth(uint8_t method, std::span<const uint8_t> data) {
     std::string error;
     auto s = alg ? scheme_of(alg.get(), error) : std::nullopt;
     if (!s) return "RFC 7427 (" + (error.empty() ? std::string("malformed") : error) + ")";
-    std::string kind = s->kind == Kind::rsa_pss ? "RSASSA-PSS" : s->kind == Kind::rsa_pkcs1 ? "RSA PKCS#1 v1.5" : "ECDSA";
+    std::string kind = s->kind == Kind::rsa_pss     ? "RSASSA-PSS"
+                       : s->kind == Kind::rsa_pkcs1 ? "RSA PKCS#1 v1.5"
+                                                    : "ECDSA";
     return "RFC 7427 " + kind + " " + EVP_MD_get0_name(s->md);
 }
 
@@ -290,10 +333,14 @@ std::optional<AuthValue> sign_auth(EVP_PKEY* key, const SignPolicy& policy, cons
     if (policy.digital_signature) {
         // The hash that matches the key's strength if the peer has it, else
         // the first SHA-2 hash we share.
-        uint16_t preferred = classic == M_ECDSA_P384_SHA384 ? H_SHA384
-                           : classic == M_ECDSA_P521_SHA512 ? H_SHA512 : H_SHA256;
-        auto has = [&](uint16_t h) { return std::find(peer_hashes.begin(), peer_hashes.end(), h) != peer_hashes.end(); };
-        if (has(preferred)) hash = preferred;
+        uint16_t preferred = classic == M_ECDSA_P384_SHA384   ? H_SHA384
+                             : classic == M_ECDSA_P521_SHA512 ? H_SHA512
+                                                              : H_SHA256;
+        auto has = [&](uint16_t h) {
+            return std::find(peer_hashes.begin(), peer_hashes.end(), h) != peer_hashes.end();
+        };
+        if (has(preferred))
+            hash = preferred;
         else
             for (uint16_t h : supported_hashes())
                 if (!hash && has(h)) hash = h;
@@ -314,14 +361,18 @@ std::optional<AuthValue> sign_auth(EVP_PKEY* key, const SignPolicy& policy, cons
         return v;
     }
     if (!classic) {
-        error = "EC key on a curve without a classic ECDSA method (P-256/384/521) and the peer did not announce "
-                "RFC 7427 hashes";
+        error =
+            "EC key on a curve without a classic ECDSA method (P-256/384/521) and the peer did not announce "
+            "RFC 7427 hashes";
         return std::nullopt;
     }
     Scheme s;
-    if (classic == M_RSA_SHA1) s = {Kind::rsa_pkcs1, EVP_sha1()};
-    else s = {Kind::ecdsa_raw, classic == M_ECDSA_P256_SHA256 ? EVP_sha256()
-                               : classic == M_ECDSA_P384_SHA384 ? EVP_sha384() : EVP_sha512()};
+    if (classic == M_RSA_SHA1)
+        s = {Kind::rsa_pkcs1, EVP_sha1()};
+    else
+        s = {Kind::ecdsa_raw, classic == M_ECDSA_P256_SHA256   ? EVP_sha256()
+                              : classic == M_ECDSA_P384_SHA384 ? EVP_sha384()
+                                                               : EVP_sha512()};
     auto sig = sign(key, s, octets);
     if (!sig) {
         error = "signing failed";
@@ -335,34 +386,36 @@ std::optional<std::string> verify_auth(EVP_PKEY* key, uint8_t method, std::span<
     Scheme s;
     std::span<const uint8_t> sig = data;
     switch (method) {
-    case M_RSA_SHA1:
-        if (!is_rsa(key)) return "RSA signature method, but the certificate key is not RSA";
-        s = {Kind::rsa_pkcs1, EVP_sha1()};
-        break;
-    case M_ECDSA_P256_SHA256:
-    case M_ECDSA_P384_SHA384:
-    case M_ECDSA_P521_SHA512:
-        if (ecdsa_method(key) != method)
-            return "ECDSA method " + std::to_string(method) + " does not match the certificate key's curve";
-        s = {Kind::ecdsa_raw, method == M_ECDSA_P256_SHA256 ? EVP_sha256()
-                              : method == M_ECDSA_P384_SHA384 ? EVP_sha384() : EVP_sha512()};
-        break;
-    case M_DIGITAL_SIGNATURE: {
-        if (data.empty() || data[0] == 0 || data.size() < 1u + data[0] + 1u) return "truncated digital signature";
-        const unsigned char* p = data.data() + 1;
-        AlgorPtr alg(d2i_X509_ALGOR(nullptr, &p, data[0]));
-        ERR_clear_error();
-        if (!alg || p != data.data() + 1 + data[0]) return "malformed AlgorithmIdentifier in the digital signature";
-        std::string error;
-        auto scheme = scheme_of(alg.get(), error);
-        if (!scheme) return error;
-        s = *scheme;
-        if ((s.kind == Kind::ecdsa_der) != is_ec(key) || (s.kind != Kind::ecdsa_der && !is_rsa(key)))
-            return "signature algorithm does not match the certificate key type";
-        sig = data.subspan(1u + data[0]);
-        break;
-    }
-    default: return "AUTH method " + std::to_string(method) + " is not a supported signature method";
+        case M_RSA_SHA1:
+            if (!is_rsa(key)) return "RSA signature method, but the certificate key is not RSA";
+            s = {Kind::rsa_pkcs1, EVP_sha1()};
+            break;
+        case M_ECDSA_P256_SHA256:
+        case M_ECDSA_P384_SHA384:
+        case M_ECDSA_P521_SHA512:
+            if (ecdsa_method(key) != method)
+                return "ECDSA method " + std::to_string(method) + " does not match the certificate key's curve";
+            s = {Kind::ecdsa_raw, method == M_ECDSA_P256_SHA256   ? EVP_sha256()
+                                  : method == M_ECDSA_P384_SHA384 ? EVP_sha384()
+                                                                  : EVP_sha512()};
+            break;
+        case M_DIGITAL_SIGNATURE: {
+            if (data.empty() || data[0] == 0 || data.size() < 1u + data[0] + 1u) return "truncated digital signature";
+            const unsigned char* p = data.data() + 1;
+            AlgorPtr alg(d2i_X509_ALGOR(nullptr, &p, data[0]));
+            ERR_clear_error();
+            if (!alg || p != data.data() + 1 + data[0]) return "malformed AlgorithmIdentifier in the digital signature";
+            std::string error;
+            auto scheme = scheme_of(alg.get(), error);
+            if (!scheme) return error;
+            s = *scheme;
+            if ((s.kind == Kind::ecdsa_der) != is_ec(key) || (s.kind != Kind::ecdsa_der && !is_rsa(key)))
+                return "signature algorithm does not match the certificate key type";
+            sig = data.subspan(1u + data[0]);
+            break;
+        }
+        default:
+            return "AUTH method " + std::to_string(method) + " is not a supported signature method";
     }
     return verify(key, s, sig, octets);
 }

@@ -13,7 +13,9 @@
 namespace ike::auth {
 namespace {
 
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
+struct BioFree {
+    void operator()(BIO* b) const { BIO_free(b); }
+};
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 
 std::string openssl_reason() {
@@ -54,7 +56,8 @@ std::vector<X509Ptr> certs_from_pem(const std::string& pem, std::string& error) 
 PkeyPtr key_from_pem(const std::string& pem, std::string& error) {
     BioPtr bio = mem_bio(pem);
     // No password callback: an encrypted key fails instead of prompting.
-    PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
+    PkeyPtr key(PEM_read_bio_PrivateKey(
+        bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
     if (!key) error = "no usable PEM private key (encrypted keys are not supported): " + openssl_reason();
     return key;
 }
@@ -71,7 +74,8 @@ X509Ptr cert_from_der(std::span<const uint8_t> der) {
 
 std::string dn_text(const X509_NAME* name) {
     BioPtr bio(BIO_new(BIO_s_mem()));
-    X509_NAME_print_ex(bio.get(), name, 0, (XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN | ASN1_STRFLGS_RFC2253) & ~ASN1_STRFLGS_ESC_MSB);
+    X509_NAME_print_ex(bio.get(), name, 0,
+                       (XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN | ASN1_STRFLGS_RFC2253) & ~ASN1_STRFLGS_ESC_MSB);
     char* data = nullptr;
     long n = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<size_t>(n));
@@ -144,7 +148,8 @@ Bytes TrustStore::certreq() const {
     Bytes out;
     for (const auto& ca : cas_) {
         Bytes h = ca_keyid(ca.get());
-        if (std::search(out.begin(), out.end(), h.begin(), h.end()) == out.end()) out.insert(out.end(), h.begin(), h.end());
+        if (std::search(out.begin(), out.end(), h.begin(), h.end()) == out.end())
+            out.insert(out.end(), h.begin(), h.end());
     }
     return out;
 }
@@ -160,8 +165,12 @@ bool TrustStore::requested_by(std::span<const uint8_t> req) const {
 
 std::optional<std::string> TrustStore::verify(X509* leaf, const std::vector<X509Ptr>& untrusted) const {
     if (cas_.empty()) return "no CA certificate configured";
-    struct CtxFree { void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); } };
-    struct StackFree { void operator()(STACK_OF(X509)* s) const { sk_X509_free(s); } };
+    struct CtxFree {
+        void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
+    };
+    struct StackFree {
+        void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
+    };
     std::unique_ptr<STACK_OF(X509), StackFree> chain(sk_X509_new_null());
     for (const auto& c : untrusted) sk_X509_push(chain.get(), c.get());
     std::unique_ptr<X509_STORE_CTX, CtxFree> ctx(X509_STORE_CTX_new());
@@ -187,10 +196,14 @@ std::optional<std::string> id_matches_cert(uint8_t id_type, std::span<const uint
         if (X509_NAME_cmp(name.get(), X509_get_subject_name(cert)) == 0) return std::nullopt;
         return "identity " + dn_text(name.get()) + " is not the certificate subject " + subject_text(cert);
     }
-    int want = id_type == ID_FQDN ? GEN_DNS : id_type == ID_RFC822 ? GEN_EMAIL
-             : (id_type == ID_IPV4 || id_type == ID_IPV6) ? GEN_IPADD : -1;
+    int want = id_type == ID_FQDN                           ? GEN_DNS
+               : id_type == ID_RFC822                       ? GEN_EMAIL
+               : (id_type == ID_IPV4 || id_type == ID_IPV6) ? GEN_IPADD
+                                                            : -1;
     if (want < 0) return "identity type " + std::to_string(id_type) + " cannot be bound to a certificate";
-    struct NamesFree { void operator()(GENERAL_NAMES* n) const { GENERAL_NAMES_free(n); } };
+    struct NamesFree {
+        void operator()(GENERAL_NAMES* n) const { GENERAL_NAMES_free(n); }
+    };
     std::unique_ptr<GENERAL_NAMES, NamesFree> names(
         static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
     if (names) {

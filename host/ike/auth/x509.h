@@ -17,10 +17,18 @@ namespace ike::auth {
 
 using Bytes = std::vector<uint8_t>;
 
-struct X509Free { void operator()(X509* x) const { X509_free(x); } };
-struct PkeyFree { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
-struct StoreFree { void operator()(X509_STORE* s) const { X509_STORE_free(s); } };
-struct NameFree { void operator()(X509_NAME* n) const { X509_NAME_free(n); } };
+struct X509Free {
+    void operator()(X509* x) const { X509_free(x); }
+};
+struct PkeyFree {
+    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+struct StoreFree {
+    void operator()(X509_STORE* s) const { X509_STORE_free(s); }
+};
+struct NameFree {
+    void operator()(X509_NAME* n) const { X509_NAME_free(n); }
+};
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using StorePtr = std::unique_ptr<X509_STORE, StoreFree>;
@@ -33,8 +41,8 @@ PkeyPtr key_from_pem(const std::string& pem, std::string& error);
 
 Bytes cert_der(X509* cert);
 X509Ptr cert_from_der(std::span<const uint8_t> der); // null if malformed (or trailing octets)
-std::string subject_text(X509* cert);               // "C=CH, O=Org, CN=name"
-std::string common_name(X509* cert);                // first CN, empty if none
+std::string subject_text(X509* cert);                // "C=CH, O=Org, CN=name"
+std::string common_name(X509* cert);                 // first CN, empty if none
 
 // "C=CH, O=Org, CN=gw" -> X509_NAME; null with `error` when malformed.
 NamePtr parse_dn(const std::string& text, std::string& error);

@@ -29,7 +29,8 @@ Result<std::vector<Payload>> parse_chain(uint8_t first, detail::Reader r, bool a
         if (!r.sub(len - GENERIC_PAYLOAD_HEADER_BYTES, body))
             return DecodeError{at, "payload length beyond the message", DecodeErrorKind::Truncated, type};
         if (is_encrypted(type) && !allow_encrypted)
-            return DecodeError{at, "encrypted payload inside an encrypted payload", DecodeErrorKind::InvalidSyntax, type};
+            return DecodeError{at, "encrypted payload inside an encrypted payload", DecodeErrorKind::InvalidSyntax,
+                               type};
         auto p = detail::decode_body(type, (flags & kCriticalBit) != 0, body);
         if (!p) return p.error();
         if (is_encrypted(type)) {
@@ -77,8 +78,8 @@ Result<Header> read_header(std::span<const uint8_t> wire, uint8_t& first) {
     Header h;
     uint8_t version = 0, exchange = 0;
     uint32_t length = 0;
-    if (!r.u64(h.spi_i) || !r.u64(h.spi_r) || !r.u8(first) || !r.u8(version) || !r.u8(exchange) ||
-        !r.u8(h.flags) || !r.u32(h.message_id) || !r.u32(length))
+    if (!r.u64(h.spi_i) || !r.u64(h.spi_r) || !r.u8(first) || !r.u8(version) || !r.u8(exchange) || !r.u8(h.flags) ||
+        !r.u32(h.message_id) || !r.u32(length))
         return DecodeError{wire.size(), "shorter than the 28-octet IKE header", DecodeErrorKind::Truncated, 0};
     h.major_version = version >> 4;
     h.minor_version = version & 0x0F;
@@ -161,13 +162,13 @@ const NotifyPayload* Message::find_notify(NotifyType t) const {
 
 NotifyPayload error_notify(const DecodeError& e) {
     switch (e.kind) {
-    case DecodeErrorKind::UnsupportedCritical:
-        return make_notify(NotifyType::UNSUPPORTED_CRITICAL_PAYLOAD, Bytes{e.payload_type});
-    case DecodeErrorKind::InvalidMajorVersion:
-        // Our version goes in the reply's header, the notify has no data (2.5).
-        return make_notify(NotifyType::INVALID_MAJOR_VERSION);
-    default:
-        return make_notify(NotifyType::INVALID_SYNTAX);
+        case DecodeErrorKind::UnsupportedCritical:
+            return make_notify(NotifyType::UNSUPPORTED_CRITICAL_PAYLOAD, Bytes{e.payload_type});
+        case DecodeErrorKind::InvalidMajorVersion:
+            // Our version goes in the reply's header, the notify has no data (2.5).
+            return make_notify(NotifyType::INVALID_MAJOR_VERSION);
+        default:
+            return make_notify(NotifyType::INVALID_SYNTAX);
     }
 }
 

@@ -14,12 +14,12 @@ inline constexpr std::size_t IKE_HEADER_BYTES = 28;
 inline constexpr std::size_t GENERIC_PAYLOAD_HEADER_BYTES = 4;
 
 struct Header {
-    uint64_t spi_i = 0;                      // numeric value of the 8 big-endian octets
+    uint64_t spi_i = 0; // numeric value of the 8 big-endian octets
     uint64_t spi_r = 0;
     uint8_t major_version = 2;
     uint8_t minor_version = 0;
     ExchangeType exchange = ExchangeType::IKE_SA_INIT;
-    uint8_t flags = 0;                       // FLAG_INITIATOR | FLAG_RESPONSE | ...
+    uint8_t flags = 0; // FLAG_INITIATOR | FLAG_RESPONSE | ...
     uint32_t message_id = 0;
 
     bool is_initiator() const { return (flags & FLAG_INITIATOR) != 0; }

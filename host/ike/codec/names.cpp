@@ -93,14 +93,14 @@ constexpr Name kNotifyNames[] = {
 };
 
 constexpr Name kPayloadNames[] = {
-    {0, "NONE"}, {33, "SA"}, {34, "KE"}, {35, "IDi"}, {36, "IDr"}, {37, "CERT"}, {38, "CERTREQ"},
-    {39, "AUTH"}, {40, "No"}, {41, "N"}, {42, "D"}, {43, "V"}, {44, "TSi"}, {45, "TSr"},
-    {46, "SK"}, {47, "CP"}, {48, "EAP"}, {49, "GSPM"}, {53, "SKF"},
+    {0, "NONE"},  {33, "SA"}, {34, "KE"},  {35, "IDi"},  {36, "IDr"}, {37, "CERT"}, {38, "CERTREQ"},
+    {39, "AUTH"}, {40, "No"}, {41, "N"},   {42, "D"},    {43, "V"},   {44, "TSi"},  {45, "TSr"},
+    {46, "SK"},   {47, "CP"}, {48, "EAP"}, {49, "GSPM"}, {53, "SKF"},
 };
 
 constexpr Name kExchangeNames[] = {
-    {34, "IKE_SA_INIT"}, {35, "IKE_AUTH"}, {36, "CREATE_CHILD_SA"}, {37, "INFORMATIONAL"},
-    {38, "IKE_SESSION_RESUME"}, {43, "IKE_INTERMEDIATE"},
+    {34, "IKE_SA_INIT"},   {35, "IKE_AUTH"},           {36, "CREATE_CHILD_SA"},
+    {37, "INFORMATIONAL"}, {38, "IKE_SESSION_RESUME"}, {43, "IKE_INTERMEDIATE"},
 };
 
 template <std::size_t N>
@@ -122,16 +122,26 @@ bool is_known_payload(uint8_t type) {
 
 const char* kind_name(DecodeErrorKind kind) {
     switch (kind) {
-    case DecodeErrorKind::Truncated: return "truncated";
-    case DecodeErrorKind::BadLength: return "bad length";
-    case DecodeErrorKind::InvalidSyntax: return "invalid syntax";
-    case DecodeErrorKind::UnsupportedCritical: return "unsupported critical payload";
-    case DecodeErrorKind::InvalidMajorVersion: return "invalid major version";
-    case DecodeErrorKind::TrailingData: return "trailing data";
-    case DecodeErrorKind::MissingPayload: return "missing payload";
-    case DecodeErrorKind::IntegrityCheckFailed: return "integrity check failed";
-    case DecodeErrorKind::CryptoFailure: return "crypto failure";
-    case DecodeErrorKind::EncodeFailure: return "encode failure";
+        case DecodeErrorKind::Truncated:
+            return "truncated";
+        case DecodeErrorKind::BadLength:
+            return "bad length";
+        case DecodeErrorKind::InvalidSyntax:
+            return "invalid syntax";
+        case DecodeErrorKind::UnsupportedCritical:
+            return "unsupported critical payload";
+        case DecodeErrorKind::InvalidMajorVersion:
+            return "invalid major version";
+        case DecodeErrorKind::TrailingData:
+            return "trailing data";
+        case DecodeErrorKind::MissingPayload:
+            return "missing payload";
+        case DecodeErrorKind::IntegrityCheckFailed:
+            return "integrity check failed";
+        case DecodeErrorKind::CryptoFailure:
+            return "crypto failure";
+        case DecodeErrorKind::EncodeFailure:
+            return "encode failure";
     }
     return "unknown";
 }

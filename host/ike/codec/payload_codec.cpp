@@ -96,44 +96,59 @@ Result<Payload> decode_skf(Reader b) {
 
 Result<Payload> decode_body(uint8_t type, bool critical, Reader b) {
     switch (static_cast<PayloadType>(type)) {
-    case PayloadType::SA: return wrap(decode_sa(b));
-    case PayloadType::KE: {
-        KePayload ke;
-        if (!b.u16(ke.group) || !b.skip(2)) return b.truncated("KE payload");
-        ke.data = b.rest();
-        return Payload(std::move(ke));
-    }
-    case PayloadType::IDi: return decode_id<IdiPayload>(b);
-    case PayloadType::IDr: return decode_id<IdrPayload>(b);
-    case PayloadType::CERT: return decode_cert<CertPayload>(b);
-    case PayloadType::CERTREQ: return decode_cert<CertreqPayload>(b);
-    case PayloadType::AUTH: {
-        AuthPayload a;
-        uint8_t method = 0;
-        if (!b.u8(method) || !b.skip(3)) return b.truncated("AUTH payload");
-        a.method = static_cast<AuthMethod>(method);
-        a.data = b.rest();
-        return Payload(std::move(a));
-    }
-    case PayloadType::NONCE: {
-        if (b.remaining() < kNonceMin || b.remaining() > kNonceMax)
-            return b.error(DecodeErrorKind::InvalidSyntax, "nonce not 16..256 octets");
-        return Payload(NoncePayload{b.rest()});
-    }
-    case PayloadType::NOTIFY: return decode_notify(b);
-    case PayloadType::DELETE: return decode_delete(b);
-    case PayloadType::VENDOR: return Payload(VendorIdPayload{b.rest()});
-    case PayloadType::TSi: return decode_ts_as<TsiPayload>(b);
-    case PayloadType::TSr: return decode_ts_as<TsrPayload>(b);
-    case PayloadType::SK: return Payload(SkPayload{0, b.rest()});
-    case PayloadType::SKF: return decode_skf(b);
-    case PayloadType::CP: return decode_cp(b);
-    case PayloadType::EAP: return Payload(EapPayload{b.rest()});
-    default: break;
+        case PayloadType::SA:
+            return wrap(decode_sa(b));
+        case PayloadType::KE: {
+            KePayload ke;
+            if (!b.u16(ke.group) || !b.skip(2)) return b.truncated("KE payload");
+            ke.data = b.rest();
+            return Payload(std::move(ke));
+        }
+        case PayloadType::IDi:
+            return decode_id<IdiPayload>(b);
+        case PayloadType::IDr:
+            return decode_id<IdrPayload>(b);
+        case PayloadType::CERT:
+            return decode_cert<CertPayload>(b);
+        case PayloadType::CERTREQ:
+            return decode_cert<CertreqPayload>(b);
+        case PayloadType::AUTH: {
+            AuthPayload a;
+            uint8_t method = 0;
+            if (!b.u8(method) || !b.skip(3)) return b.truncated("AUTH payload");
+            a.method = static_cast<AuthMethod>(method);
+            a.data = b.rest();
+            return Payload(std::move(a));
+        }
+        case PayloadType::NONCE: {
+            if (b.remaining() < kNonceMin || b.remaining() > kNonceMax)
+                return b.error(DecodeErrorKind::InvalidSyntax, "nonce not 16..256 octets");
+            return Payload(NoncePayload{b.rest()});
+        }
+        case PayloadType::NOTIFY:
+            return decode_notify(b);
+        case PayloadType::DELETE:
+            return decode_delete(b);
+        case PayloadType::VENDOR:
+            return Payload(VendorIdPayload{b.rest()});
+        case PayloadType::TSi:
+            return decode_ts_as<TsiPayload>(b);
+        case PayloadType::TSr:
+            return decode_ts_as<TsrPayload>(b);
+        case PayloadType::SK:
+            return Payload(SkPayload{0, b.rest()});
+        case PayloadType::SKF:
+            return decode_skf(b);
+        case PayloadType::CP:
+            return decode_cp(b);
+        case PayloadType::EAP:
+            return Payload(EapPayload{b.rest()});
+        default:
+            break;
     }
     if (critical) {
-        DecodeError e = b.error(DecodeErrorKind::UnsupportedCritical, "unknown payload type " +
-                                                                          std::to_string(type) + " marked critical");
+        DecodeError e = b.error(DecodeErrorKind::UnsupportedCritical,
+                                "unknown payload type " + std::to_string(type) + " marked critical");
         e.payload_type = type;
         return e;
     }

@@ -16,24 +16,24 @@ using Bytes = std::vector<uint8_t>;
 
 // Transform attribute (3.3.5). TV form (AF=1) carries exactly 2 value octets.
 struct TransformAttribute {
-    uint16_t type = 0;   // without the AF bit
+    uint16_t type = 0; // without the AF bit
     bool tv = true;
     Bytes value;
     bool operator==(const TransformAttribute&) const = default;
 };
 
 struct Transform {
-    uint8_t type = 0;                        // ike::crypto::TransformType
+    uint8_t type = 0; // ike::crypto::TransformType
     uint16_t id = 0;
-    std::optional<uint16_t> key_length;      // Key Length attribute (type 14), bits
+    std::optional<uint16_t> key_length; // Key Length attribute (type 14), bits
     std::vector<TransformAttribute> other_attributes;
     bool operator==(const Transform&) const = default;
 };
 
 struct Proposal {
-    uint8_t number = 1;                      // starts at 1, increments by one
+    uint8_t number = 1; // starts at 1, increments by one
     ProtocolId protocol = ProtocolId::IKE;
-    Bytes spi;                               // empty in IKE_SA_INIT, 8 for IKE rekey, 4 for ESP/AH
+    Bytes spi; // empty in IKE_SA_INIT, 8 for IKE rekey, 4 for ESP/AH
     std::vector<Transform> transforms;
     bool operator==(const Proposal&) const = default;
 };
@@ -58,7 +58,7 @@ struct IdiPayload : IdBody {};
 struct IdrPayload : IdBody {};
 
 struct CertBody {
-    uint8_t encoding = 4;                    // CertEncoding
+    uint8_t encoding = 4; // CertEncoding
     Bytes data;
     bool operator==(const CertBody&) const = default;
 };
@@ -72,7 +72,7 @@ struct AuthPayload {
 };
 
 struct NoncePayload {
-    Bytes data;                              // 16..256 octets (checked on decode)
+    Bytes data; // 16..256 octets (checked on decode)
     bool operator==(const NoncePayload&) const = default;
 };
 
@@ -86,8 +86,8 @@ struct NotifyPayload {
 
 struct DeletePayload {
     ProtocolId protocol = ProtocolId::ESP;
-    uint8_t spi_size = 4;                    // 0 for IKE, 4 for ESP/AH
-    std::vector<Bytes> spis;                 // each spi_size octets
+    uint8_t spi_size = 4;    // 0 for IKE, 4 for ESP/AH
+    std::vector<Bytes> spis; // each spi_size octets
     bool operator==(const DeletePayload&) const = default;
 };
 
@@ -101,7 +101,7 @@ struct VendorIdPayload {
 // selector length) and the remaining fields are unused.
 struct TrafficSelector {
     uint8_t ts_type = static_cast<uint8_t>(TsType::IPV4_ADDR_RANGE);
-    uint8_t ip_protocol = 0;                 // 0 = any
+    uint8_t ip_protocol = 0; // 0 = any
     uint16_t start_port = 0;
     uint16_t end_port = 65535;
     Bytes start_address;
@@ -136,7 +136,7 @@ struct SkfPayload {
 };
 
 struct CpAttribute {
-    uint16_t type = 0;                       // without the reserved bit
+    uint16_t type = 0; // without the reserved bit
     Bytes value;
     bool operator==(const CpAttribute&) const = default;
 };
@@ -148,7 +148,7 @@ struct CpPayload {
 };
 
 struct EapPayload {
-    Bytes data;                              // the whole EAP message, opaque
+    Bytes data; // the whole EAP message, opaque
     bool operator==(const EapPayload&) const = default;
 };
 
@@ -161,10 +161,9 @@ struct UnknownPayload {
     bool operator==(const UnknownPayload&) const = default;
 };
 
-using Payload = std::variant<SaPayload, KePayload, IdiPayload, IdrPayload, CertPayload,
-                             CertreqPayload, AuthPayload, NoncePayload, NotifyPayload,
-                             DeletePayload, VendorIdPayload, TsiPayload, TsrPayload, SkPayload,
-                             SkfPayload, CpPayload, EapPayload, UnknownPayload>;
+using Payload = std::variant<SaPayload, KePayload, IdiPayload, IdrPayload, CertPayload, CertreqPayload, AuthPayload,
+                             NoncePayload, NotifyPayload, DeletePayload, VendorIdPayload, TsiPayload, TsrPayload,
+                             SkPayload, SkfPayload, CpPayload, EapPayload, UnknownPayload>;
 
 // The wire type of a payload value.
 uint8_t payload_type(const Payload& p);

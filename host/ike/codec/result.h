@@ -11,23 +11,23 @@
 namespace ike::codec {
 
 enum class DecodeErrorKind : uint8_t {
-    Truncated,             // fewer octets than a header or length field says
-    BadLength,             // a length field is impossible (too small, too big, misaligned)
-    InvalidSyntax,         // a field value is not allowed (bad "last" marker, bad TS, ...)
-    UnsupportedCritical,   // unknown payload with the critical bit set
-    InvalidMajorVersion,   // IKE header major version is not 2
-    TrailingData,          // octets after the last payload / beyond the header length
-    MissingPayload,        // e.g. unprotect() on a message without an SK payload
-    IntegrityCheckFailed,  // SK/SKF ICV mismatch or AEAD tag failure
-    CryptoFailure,         // cipher object refused (exhausted IV counter, OpenSSL failure)
-    EncodeFailure,         // a value does not fit its length field
+    Truncated,            // fewer octets than a header or length field says
+    BadLength,            // a length field is impossible (too small, too big, misaligned)
+    InvalidSyntax,        // a field value is not allowed (bad "last" marker, bad TS, ...)
+    UnsupportedCritical,  // unknown payload with the critical bit set
+    InvalidMajorVersion,  // IKE header major version is not 2
+    TrailingData,         // octets after the last payload / beyond the header length
+    MissingPayload,       // e.g. unprotect() on a message without an SK payload
+    IntegrityCheckFailed, // SK/SKF ICV mismatch or AEAD tag failure
+    CryptoFailure,        // cipher object refused (exhausted IV counter, OpenSSL failure)
+    EncodeFailure,        // a value does not fit its length field
 };
 
 struct DecodeError {
-    std::size_t offset = 0;     // octet offset in the input where the problem lies
-    std::string what;           // human-readable reason
+    std::size_t offset = 0; // octet offset in the input where the problem lies
+    std::string what;       // human-readable reason
     DecodeErrorKind kind = DecodeErrorKind::InvalidSyntax;
-    uint8_t payload_type = 0;   // for UnsupportedCritical: the type to report
+    uint8_t payload_type = 0; // for UnsupportedCritical: the type to report
 };
 
 const char* kind_name(DecodeErrorKind kind);

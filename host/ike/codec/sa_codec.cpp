@@ -38,8 +38,8 @@ Result<Proposal> decode_proposal(Reader p, uint8_t& last) {
     Proposal pr;
     uint8_t protocol = 0, spi_size = 0, num_transforms = 0;
     uint16_t len = 0;
-    if (!p.u8(last) || !p.skip(1) || !p.u16(len) || !p.u8(pr.number) || !p.u8(protocol) ||
-        !p.u8(spi_size) || !p.u8(num_transforms))
+    if (!p.u8(last) || !p.skip(1) || !p.u16(len) || !p.u8(pr.number) || !p.u8(protocol) || !p.u8(spi_size) ||
+        !p.u8(num_transforms))
         return p.truncated("proposal");
     pr.protocol = static_cast<ProtocolId>(protocol);
     if (!p.bytes(spi_size, pr.spi)) return p.truncated("proposal SPI");
@@ -81,7 +81,8 @@ Result<SaPayload> decode_sa(Reader body) {
         auto pr = decode_proposal(p, last);
         if (!pr) return pr.error();
         if (last != (body.empty() ? 0 : kMoreProposals))
-            return DecodeError{at, "proposal 'last' marker disagrees with SA length", DecodeErrorKind::InvalidSyntax, 0};
+            return DecodeError{at, "proposal 'last' marker disagrees with SA length", DecodeErrorKind::InvalidSyntax,
+                               0};
         sa.proposals.push_back(std::move(pr.value()));
     }
     return sa;
@@ -123,7 +124,8 @@ std::optional<DecodeError> encode_sa(const SaPayload& sa, Writer& w) {
     if (sa.proposals.empty()) return encode_error("SA payload without proposals");
     for (std::size_t i = 0; i < sa.proposals.size(); ++i) {
         const Proposal& p = sa.proposals[i];
-        if (p.spi.size() > 255 || p.transforms.size() > 255) return encode_error("proposal SPI or transform count too big");
+        if (p.spi.size() > 255 || p.transforms.size() > 255)
+            return encode_error("proposal SPI or transform count too big");
         const std::size_t start = w.out.size();
         w.u8(i + 1 == sa.proposals.size() ? 0 : kMoreProposals);
         w.u8(0);

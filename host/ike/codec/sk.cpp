@@ -8,7 +8,7 @@ namespace {
 
 constexpr uint8_t kSk = static_cast<uint8_t>(PayloadType::SK);
 constexpr uint8_t kSkf = static_cast<uint8_t>(PayloadType::SKF);
-constexpr std::size_t kSkfFieldsBytes = 4;  // Fragment Number, Total Fragments
+constexpr std::size_t kSkfFieldsBytes = 4; // Fragment Number, Total Fragments
 
 DecodeError failure(DecodeErrorKind kind, std::string what, std::size_t offset = 0) {
     return DecodeError{offset, std::move(what), kind, 0};
@@ -74,8 +74,7 @@ Result<std::vector<uint8_t>> protect_impl(const Header& header, std::span<const 
 
 } // namespace
 
-Result<std::vector<uint8_t>> protect(const Header& header, std::span<const Payload> inner,
-                                     crypto::SkCipher& cipher) {
+Result<std::vector<uint8_t>> protect(const Header& header, std::span<const Payload> inner, crypto::SkCipher& cipher) {
     return protect_impl(header, inner, cipher, {});
 }
 
@@ -106,8 +105,8 @@ Result<std::vector<std::vector<uint8_t>>> protect_fragments(const Header& header
     uint8_t first = 0;
     auto content = encode_payload_chain(inner, first);
     if (!content) return content.error();
-    const std::size_t fixed = IKE_HEADER_BYTES + GENERIC_PAYLOAD_HEADER_BYTES + kSkfFieldsBytes +
-                              cipher.iv_bytes() + cipher.icv_bytes();
+    const std::size_t fixed =
+        IKE_HEADER_BYTES + GENERIC_PAYLOAD_HEADER_BYTES + kSkfFieldsBytes + cipher.iv_bytes() + cipher.icv_bytes();
     const std::size_t block = cipher.block_bytes();
     if (max_datagram < fixed + 2 * block) return failure(DecodeErrorKind::EncodeFailure, "fragment size too small");
     // Largest chunk whose padded form (chunk | pad | pad length) fits.
@@ -119,10 +118,9 @@ Result<std::vector<std::vector<uint8_t>>> protect_fragments(const Header& header
     for (std::size_t i = 0; i < total; ++i) {
         const std::size_t begin = i * chunk;
         const std::size_t len = std::min(chunk, plain.size() - std::min(begin, plain.size()));
-        auto dgram = protect_fragment(header, i == 0 ? first : 0, static_cast<uint16_t>(i + 1),
-                                      static_cast<uint16_t>(total),
-                                      std::span<const uint8_t>(plain).subspan(std::min(begin, plain.size()), len),
-                                      cipher);
+        auto dgram =
+            protect_fragment(header, i == 0 ? first : 0, static_cast<uint16_t>(i + 1), static_cast<uint16_t>(total),
+                             std::span<const uint8_t>(plain).subspan(std::min(begin, plain.size()), len), cipher);
         if (!dgram) return dgram.error();
         out.push_back(std::move(dgram.value()));
     }
@@ -144,8 +142,7 @@ Result<Fragment> unprotect_fragment(std::span<const uint8_t> wire, const crypto:
     if (skf == nullptr) return failure(DecodeErrorKind::MissingPayload, "no SKF payload");
     auto content = open_body(wire, skf->body.size(), cipher);
     if (!content) return content.error();
-    return Fragment{m.header, skf->first_inner, skf->fragment_number, skf->total_fragments,
-                    std::move(content.value())};
+    return Fragment{m.header, skf->first_inner, skf->fragment_number, skf->total_fragments, std::move(content.value())};
 }
 
 FragmentReassembler::Add FragmentReassembler::add(Fragment f) {

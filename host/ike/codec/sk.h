@@ -16,8 +16,7 @@ namespace ike::codec {
 // (encoded, padded with zero octets to the cipher's block size, pad length
 // octet, encrypted under a fresh IV, ICV over the whole message or AEAD
 // with AAD = header | SK payload header).
-Result<std::vector<uint8_t>> protect(const Header& header, std::span<const Payload> inner,
-                                     crypto::SkCipher& cipher);
+Result<std::vector<uint8_t>> protect(const Header& header, std::span<const Payload> inner, crypto::SkCipher& cipher);
 // Known-answer tests only: a fixed IV.
 Result<std::vector<uint8_t>> protect_with_iv(const Header& header, std::span<const Payload> inner,
                                              crypto::SkCipher& cipher, std::span<const uint8_t> iv);
@@ -34,10 +33,8 @@ Result<Message> unprotect(std::span<const uint8_t> wire, const crypto::SkCipher&
 
 // Splits the inner payloads into SKF fragments so that each datagram is
 // at most max_datagram octets (the IKE part, excluding UDP/IP headers).
-Result<std::vector<std::vector<uint8_t>>> protect_fragments(const Header& header,
-                                                            std::span<const Payload> inner,
-                                                            crypto::SkCipher& cipher,
-                                                            std::size_t max_datagram);
+Result<std::vector<std::vector<uint8_t>>> protect_fragments(const Header& header, std::span<const Payload> inner,
+                                                            crypto::SkCipher& cipher, std::size_t max_datagram);
 
 // One SKF datagram with the given fields and plaintext content (a chunk of
 // an encoded payload chain); protect_fragments() is built on it. Fields

@@ -6,8 +6,10 @@ namespace {
 
 std::size_t address_bytes(uint8_t ts_type) {
     switch (static_cast<TsType>(ts_type)) {
-    case TsType::IPV4_ADDR_RANGE: return 4;
-    case TsType::IPV6_ADDR_RANGE: return 16;
+        case TsType::IPV4_ADDR_RANGE:
+            return 4;
+        case TsType::IPV6_ADDR_RANGE:
+            return 16;
     }
     return 0;
 }

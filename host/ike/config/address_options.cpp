@@ -7,13 +7,10 @@ namespace {
 // FortiOS calls the subnet type "ipmask" in address and "ipprefix" in address6.
 std::optional<FirewallAddress::Kind> read_kind(ValueReader& r, bool v6) {
     const Token* t = r.single("one word");
-    if (!t)
-        return std::nullopt;
+    if (!t) return std::nullopt;
     const char* subnet_word = v6 ? "ipprefix" : "ipmask";
-    if (t->text == subnet_word)
-        return FirewallAddress::Kind::subnet;
-    if (t->text == "iprange")
-        return FirewallAddress::Kind::range;
+    if (t->text == subnet_word) return FirewallAddress::Kind::subnet;
+    if (t->text == "iprange") return FirewallAddress::Kind::range;
     r.unknown_value(*t, std::string(subnet_word) + " iprange");
     return std::nullopt;
 }

@@ -28,8 +28,7 @@ bool is_pem(const std::string& v) { return v.find("-----BEGIN ") != std::string:
 // The PEM of a value: the value itself, or the file it names (relative
 // paths from the configuration file's directory).
 std::optional<std::string> read_pem(const std::string& value, const Reporter& report, std::string& error) {
-    if (is_pem(value))
-        return value;
+    if (is_pem(value)) return value;
     std::string path = value;
     const std::string& file = report.file();
     if (!path.empty() && path[0] != '/' && file.find('/') != std::string::npos)
@@ -56,8 +55,7 @@ void validate_local(LocalCertificate& c, Reporter& report) {
     std::string error;
     auto cert_pem = read_pem(c.certificate, report, error);
     std::vector<auth::X509Ptr> chain;
-    if (cert_pem)
-        chain = auth::certs_from_pem(*cert_pem, error);
+    if (cert_pem) chain = auth::certs_from_pem(*cert_pem, error);
     if (chain.empty()) {
         report.error(o.where("certificate"), who + ": certificate: " + error);
         return;
@@ -101,8 +99,8 @@ void validate_signature_phase1(const Config& config, const Phase1& p, Reporter& 
         report.error(o.where("authmethod"), who + ": authmethod signature needs certificate (a vpn certificate local)");
     for (const auto& name : p.certificate)
         if (!config.find_local_certificate(name))
-            report.error(o.where("certificate"), who + ": certificate " + quoted(name) +
-                                                     " is not in config vpn certificate local");
+            report.error(o.where("certificate"),
+                         who + ": certificate " + quoted(name) + " is not in config vpn certificate local");
     if (p.peertype == PeerType::one && p.peerid.empty())
         report.error(o.where("peertype"), who + ": peertype one needs peerid");
     if (p.peertype == PeerType::peer) {
@@ -111,8 +109,9 @@ void validate_signature_phase1(const Config& config, const Phase1& p, Reporter& 
         else if (!config.find_user_peer(p.peer))
             report.error(o.where("peer"), who + ": peer " + quoted(p.peer) + " is not in config user peer");
     } else if (config.ca_certificates.empty()) {
-        report.error(o.where("authmethod"), who + ": authmethod signature needs a config vpn certificate ca entry "
-                                                  "to verify the peer's certificate");
+        report.error(o.where("authmethod"), who +
+                                                ": authmethod signature needs a config vpn certificate ca entry "
+                                                "to verify the peer's certificate");
     }
     std::string error;
     if (p.localid_type == LocalIdType::asn1dn && !auth::parse_dn(p.localid, error))
@@ -142,8 +141,7 @@ std::vector<OptionSpec<UserPeer>> make_peer_table() {
 template <class T>
 const T* find_named(const std::vector<T>& list, std::string_view name) {
     for (const auto& e : list)
-        if (e.name == name)
-            return &e;
+        if (e.name == name) return &e;
     return nullptr;
 }
 
@@ -171,10 +169,8 @@ const CaCertificate* Config::find_ca_certificate(std::string_view name) const {
 const UserPeer* Config::find_user_peer(std::string_view name) const { return find_named(user_peers, name); }
 
 void validate_certificates(Config& config, Reporter& report) {
-    for (auto& c : config.local_certificates)
-        validate_local(c, report);
-    for (auto& c : config.ca_certificates)
-        validate_ca(c, report);
+    for (auto& c : config.local_certificates) validate_local(c, report);
+    for (auto& c : config.ca_certificates) validate_ca(c, report);
     for (const auto& u : config.user_peers) {
         if (u.ca.empty())
             report.error(u.origin.defined_at, "user peer " + quoted(u.name) + ": ca is required");
@@ -182,35 +178,29 @@ void validate_certificates(Config& config, Reporter& report) {
             report.error(u.origin.where("ca"), "user peer " + quoted(u.name) + ": ca " + quoted(u.ca) +
                                                    " is not in config vpn certificate ca");
     }
-    for (const auto& p : config.phase1)
-        validate_signature_phase1(config, p, report);
+    for (const auto& p : config.phase1) validate_signature_phase1(config, p, report);
 }
 
 std::shared_ptr<auth::Credentials> load_credentials(const Config& config, const Phase1& p1) {
     auto cr = std::make_shared<auth::Credentials>();
     std::string error;
     const LocalCertificate* local = p1.certificate.empty() ? nullptr : config.find_local_certificate(p1.certificate[0]);
-    if (!local || local->certificate_pem.empty())
-        throw std::runtime_error(p1.name + ": certificate not loaded");
+    if (!local || local->certificate_pem.empty()) throw std::runtime_error(p1.name + ": certificate not loaded");
     cr->chain = auth::certs_from_pem(local->certificate_pem, error);
     cr->key = auth::key_from_pem(local->private_key_pem.reveal(), error);
-    if (cr->chain.empty() || !cr->key)
-        throw std::runtime_error(p1.name + ": " + error);
+    if (cr->chain.empty() || !cr->key) throw std::runtime_error(p1.name + ": " + error);
     auto trust = std::make_shared<auth::TrustStore>();
     auto add_ca = [&](const CaCertificate& ca) {
-        for (auto& x : auth::certs_from_pem(ca.ca_pem, error))
-            trust->add(std::move(x));
+        for (auto& x : auth::certs_from_pem(ca.ca_pem, error)) trust->add(std::move(x));
     };
     if (p1.peertype == PeerType::peer) {
         const UserPeer* peer = config.find_user_peer(p1.peer);
         const CaCertificate* ca = peer ? config.find_ca_certificate(peer->ca) : nullptr;
-        if (!ca)
-            throw std::runtime_error(p1.name + ": peer CA not found");
+        if (!ca) throw std::runtime_error(p1.name + ": peer CA not found");
         add_ca(*ca);
         cr->peer_cn = peer->cn;
     } else {
-        for (const auto& ca : config.ca_certificates)
-            add_ca(ca);
+        for (const auto& ca : config.ca_certificates) add_ca(ca);
     }
     cr->trust = std::move(trust);
     cr->policy.digital_signature = p1.digital_signature_auth;

@@ -4,10 +4,9 @@ namespace ike::config {
 
 std::string Diagnostic::to_string() const {
     // Line 0: about the whole file (it could not be read).
-    std::string s = pos.line == 0 ? file + ": "
-                                  : file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": ";
-    if (severity == Severity::warning)
-        s += "warning: ";
+    std::string s =
+        pos.line == 0 ? file + ": " : file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": ";
+    if (severity == Severity::warning) s += "warning: ";
     return s + message;
 }
 

@@ -27,25 +27,20 @@ public:
     Line run() {
         Line out;
         while (true) {
-            while (i_ < s_.size() && is_blank(s_[i_]))
-                ++i_;
+            while (i_ < s_.size() && is_blank(s_[i_])) ++i_;
             if (i_ < s_.size() && s_[i_] == '#')
-                while (i_ < s_.size() && s_[i_] != '\n')
-                    ++i_;
-            if (i_ >= s_.size() || s_[i_] == '\n')
-                break;
-            if (auto t = word(); t)
-                out.words.push_back(std::move(*t));
+                while (i_ < s_.size() && s_[i_] != '\n') ++i_;
+            if (i_ >= s_.size() || s_[i_] == '\n') break;
+            if (auto t = word(); t) out.words.push_back(std::move(*t));
         }
         out.end = pos(i_);
         // Strip a trailing CR from the end position (CRLF files).
-        if (i_ > line_start_ && s_[i_ - 1] == '\r')
-            out.end.column -= 1;
+        if (i_ > line_start_ && s_[i_ - 1] == '\r') out.end.column -= 1;
         return out;
     }
 
-    size_t end() const { return i_; }               // the LF that ended the line, or the text's size
-    unsigned last_line() const { return number_; }  // later than the first after a multi-line value
+    size_t end() const { return i_; }              // the LF that ended the line, or the text's size
+    unsigned last_line() const { return number_; } // later than the first after a multi-line value
 
 private:
     SourcePos pos(size_t index) const { return {number_, static_cast<unsigned>(index - line_start_ + 1)}; }
@@ -68,8 +63,7 @@ private:
                 ++i_;
             }
         }
-        if (!ok)
-            return std::nullopt;
+        if (!ok) return std::nullopt;
         return t;
     }
 
@@ -91,16 +85,22 @@ private:
         }
         char c = s_[i_++];
         switch (c) {
-        case 'n': out += '\n'; return true;
-        case 't': out += '\t'; return true;
-        case 'r': out += '\r'; return true;
-        default:
-            if (is_bad_control(static_cast<unsigned char>(c))) {
-                report_.error(pos(i_ - 1), "invalid character " + byte_hex(static_cast<unsigned char>(c)));
-                return false;
-            }
-            out += c;
-            return true;
+            case 'n':
+                out += '\n';
+                return true;
+            case 't':
+                out += '\t';
+                return true;
+            case 'r':
+                out += '\r';
+                return true;
+            default:
+                if (is_bad_control(static_cast<unsigned char>(c))) {
+                    report_.error(pos(i_ - 1), "invalid character " + byte_hex(static_cast<unsigned char>(c)));
+                    return false;
+                }
+                out += c;
+                return true;
         }
     }
 
@@ -130,8 +130,7 @@ private:
         }
         if (i_ >= s_.size() || s_[i_] != quote) {
             report_.error(open, "unterminated quoted string");
-            while (!at_line_end(i_))
-                ++i_;
+            while (!at_line_end(i_)) ++i_;
             return false;
         }
         ++i_;
@@ -157,8 +156,7 @@ std::vector<Line> split_lines(std::string_view text, Reporter& report) {
         Line line = lexer.run();
         // A line with a lexical error is dropped whole: its words are not
         // trustworthy, and a half-read `set` would only add a second error.
-        if (!line.words.empty() && report.error_count() == errors_before)
-            lines.push_back(std::move(line));
+        if (!line.words.empty() && report.error_count() == errors_before) lines.push_back(std::move(line));
         number = lexer.last_line() + 1;
         start = lexer.end() + 1;
     }

@@ -16,13 +16,13 @@ namespace ike::config {
 
 struct Token {
     std::string text;
-    SourcePos pos;        // first character of the word (the quote if quoted)
+    SourcePos pos; // first character of the word (the quote if quoted)
     bool quoted = false;
 };
 
 struct Line {
     std::vector<Token> words;
-    SourcePos end;        // just past the last character, for "missing value" errors
+    SourcePos end; // just past the last character, for "missing value" errors
 };
 
 // Lines without any word are dropped.

@@ -3,10 +3,11 @@
 namespace ike::config {
 
 // One table per enumeration; the macro only spares writing the specialisation.
-#define IKE_ENUM_WORDS(E, ...)                                                                                         \
-    template <> std::span<const EnumWord<E>> enum_words<E>() {                                                         \
-        static const EnumWord<E> table[] = {__VA_ARGS__};                                                              \
-        return table;                                                                                                  \
+#define IKE_ENUM_WORDS(E, ...)                            \
+    template <>                                           \
+    std::span<const EnumWord<E>> enum_words<E>() {        \
+        static const EnumWord<E> table[] = {__VA_ARGS__}; \
+        return table;                                     \
     }
 
 using enum Phase1Type;
@@ -16,17 +17,15 @@ IKE_ENUM_WORDS(AuthMethod, {"psk", AuthMethod::psk}, {"signature", AuthMethod::s
 IKE_ENUM_WORDS(PeerType, {"any", PeerType::any}, {"one", PeerType::one}, {"peer", PeerType::peer})
 IKE_ENUM_WORDS(RsaSignatureFormat, {"pkcs1", RsaSignatureFormat::pkcs1}, {"pss", RsaSignatureFormat::pss})
 IKE_ENUM_WORDS(LocalIdType, {"auto", LocalIdType::auto_}, {"fqdn", LocalIdType::fqdn},
-               {"user-fqdn", LocalIdType::user_fqdn}, {"keyid", LocalIdType::keyid},
-               {"address", LocalIdType::address}, {"asn1dn", LocalIdType::asn1dn})
-IKE_ENUM_WORDS(DpdMode, {"disable", DpdMode::disable}, {"on-idle", DpdMode::on_idle},
-               {"on-demand", DpdMode::on_demand})
+               {"user-fqdn", LocalIdType::user_fqdn}, {"keyid", LocalIdType::keyid}, {"address", LocalIdType::address},
+               {"asn1dn", LocalIdType::asn1dn})
+IKE_ENUM_WORDS(DpdMode, {"disable", DpdMode::disable}, {"on-idle", DpdMode::on_idle}, {"on-demand", DpdMode::on_demand})
 IKE_ENUM_WORDS(NatTraversal, {"enable", NatTraversal::enable}, {"disable", NatTraversal::disable},
                {"forced", NatTraversal::forced})
 IKE_ENUM_WORDS(MeshSelectorType, {"disable", MeshSelectorType::disable}, {"subnet", MeshSelectorType::subnet},
                {"host", MeshSelectorType::host})
 IKE_ENUM_WORDS(AddRoute, {"phase1", AddRoute::phase1}, {"enable", AddRoute::enable}, {"disable", AddRoute::disable})
-IKE_ENUM_WORDS(KeylifeType, {"seconds", KeylifeType::seconds}, {"kbs", KeylifeType::kbs},
-               {"both", KeylifeType::both})
+IKE_ENUM_WORDS(KeylifeType, {"seconds", KeylifeType::seconds}, {"kbs", KeylifeType::kbs}, {"both", KeylifeType::both})
 IKE_ENUM_WORDS(Encapsulation, {"tunnel-mode", Encapsulation::tunnel_mode},
                {"transport-mode", Encapsulation::transport_mode})
 IKE_ENUM_WORDS(AddrType, {"subnet", AddrType::subnet}, {"range", AddrType::range}, {"ip", AddrType::ip},
@@ -54,30 +53,26 @@ std::vector<EspProposal> Phase2::default_proposals() {
 
 const Phase1* Config::find_phase1(std::string_view name) const {
     for (const auto& p : phase1)
-        if (p.name == name)
-            return &p;
+        if (p.name == name) return &p;
     return nullptr;
 }
 
 const Phase2* Config::find_phase2(std::string_view name) const {
     for (const auto& p : phase2)
-        if (p.name == name)
-            return &p;
+        if (p.name == name) return &p;
     return nullptr;
 }
 
 const FirewallAddress* Config::find_address(std::string_view name, bool v6) const {
     for (const auto& a : addresses)
-        if (a.name == name && a.v6 == v6)
-            return &a;
+        if (a.name == name && a.v6 == v6) return &a;
     return nullptr;
 }
 
 std::vector<const Phase2*> Config::phase2_of(std::string_view phase1name) const {
     std::vector<const Phase2*> list;
     for (const auto& p : phase2)
-        if (p.phase1name == phase1name)
-            list.push_back(&p);
+        if (p.phase1name == phase1name) list.push_back(&p);
     return list;
 }
 

@@ -5,7 +5,8 @@
 
 namespace ike::config {
 
-template <> std::span<const EnumWord<EnableDisable>> enum_words<EnableDisable>() {
+template <>
+std::span<const EnumWord<EnableDisable>> enum_words<EnableDisable>() {
     static const EnumWord<EnableDisable> table[] = {{"enable", EnableDisable::enable},
                                                     {"disable", EnableDisable::disable}};
     return table;
@@ -15,11 +16,9 @@ namespace {
 
 // Levenshtein distance, bounded input (option names are short).
 size_t edit_distance(std::string_view a, std::string_view b) {
-    if (a.size() > 64 || b.size() > 64)
-        return 64;
+    if (a.size() > 64 || b.size() > 64) return 64;
     std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
         size_t diag = row[0];
         row[0] = i;
@@ -46,14 +45,12 @@ void report_unknown_option(std::span<const std::string_view> known, std::string_
             best = k;
         }
     }
-    if (!best.empty())
-        msg += "; did you mean '" + std::string(best) + "'?";
+    if (!best.empty()) msg += "; did you mean '" + std::string(best) + "'?";
     report.error(name.pos, msg);
 }
 
 std::optional<std::vector<uint16_t>> read_dh_groups(ValueReader& r) {
-    if (!r.some("one or more DH groups (" + dh_group_names() + ")"))
-        return std::nullopt;
+    if (!r.some("one or more DH groups (" + dh_group_names() + ")")) return std::nullopt;
     std::vector<uint16_t> groups;
     bool ok = true;
     for (const Token& t : r.values()) {

@@ -15,7 +15,8 @@
 
 namespace ike::config {
 
-template <class T> struct OptionSpec {
+template <class T>
+struct OptionSpec {
     std::string name;
     std::function<bool(T&, ValueReader&)> set;
     std::function<void(T&)> unset;
@@ -28,8 +29,7 @@ OptionSpec<T> option(std::string name, Access access, Parse parse) {
     return {std::move(name),
             [access, parse](T& entry, ValueReader& r) {
                 auto v = parse(r);
-                if (!v)
-                    return false;
+                if (!v) return false;
                 std::invoke(access, entry) = std::move(*v);
                 return true;
             },
@@ -40,12 +40,14 @@ OptionSpec<T> option(std::string name, Access access, Parse parse) {
 }
 
 // Accessor for a member of a member (e.g. Phase2::src then SelectorSpec::port).
-template <class Outer, class Inner, class Field> auto nested(Inner Outer::*outer, Field Inner::*inner) {
+template <class Outer, class Inner, class Field>
+auto nested(Inner Outer::*outer, Field Inner::*inner) {
     return [outer, inner](Outer& o) -> Field& { return (o.*outer).*inner; };
 }
 
 // Value parsers for option().
-template <class E> auto enum_value() {
+template <class E>
+auto enum_value() {
     return [](ValueReader& r) -> std::optional<E> {
         const Token* t = r.single("one word");
         return t ? r.word<E>(*t) : std::nullopt;
@@ -53,7 +55,8 @@ template <class E> auto enum_value() {
 }
 
 enum class EnableDisable { enable, disable };
-template <> std::span<const EnumWord<EnableDisable>> enum_words<EnableDisable>();
+template <>
+std::span<const EnumWord<EnableDisable>> enum_words<EnableDisable>();
 
 inline auto enable_disable() {
     return [](ValueReader& r) -> std::optional<bool> {
@@ -62,11 +65,11 @@ inline auto enable_disable() {
     };
 }
 
-template <class I> auto number_in(uint64_t lo, uint64_t hi) {
+template <class I>
+auto number_in(uint64_t lo, uint64_t hi) {
     return [lo, hi](ValueReader& r) -> std::optional<I> {
         const Token* t = r.single("a number");
-        if (!t)
-            return std::nullopt;
+        if (!t) return std::nullopt;
         auto v = r.number(*t, lo, hi);
         return v ? std::optional<I>(static_cast<I>(*v)) : std::nullopt;
     };
@@ -113,12 +116,10 @@ void apply_option(std::span<const OptionSpec<T>> table, std::string_view table_n
     const Token& name = line.words[1];
     const OptionSpec<T>* spec = nullptr;
     for (const auto& s : table)
-        if (s.name == name.text)
-            spec = &s;
+        if (s.name == name.text) spec = &s;
     if (!spec) {
         std::vector<std::string_view> names;
-        for (const auto& s : table)
-            names.push_back(s.name);
+        for (const auto& s : table) names.push_back(s.name);
         report_unknown_option(names, table_name, name, report);
         return;
     }
@@ -133,8 +134,7 @@ void apply_option(std::span<const OptionSpec<T>> table, std::string_view table_n
         return;
     }
     ValueReader reader(name, values, line.end, report);
-    if (spec->set(entry, reader))
-        origin.set_at[name.text] = values.empty() ? name.pos : values[0].pos;
+    if (spec->set(entry, reader)) origin.set_at[name.text] = values.empty() ? name.pos : values[0].pos;
 }
 
 } // namespace ike::config
@@ -145,8 +145,7 @@ namespace ike::config {
 // an unknown word is reported with the whole list of valid ones.
 template <class Entry, class Find>
 std::optional<std::vector<Entry>> read_word_list(ValueReader& r, Find find, const std::string& valid) {
-    if (!r.some("one or more of: " + valid))
-        return std::nullopt;
+    if (!r.some("one or more of: " + valid)) return std::nullopt;
     std::vector<Entry> list;
     bool ok = true;
     for (const Token& t : r.values()) {

@@ -15,8 +15,7 @@ namespace {
 
 std::string join_words(const Line& line, size_t from) {
     std::string s;
-    for (size_t k = from; k < line.words.size(); ++k)
-        s += (s.empty() ? "" : " ") + line.words[k].text;
+    for (size_t k = from; k < line.words.size(); ++k) s += (s.empty() ? "" : " ") + line.words[k].text;
     return s;
 }
 
@@ -93,8 +92,7 @@ private:
     }
 
     bool no_extra_words(const Line& line, size_t expected) {
-        if (line.words.size() <= expected)
-            return true;
+        if (line.words.size() <= expected) return true;
         report_.error(line.words[expected].pos,
                       "unexpected '" + line.words[expected].text + "' after '" + line.words[0].text + "'");
         return false;
@@ -114,12 +112,9 @@ private:
                 T entry = make();
                 bool keep = begin_entry(line, entries, entry, table);
                 Close how = entry_body(entry, options, table, line);
-                if (keep)
-                    entries.push_back(std::move(entry));
-                if (how == Close::end)
-                    return;
-                if (how == Close::eof)
-                    break;
+                if (keep) entries.push_back(std::move(entry));
+                if (how == Close::end) return;
+                if (how == Close::eof) break;
             } else if (w0.text == "config") {
                 nested_table(line, table);
             } else {
@@ -139,8 +134,7 @@ private:
         const Token& name = line.words[1];
         entry.name = name.text;
         entry.origin.defined_at = name.pos;
-        if (!no_extra_words(line, 2))
-            return false;
+        if (!no_extra_words(line, 2)) return false;
         if (name.text.empty()) {
             report_.error(name.pos, "empty name after 'edit'");
             return false;
@@ -154,8 +148,7 @@ private:
         }
         for (const auto& e : entries) {
             bool same_table = true;
-            if constexpr (std::is_same_v<T, FirewallAddress>)
-                same_table = e.v6 == entry.v6;
+            if constexpr (std::is_same_v<T, FirewallAddress>) same_table = e.v6 == entry.v6;
             if (same_table && e.name == name.text) {
                 report_.error(name.pos, "duplicate edit '" + name.text + "' in " + table + " (first at line " +
                                             std::to_string(e.origin.defined_at.line) + ")");
@@ -223,8 +216,7 @@ private:
 
 size_t ParseResult::error_count() const {
     size_t n = 0;
-    for (const auto& d : diagnostics)
-        n += d.severity == Diagnostic::Severity::error;
+    for (const auto& d : diagnostics) n += d.severity == Diagnostic::Severity::error;
     return n;
 }
 
@@ -248,10 +240,8 @@ ParseResult load_config_file(const std::string& path) {
     if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
         char chunk[8192];
         size_t n;
-        while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0)
-            text.append(chunk, n);
-        if (std::ferror(f))
-            error = errno ? errno : EIO;
+        while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) text.append(chunk, n);
+        if (std::ferror(f)) error = errno ? errno : EIO;
         std::fclose(f);
     } else {
         error = errno;
@@ -267,10 +257,8 @@ ParseResult load_config_file(const std::string& path) {
 
 int check_config_file(const std::string& path, std::ostream& out, std::ostream& err) {
     ParseResult result = load_config_file(path);
-    for (const auto& d : result.diagnostics)
-        err << d.to_string() << '\n';
-    if (!result.ok())
-        return exit_config_error;
+    for (const auto& d : result.diagnostics) err << d.to_string() << '\n';
+    if (!result.ok()) return exit_config_error;
     out << "ok\n";
     return 0;
 }

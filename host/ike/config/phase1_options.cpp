@@ -6,8 +6,7 @@ namespace {
 
 std::optional<Phase1Type> read_type(ValueReader& r) {
     const Token* t = r.single("one word");
-    if (!t)
-        return std::nullopt;
+    if (!t) return std::nullopt;
     if (t->text == "ddns") {
         r.error(t->pos, "type ddns is not supported (iked has no DNS resolver); valid: static dynamic");
         return std::nullopt;
@@ -17,10 +16,8 @@ std::optional<Phase1Type> read_type(ValueReader& r) {
 
 std::optional<unsigned> read_ike_version(ValueReader& r) {
     const Token* t = r.single("2");
-    if (!t)
-        return std::nullopt;
-    if (t->text == "2")
-        return 2u;
+    if (!t) return std::nullopt;
+    if (t->text == "2") return 2u;
     if (t->text == "1")
         r.error(t->pos, "IKEv1 is not supported: ike-version must be 2");
     else
@@ -30,15 +27,13 @@ std::optional<unsigned> read_ike_version(ValueReader& r) {
 
 std::optional<AuthMethod> read_authmethod(ValueReader& r) {
     const Token* t = r.single("one word");
-    if (!t)
-        return std::nullopt;
+    if (!t) return std::nullopt;
     return r.word<AuthMethod>(*t);
 }
 
 std::optional<PeerType> read_peertype(ValueReader& r) {
     const Token* t = r.single("one word");
-    if (!t)
-        return std::nullopt;
+    if (!t) return std::nullopt;
     if (t->text == "dialup" || t->text == "peergrp") {
         r.error(t->pos, "peertype " + t->text + " (user groups) is not supported; valid: any one peer");
         return std::nullopt;
@@ -48,11 +43,9 @@ std::optional<PeerType> read_peertype(ValueReader& r) {
 
 // `set certificate "a" ["b" ...]`: local certificate names, order kept.
 std::optional<std::vector<std::string>> read_names(ValueReader& r) {
-    if (!r.some("one or more certificate names"))
-        return std::nullopt;
+    if (!r.some("one or more certificate names")) return std::nullopt;
     std::vector<std::string> names;
-    for (const Token& t : r.values())
-        names.push_back(t.text);
+    for (const Token& t : r.values()) names.push_back(t.text);
     return names;
 }
 
@@ -64,8 +57,7 @@ std::optional<Secret> read_psk(ValueReader& r) {
         return std::nullopt;
     }
     const Token* t = r.single("one string", true);
-    if (!t)
-        return std::nullopt;
+    if (!t) return std::nullopt;
     if (t->text.size() < 6 || t->text.size() > 128) {
         r.error(t->pos, "psksecret must be 6 to 128 characters long (got " + std::to_string(t->text.size()) + ")");
         return std::nullopt;
@@ -94,8 +86,9 @@ std::vector<OptionSpec<Phase1>> make_table() {
         option<P>("localid", &P::localid, text()),
         option<P>("localid-type", &P::localid_type, enum_value<LocalIdType>()),
         option<P>("peerid", &P::peerid, text()),
-        option<P>("proposal", &P::proposal,
-                  [](ValueReader& r) { return read_word_list<IkeProposal>(r, find_ike_proposal, ike_proposal_names()); }),
+        option<P>(
+            "proposal", &P::proposal,
+            [](ValueReader& r) { return read_word_list<IkeProposal>(r, find_ike_proposal, ike_proposal_names()); }),
         option<P>("dhgrp", &P::dhgrp, read_dh_groups),
         option<P>("keylife", &P::keylife, number_in<uint32_t>(120, 172800)),
         option<P>("dpd", &P::dpd, enum_value<DpdMode>()),

@@ -7,8 +7,9 @@ namespace {
 std::optional<bool> read_dhcp_ipsec(ValueReader& r) {
     auto v = enable_disable()(r);
     if (v && *v) {
-        r.error(r.values()[0].pos, "dhcp-ipsec enable is not supported (FortiOS offers it for policy-based VPNs "
-                                   "only; iked has route-based tunnels); valid: disable");
+        r.error(r.values()[0].pos,
+                "dhcp-ipsec enable is not supported (FortiOS offers it for policy-based VPNs "
+                "only; iked has route-based tunnels); valid: disable");
         return std::nullopt;
     }
     return v;
@@ -33,8 +34,9 @@ std::vector<OptionSpec<Phase2>> make_table() {
     using P = Phase2;
     std::vector<OptionSpec<P>> t{
         option<P>("phase1name", &P::phase1name, text()),
-        option<P>("proposal", &P::proposal,
-                  [](ValueReader& r) { return read_word_list<EspProposal>(r, find_esp_proposal, esp_proposal_names()); }),
+        option<P>(
+            "proposal", &P::proposal,
+            [](ValueReader& r) { return read_word_list<EspProposal>(r, find_esp_proposal, esp_proposal_names()); }),
         option<P>("pfs", &P::pfs, enable_disable()),
         option<P>("dhgrp", &P::dhgrp, read_dh_groups),
         option<P>("replay", &P::replay, enable_disable()),

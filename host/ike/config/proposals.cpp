@@ -57,18 +57,18 @@ constexpr std::array esp_table{
     EspProposal{"null-sha512", ENCR_NULL, 0, AUTH_HMAC_SHA2_512_256},
 };
 
-template <class Table> const typename Table::value_type* find_in(const Table& t, std::string_view name) {
+template <class Table>
+const typename Table::value_type* find_in(const Table& t, std::string_view name) {
     for (const auto& p : t)
-        if (p.name == name)
-            return &p;
+        if (p.name == name) return &p;
     return nullptr;
 }
 
-template <class Table> std::string names_of(const Table& t) {
+template <class Table>
+std::string names_of(const Table& t) {
     std::string s;
     for (const auto& p : t) {
-        if (!s.empty())
-            s += ' ';
+        if (!s.empty()) s += ' ';
         s += p.name;
     }
     return s;
@@ -83,12 +83,13 @@ const EspProposal* find_esp_proposal(std::string_view name) { return find_in(esp
 std::string ike_proposal_names() { return names_of(ike_table); }
 std::string esp_proposal_names() { return names_of(esp_table); }
 
-bool dh_group_supported(unsigned group) { return group == 1 || group == 2 || group == 5 || (group >= 14 && group <= 32); }
+bool dh_group_supported(unsigned group) {
+    return group == 1 || group == 2 || group == 5 || (group >= 14 && group <= 32);
+}
 
 std::string dh_group_names() {
     std::string s = "1 2 5";
-    for (unsigned g = 14; g <= 32; ++g)
-        s += " " + std::to_string(g);
+    for (unsigned g = 14; g <= 32; ++g) s += " " + std::to_string(g);
     return s;
 }
 

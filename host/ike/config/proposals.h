@@ -36,10 +36,10 @@ inline constexpr uint16_t AUTH_HMAC_SHA2_512_256 = 14;
 // One phase1 proposal word, e.g. "aes256gcm-prfsha384".
 struct IkeProposal {
     std::string_view name;
-    uint16_t encr = 0;      // transform::ENCR_*
-    uint16_t key_bits = 0;  // Key Length attribute; 0 for ChaCha20 (fixed 256-bit key)
-    uint16_t integ = 0;     // transform::AUTH_*; AUTH_NONE for AEAD ciphers
-    uint16_t prf = 0;       // transform::PRF_*
+    uint16_t encr = 0;     // transform::ENCR_*
+    uint16_t key_bits = 0; // Key Length attribute; 0 for ChaCha20 (fixed 256-bit key)
+    uint16_t integ = 0;    // transform::AUTH_*; AUTH_NONE for AEAD ciphers
+    uint16_t prf = 0;      // transform::PRF_*
     bool aead() const { return integ == transform::AUTH_NONE; }
     bool operator==(const IkeProposal& o) const { return name == o.name; }
 };
@@ -47,9 +47,9 @@ struct IkeProposal {
 // One phase2 proposal word, e.g. "aes128gcm" or "aes256-sha256".
 struct EspProposal {
     std::string_view name;
-    uint16_t encr = 0;      // transform::ENCR_* (ENCR_NULL for "null-HASH")
-    uint16_t key_bits = 0;  // 0 for ENCR_NULL and ChaCha20
-    uint16_t integ = 0;     // transform::AUTH_*; AUTH_NONE for AEAD ciphers
+    uint16_t encr = 0;     // transform::ENCR_* (ENCR_NULL for "null-HASH")
+    uint16_t key_bits = 0; // 0 for ENCR_NULL and ChaCha20
+    uint16_t integ = 0;    // transform::AUTH_*; AUTH_NONE for AEAD ciphers
     bool aead() const { return integ == transform::AUTH_NONE; }
     bool operator==(const EspProposal& o) const { return name == o.name; }
 };

@@ -8,8 +8,7 @@ namespace ike::config {
 
 void Secret::wipe() noexcept {
     // Wipe the whole capacity: a shorter value may have left older bytes behind.
-    if (value_.capacity() > 0)
-        OPENSSL_cleanse(value_.data(), value_.capacity());
+    if (value_.capacity() > 0) OPENSSL_cleanse(value_.data(), value_.capacity());
     value_.clear();
 }
 

@@ -17,7 +17,7 @@ struct TrafficSelector {
     static constexpr uint8_t TS_IPV6_ADDR_RANGE = 8;
 
     uint8_t ts_type = TS_IPV4_ADDR_RANGE;
-    uint8_t ip_proto = 0;        // 0: any protocol
+    uint8_t ip_proto = 0; // 0: any protocol
     uint16_t start_port = 0;
     uint16_t end_port = 65535;
     std::array<uint8_t, 16> start_addr{}; // network byte order; IPv4 uses [0..3], rest 0

@@ -22,8 +22,7 @@ const Token* ValueReader::single(std::string_view what, bool secret) {
 }
 
 bool ValueReader::some(std::string_view what) {
-    if (!values_.empty())
-        return true;
+    if (!values_.empty()) return true;
     error(end_, "missing value for '" + option() + "': expected " + std::string(what));
     return false;
 }
@@ -51,14 +50,12 @@ std::optional<uint64_t> ValueReader::number(const Token& t, uint64_t lo, uint64_
 
 std::optional<IpAddress> ValueReader::address(const Token& t, bool v6) {
     auto a = v6 ? IpAddress::parse_v6(t.text) : IpAddress::parse_v4(t.text);
-    if (!a)
-        error(t.pos, "invalid " + std::string(v6 ? "IPv6" : "IPv4") + " address '" + t.text + "' for " + option());
+    if (!a) error(t.pos, "invalid " + std::string(v6 ? "IPv6" : "IPv4") + " address '" + t.text + "' for " + option());
     return a;
 }
 
 std::optional<Prefix> ValueReader::subnet4() {
-    if (!some("an IPv4 subnet (A.B.C.D M.M.M.M or A.B.C.D/N)"))
-        return std::nullopt;
+    if (!some("an IPv4 subnet (A.B.C.D M.M.M.M or A.B.C.D/N)")) return std::nullopt;
     const Token& first = values_[0];
     std::string addr_text = first.text;
     std::optional<unsigned> length;
@@ -70,8 +67,7 @@ std::optional<Prefix> ValueReader::subnet4() {
         addr_text = first.text.substr(0, slash);
         Token len_token{first.text.substr(slash + 1), {first.pos.line, first.pos.column + unsigned(slash) + 1}, false};
         auto n = number(len_token, 0, 32);
-        if (!n)
-            return std::nullopt;
+        if (!n) return std::nullopt;
         length = static_cast<unsigned>(*n);
     } else {
         if (values_.size() != 2) {
@@ -94,8 +90,7 @@ std::optional<Prefix> ValueReader::subnet4() {
     }
     Token addr_token{addr_text, first.pos, false};
     auto a = address(addr_token, false);
-    if (!a)
-        return std::nullopt;
+    if (!a) return std::nullopt;
     Prefix p{*a, *length};
     if (p.host_bits_set())
         report_.warning(first.pos, "host bits set in " + p.to_string() + " for " + option() + "; using " +
@@ -105,8 +100,7 @@ std::optional<Prefix> ValueReader::subnet4() {
 
 std::optional<Prefix> ValueReader::subnet6() {
     const Token* t = single("an IPv6 prefix (X:X::X/N)");
-    if (!t)
-        return std::nullopt;
+    if (!t) return std::nullopt;
     auto slash = t->text.find('/');
     if (slash == std::string::npos) {
         error(t->pos, "missing prefix length in '" + t->text + "' for " + option() + ": expected X:X::X/N");
@@ -115,8 +109,7 @@ std::optional<Prefix> ValueReader::subnet6() {
     Token len_token{t->text.substr(slash + 1), {t->pos.line, t->pos.column + unsigned(slash) + 1}, false};
     auto n = number(len_token, 0, 128);
     auto a = address(Token{t->text.substr(0, slash), t->pos, false}, true);
-    if (!n || !a)
-        return std::nullopt;
+    if (!n || !a) return std::nullopt;
     Prefix p{*a, static_cast<unsigned>(*n)};
     if (p.host_bits_set())
         report_.warning(t->pos, "host bits set in " + p.to_string() + " for " + option() + "; using " +

@@ -38,13 +38,12 @@ public:
     // `X:Y::/N` (one value).
     std::optional<Prefix> subnet6();
 
-    template <class E> std::optional<E> word(const Token& t) {
+    template <class E>
+    std::optional<E> word(const Token& t) {
         for (const auto& w : enum_words<E>())
-            if (w.word == t.text)
-                return w.value;
+            if (w.word == t.text) return w.value;
         std::string valid;
-        for (const auto& w : enum_words<E>())
-            valid += std::string(valid.empty() ? "" : " ") + std::string(w.word);
+        for (const auto& w : enum_words<E>()) valid += std::string(valid.empty() ? "" : " ") + std::string(w.word);
         unknown_value(t, valid);
         return std::nullopt;
     }

@@ -23,8 +23,9 @@ ControlError connect_error(const std::string& path, const boost::system::error_c
     if (ec.value() == ECONNREFUSED)
         return {ControlError::Kind::not_running, "iked is not running (nothing listens on " + path + ")"};
     if (ec.value() == EACCES)
-        return {ControlError::Kind::io, "permission denied on " + path + " (ikectl needs the daemon's user, "
-                                        "usually root)"};
+        return {ControlError::Kind::io, "permission denied on " + path +
+                                            " (ikectl needs the daemon's user, "
+                                            "usually root)"};
     return {ControlError::Kind::io, "cannot connect to " + path + ": " + ec.message()};
 }
 
@@ -37,8 +38,7 @@ Json ControlClient::call(const Request& request) {
     stream::socket socket(io);
     boost::system::error_code ec;
     socket.connect(stream::endpoint(path_), ec);
-    if (ec)
-        throw connect_error(path_, ec);
+    if (ec) throw connect_error(path_, ec);
 
     std::string out = to_json(request).dump() + "\n";
     asio::streambuf in(max_line_bytes * 1024); // replies (lists) can be much longer than requests
@@ -56,12 +56,11 @@ Json ControlClient::call(const Request& request) {
     });
     io.run_for(timeout_);
     if (result == asio::error::would_block)
-        throw ControlError(ControlError::Kind::timeout, "no reply from iked within " +
-                                                            std::to_string(timeout_.count()) + " ms");
+        throw ControlError(ControlError::Kind::timeout,
+                           "no reply from iked within " + std::to_string(timeout_.count()) + " ms");
     if (result == asio::error::eof)
         throw ControlError(ControlError::Kind::protocol, "iked closed the connection without a reply");
-    if (result)
-        throw ControlError(ControlError::Kind::io, "control socket " + path_ + ": " + result.message());
+    if (result) throw ControlError(ControlError::Kind::io, "control socket " + path_ + ": " + result.message());
     std::string line(asio::buffers_begin(in.data()), asio::buffers_begin(in.data()) + line_length - 1);
     try {
         return Json::parse(line);

@@ -16,8 +16,7 @@ namespace ike::control {
 
 class ControlClient {
 public:
-    explicit ControlClient(std::string socket_path,
-                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    explicit ControlClient(std::string socket_path, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
     // Sends one request, returns the parsed response object.
     Json call(const Request& request);

@@ -14,25 +14,32 @@ Json error_response(const std::string& message) {
     return j;
 }
 
-template <class Record> Json list_response(const char* key, const std::vector<Record>& records) {
+template <class Record>
+Json list_response(const char* key, const std::vector<Record>& records) {
     Json j = Json::object();
     j.set("ok", true);
     Json list = Json::array();
-    for (const auto& r : records)
-        list.push_back(to_json(r));
+    for (const auto& r : records) list.push_back(to_json(r));
     j.set(key, std::move(list));
     return j;
 }
 
 Json dispatch(const Request& r, ControlHandler& h) {
     switch (r.command) {
-    case Command::tunnel_list: return list_response("tunnels", h.list_tunnels());
-    case Command::gateway_list: return list_response("gateways", h.list_gateways());
-    case Command::tunnel_up: return to_json(h.tunnel_up(r.name));
-    case Command::tunnel_down: return to_json(h.tunnel_down(r.name));
-    case Command::reload: return to_json(h.reload());
-    case Command::config_check: return to_json(h.check_config());
-    case Command::tunnel_trigger: return to_json(h.tunnel_trigger(r.trigger));
+        case Command::tunnel_list:
+            return list_response("tunnels", h.list_tunnels());
+        case Command::gateway_list:
+            return list_response("gateways", h.list_gateways());
+        case Command::tunnel_up:
+            return to_json(h.tunnel_up(r.name));
+        case Command::tunnel_down:
+            return to_json(h.tunnel_down(r.name));
+        case Command::reload:
+            return to_json(h.reload());
+        case Command::config_check:
+            return to_json(h.check_config());
+        case Command::tunnel_trigger:
+            return to_json(h.tunnel_trigger(r.trigger));
     }
     return error_response("unknown command");
 }
@@ -46,7 +53,8 @@ const Json& checked(const Json& response) {
     return response;
 }
 
-template <class F> auto decode(F f) {
+template <class F>
+auto decode(F f) {
     try {
         return f();
     } catch (const JsonError& e) {
@@ -61,8 +69,7 @@ std::string_view to_string(Command c) { return command_names[static_cast<size_t>
 Json to_json(const Request& r) {
     Json j = Json::object();
     j.set("command", to_string(r.command));
-    if (r.command == Command::tunnel_up || r.command == Command::tunnel_down)
-        j.set("name", r.name);
+    if (r.command == Command::tunnel_up || r.command == Command::tunnel_down) j.set("name", r.name);
     if (r.command == Command::tunnel_trigger) {
         j.set("src", r.trigger.src);
         j.set("dst", r.trigger.dst);
@@ -84,20 +91,17 @@ Request request_from_json(const Json& j) {
         }
     if (!known) {
         std::string valid;
-        for (auto n : command_names)
-            valid += std::string(valid.empty() ? "" : ", ") + "'" + std::string(n) + "'";
+        for (auto n : command_names) valid += std::string(valid.empty() ? "" : ", ") + "'" + std::string(n) + "'";
         throw JsonError("unknown command '" + word + "'; valid: " + valid);
     }
     if (r.command == Command::tunnel_up || r.command == Command::tunnel_down) {
         r.name = j.at("name").as_string();
-        if (r.name.empty())
-            throw JsonError("empty tunnel name");
+        if (r.name.empty()) throw JsonError("empty tunnel name");
     }
     if (r.command == Command::tunnel_trigger) {
         auto narrow_field = [&](const char* key, uint64_t max) {
             uint64_t v = j.at(key).as_u64();
-            if (v > max)
-                throw JsonError(std::string(key) + " out of range");
+            if (v > max) throw JsonError(std::string(key) + " out of range");
             return v;
         };
         r.trigger.src = j.at("src").as_string();
@@ -110,8 +114,7 @@ Request request_from_json(const Json& j) {
 }
 
 std::string handle_request_line(std::string_view line, ControlHandler& handler) {
-    if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     Json response;
     Request request;
     try {
@@ -130,8 +133,7 @@ std::string handle_request_line(std::string_view line, ControlHandler& handler) 
 std::vector<ChildSaStatus> tunnels_from_response(const Json& response) {
     return decode([&] {
         std::vector<ChildSaStatus> list;
-        for (const auto& e : checked(response).at("tunnels").as_array())
-            list.push_back(child_sa_from_json(e));
+        for (const auto& e : checked(response).at("tunnels").as_array()) list.push_back(child_sa_from_json(e));
         return list;
     });
 }
@@ -139,8 +141,7 @@ std::vector<ChildSaStatus> tunnels_from_response(const Json& response) {
 std::vector<IkeSaStatus> gateways_from_response(const Json& response) {
     return decode([&] {
         std::vector<IkeSaStatus> list;
-        for (const auto& e : checked(response).at("gateways").as_array())
-            list.push_back(ike_sa_from_json(e));
+        for (const auto& e : checked(response).at("gateways").as_array()) list.push_back(ike_sa_from_json(e));
         return list;
     });
 }
@@ -156,8 +157,7 @@ CheckResult check_from_response(const Json& response) {
     return decode([&] {
         const Json& r = checked(response);
         CheckResult c{r.at("ok").as_bool(), {}};
-        for (const auto& d : r.at("diagnostics").as_array())
-            c.diagnostics.push_back(d.as_string());
+        for (const auto& d : r.at("diagnostics").as_array()) c.diagnostics.push_back(d.as_string());
         return c;
     });
 }

@@ -31,7 +31,7 @@ enum class Command { tunnel_list, gateway_list, tunnel_up, tunnel_down, reload, 
 
 struct Request {
     Command command = Command::tunnel_list;
-    std::string name; // tunnel up/down only
+    std::string name;  // tunnel up/down only
     Trigger trigger{}; // tunnel trigger only
     bool operator==(const Request&) const = default;
 };

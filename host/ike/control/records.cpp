@@ -11,11 +11,11 @@ namespace {
 constexpr std::string_view child_states[] = {"down", "connecting", "established", "rekeying", "deleting"};
 constexpr std::string_view ike_states[] = {"connecting", "established", "rekeying", "deleting"};
 
-template <class E, size_t N> E state_from(const Json& j, const std::string_view (&names)[N]) {
+template <class E, size_t N>
+E state_from(const Json& j, const std::string_view (&names)[N]) {
     const std::string& s = j.as_string();
     for (size_t k = 0; k < N; ++k)
-        if (names[k] == s)
-            return static_cast<E>(k);
+        if (names[k] == s) return static_cast<E>(k);
     throw JsonError("unknown state '" + s + "'");
 }
 
@@ -30,8 +30,7 @@ uint64_t spi_from(const Json& j, int digits) {
 
 config::IpAddress address_from(const Json& j) {
     auto a = config::IpAddress::parse(j.as_string());
-    if (!a)
-        throw JsonError("bad address '" + j.as_string() + "'");
+    if (!a) throw JsonError("bad address '" + j.as_string() + "'");
     return *a;
 }
 
@@ -40,24 +39,22 @@ std::optional<uint64_t> optional_u64_from(const Json& j) {
     return j.is_null() ? std::nullopt : std::optional<uint64_t>(j.as_u64());
 }
 
-template <class T> T narrow(const Json& j, const char* what) {
+template <class T>
+T narrow(const Json& j, const char* what) {
     uint64_t v = j.as_u64();
-    if (v > std::numeric_limits<T>::max())
-        throw JsonError(std::string(what) + " out of range");
+    if (v > std::numeric_limits<T>::max()) throw JsonError(std::string(what) + " out of range");
     return static_cast<T>(v);
 }
 
 Json selectors(const std::vector<config::TrafficSelector>& list) {
     Json a = Json::array();
-    for (const auto& ts : list)
-        a.push_back(to_json(ts));
+    for (const auto& ts : list) a.push_back(to_json(ts));
     return a;
 }
 
 std::vector<config::TrafficSelector> selectors_from(const Json& j) {
     std::vector<config::TrafficSelector> list;
-    for (const auto& e : j.as_array())
-        list.push_back(traffic_selector_from_json(e));
+    for (const auto& e : j.as_array()) list.push_back(traffic_selector_from_json(e));
     return list;
 }
 
@@ -86,15 +83,13 @@ Json to_json(const config::TrafficSelector& ts) {
 config::TrafficSelector traffic_selector_from_json(const Json& j) {
     config::TrafficSelector ts;
     ts.ts_type = narrow<uint8_t>(j.at("ts_type"), "ts_type");
-    if (ts.ts_type != ts.TS_IPV4_ADDR_RANGE && ts.ts_type != ts.TS_IPV6_ADDR_RANGE)
-        throw JsonError("bad ts_type");
+    if (ts.ts_type != ts.TS_IPV4_ADDR_RANGE && ts.ts_type != ts.TS_IPV6_ADDR_RANGE) throw JsonError("bad ts_type");
     ts.ip_proto = narrow<uint8_t>(j.at("ip_proto"), "ip_proto");
     ts.start_port = narrow<uint16_t>(j.at("start_port"), "start_port");
     ts.end_port = narrow<uint16_t>(j.at("end_port"), "end_port");
     auto start = address_from(j.at("start_addr"));
     auto end = address_from(j.at("end_addr"));
-    if (start.v6 != ts.v6() || end.v6 != ts.v6())
-        throw JsonError("address family does not match ts_type");
+    if (start.v6 != ts.v6() || end.v6 != ts.v6()) throw JsonError("address family does not match ts_type");
     ts.start_addr = start.bytes;
     ts.end_addr = end.bytes;
     return ts;
@@ -131,13 +126,11 @@ Json to_json(const ChildSaStatus& s) {
     j.set("drops_out", s.drops_out);
     for (const auto* by : {&s.drops_in_by, &s.drops_out_by}) {
         Json o = Json::object();
-        for (const auto& [reason, n] : *by)
-            o.set(reason, n);
+        for (const auto& [reason, n] : *by) o.set(reason, n);
         j.set(by == &s.drops_in_by ? "drops_in_by" : "drops_out_by", std::move(o));
     }
     Json routes = Json::array();
-    for (const auto& r : s.routes)
-        routes.push_back(r);
+    for (const auto& r : s.routes) routes.push_back(r);
     j.set("routes", std::move(routes));
     return j;
 }
@@ -165,26 +158,19 @@ ChildSaStatus child_sa_from_json(const Json& j) {
     s.lifetime_left_kb = optional_u64_from(j.at("lifetime_left_kb"));
     s.lifetime_kb = optional_u64_from(j.at("lifetime_kb"));
     const Json& h = j.at("offload_handle");
-    if (!h.is_null())
-        s.offload_handle = narrow<uint32_t>(h, "offload_handle");
+    if (!h.is_null()) s.offload_handle = narrow<uint32_t>(h, "offload_handle");
     // Fields added later: absent in records of older daemons.
     if (const Json* o = j.find("offload_handle_out"); o && !o->is_null())
         s.offload_handle_out = narrow<uint32_t>(*o, "offload_handle_out");
-    if (const Json* k = j.find("counters_kept"))
-        s.counters_kept = k->as_bool();
-    if (const Json* d = j.find("drops_in"))
-        s.drops_in = d->as_u64();
-    if (const Json* d = j.find("drops_out"))
-        s.drops_out = d->as_u64();
-    if (const Json* h = j.find("host_path"))
-        s.host_path = h->as_bool();
+    if (const Json* k = j.find("counters_kept")) s.counters_kept = k->as_bool();
+    if (const Json* d = j.find("drops_in")) s.drops_in = d->as_u64();
+    if (const Json* d = j.find("drops_out")) s.drops_out = d->as_u64();
+    if (const Json* h = j.find("host_path")) s.host_path = h->as_bool();
     for (auto* by : {&s.drops_in_by, &s.drops_out_by})
         if (const Json* o = j.find(by == &s.drops_in_by ? "drops_in_by" : "drops_out_by"))
-            for (const auto& [reason, n] : o->as_object())
-                by->emplace_back(reason, n.as_u64());
+            for (const auto& [reason, n] : o->as_object()) by->emplace_back(reason, n.as_u64());
     if (const Json* r = j.find("routes"))
-        for (const auto& e : r->as_array())
-            s.routes.push_back(e.as_string());
+        for (const auto& e : r->as_array()) s.routes.push_back(e.as_string());
     return s;
 }
 
@@ -219,8 +205,7 @@ Json to_json(const CheckResult& r) {
     Json j = Json::object();
     j.set("ok", r.ok);
     Json list = Json::array();
-    for (const auto& d : r.diagnostics)
-        list.push_back(d);
+    for (const auto& d : r.diagnostics) list.push_back(d);
     j.set("diagnostics", std::move(list));
     return j;
 }
@@ -236,8 +221,7 @@ IkeSaStatus ike_sa_from_json(const Json& j) {
     s.spi_i = spi_from(j.at("spi_i"), 16);
     s.spi_r = spi_from(j.at("spi_r"), 16);
     const std::string& role = j.at("role").as_string();
-    if (role != "initiator" && role != "responder")
-        throw JsonError("bad role '" + role + "'");
+    if (role != "initiator" && role != "responder") throw JsonError("bad role '" + role + "'");
     s.initiator = role == "initiator";
     s.proposal = j.at("proposal").as_string();
     s.dh_group = narrow<uint16_t>(j.at("dh_group"), "dh_group");

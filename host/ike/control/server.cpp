@@ -33,10 +33,9 @@ public:
 
 private:
     void read_next() {
-        asio::async_read_until(socket_, buffer_, '\n',
-                               [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-                                   self->on_line(ec, n);
-                               });
+        asio::async_read_until(
+            socket_, buffer_, '\n',
+            [self = shared_from_this()](boost::system::error_code ec, size_t n) { self->on_line(ec, n); });
     }
 
     void on_line(boost::system::error_code ec, size_t n) {
@@ -47,8 +46,7 @@ private:
             reply(e.dump() + "\n", false);
             return;
         }
-        if (ec)
-            return; // peer closed, or the server stopped
+        if (ec) return; // peer closed, or the server stopped
         std::string line(asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + n - 1);
         buffer_.consume(n);
         reply(handle_request_line(line, handler_) + "\n", true);
@@ -84,18 +82,14 @@ namespace {
 
 // Leaves the path free for bind(), or throws when it must not be taken.
 void clear_stale_socket(asio::io_context& io, const std::string& path) {
-    struct stat st{};
-    if (lstat(path.c_str(), &st) != 0)
-        return; // nothing there
-    if (!S_ISSOCK(st.st_mode))
-        fail(path, "exists and is not a socket");
+    struct stat st {};
+    if (lstat(path.c_str(), &st) != 0) return; // nothing there
+    if (!S_ISSOCK(st.st_mode)) fail(path, "exists and is not a socket");
     stream::socket probe(io);
     boost::system::error_code ec;
     probe.connect(stream::endpoint(path), ec);
-    if (!ec)
-        fail(path, "another iked is already listening there");
-    if (::unlink(path.c_str()) != 0)
-        fail(path, std::string("cannot remove the stale socket: ") + std::strerror(errno));
+    if (!ec) fail(path, "another iked is already listening there");
+    if (::unlink(path.c_str()) != 0) fail(path, std::string("cannot remove the stale socket: ") + std::strerror(errno));
 }
 
 } // namespace
@@ -107,12 +101,9 @@ void ControlServer::start() {
     boost::system::error_code ec;
     acceptor_.emplace(io_);
     acceptor_->open(stream(), ec);
-    if (!ec)
-        acceptor_->bind(stream::endpoint(path_), ec);
-    if (!ec && ::chmod(path_.c_str(), 0600) != 0)
-        ec.assign(errno, boost::system::system_category());
-    if (!ec)
-        acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) acceptor_->bind(stream::endpoint(path_), ec);
+    if (!ec && ::chmod(path_.c_str(), 0600) != 0) ec.assign(errno, boost::system::system_category());
+    if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
         acceptor_.reset();
         fail(path_, ec.message());
@@ -122,8 +113,7 @@ void ControlServer::start() {
 
 void ControlServer::accept_next() {
     acceptor_->async_accept([this](boost::system::error_code ec, stream::socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor_ || !acceptor_->is_open())
-            return;
+        if (ec == asio::error::operation_aborted || !acceptor_ || !acceptor_->is_open()) return;
         if (!ec) {
             auto session = std::make_shared<Session>(std::move(socket), handler_);
             std::erase_if(sessions_, [](const auto& w) { return w.expired(); });
@@ -135,22 +125,19 @@ void ControlServer::accept_next() {
 }
 
 void ControlServer::stop() {
-    if (!acceptor_)
-        return;
+    if (!acceptor_) return;
     boost::system::error_code ignored;
     acceptor_->close(ignored);
     acceptor_.reset();
     for (auto& w : sessions_)
-        if (auto s = w.lock())
-            s->close();
+        if (auto s = w.lock()) s->close();
     sessions_.clear();
     ::unlink(path_.c_str());
 }
 
 size_t ControlServer::open_connections() const {
     size_t n = 0;
-    for (const auto& w : sessions_)
-        n += !w.expired();
+    for (const auto& w : sessions_) n += !w.expired();
     return n;
 }
 

@@ -15,13 +15,13 @@ namespace {
 
 struct Curve {
     uint16_t group;
-    const char* name;     // OpenSSL short name (also the EVP group name)
-    std::size_t field;    // octets per coordinate
+    const char* name;  // OpenSSL short name (also the EVP group name)
+    std::size_t field; // octets per coordinate
 };
 
 constexpr Curve kCurves[] = {
-    {19, "prime256v1", 32}, {20, "secp384r1", 48}, {21, "secp521r1", 66},
-    {25, "prime192v1", 24}, {26, "secp224r1", 28}, {27, "brainpoolP224r1", 28},
+    {19, "prime256v1", 32},      {20, "secp384r1", 48},       {21, "secp521r1", 66},
+    {25, "prime192v1", 24},      {26, "secp224r1", 28},       {27, "brainpoolP224r1", 28},
     {28, "brainpoolP256r1", 32}, {29, "brainpoolP384r1", 48}, {30, "brainpoolP512r1", 64},
 };
 
@@ -51,8 +51,8 @@ public:
         // The uncompressed SEC 1 point 04 || x || y without its 04.
         std::vector<uint8_t> point(1 + 2 * curve_.field);
         std::size_t len = 0;
-        if (EVP_PKEY_get_octet_string_param(key_.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point.data(),
-                                            point.size(), &len) != 1 ||
+        if (EVP_PKEY_get_octet_string_param(key_.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point.data(), point.size(),
+                                            &len) != 1 ||
             len != point.size() || point[0] != 0x04)
             return {};
         return std::vector<uint8_t>(point.begin() + 1, point.end());
@@ -82,8 +82,12 @@ private:
     Pkey key_;
 };
 
-struct EcGroupDeleter { void operator()(EC_GROUP* g) const { EC_GROUP_free(g); } };
-struct EcPointDeleter { void operator()(EC_POINT* p) const { EC_POINT_free(p); } };
+struct EcGroupDeleter {
+    void operator()(EC_GROUP* g) const { EC_GROUP_free(g); }
+};
+struct EcPointDeleter {
+    void operator()(EC_POINT* p) const { EC_POINT_free(p); }
+};
 
 // Key pair from a fixed scalar: the public point is d * G computed here.
 Pkey ec_from_private(const Curve& c, std::span<const uint8_t> priv_bytes) {

@@ -12,12 +12,24 @@
 
 namespace ike::crypto::detail {
 
-struct PkeyDeleter { void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); } };
-struct PkeyCtxDeleter { void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); } };
-struct BnDeleter { void operator()(BIGNUM* p) const { BN_clear_free(p); } };
-struct BnCtxDeleter { void operator()(BN_CTX* p) const { BN_CTX_free(p); } };
-struct ParamBldDeleter { void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); } };
-struct ParamDeleter { void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); } };
+struct PkeyDeleter {
+    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct PkeyCtxDeleter {
+    void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+struct BnDeleter {
+    void operator()(BIGNUM* p) const { BN_clear_free(p); }
+};
+struct BnCtxDeleter {
+    void operator()(BN_CTX* p) const { BN_CTX_free(p); }
+};
+struct ParamBldDeleter {
+    void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
+};
+struct ParamDeleter {
+    void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
+};
 
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;

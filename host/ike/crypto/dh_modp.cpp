@@ -40,24 +40,36 @@ bool load_safe_prime(BIGNUM* p, ModpParams& out) {
     out.p.reset(p);
     out.q.reset(p ? BN_dup(p) : nullptr);
     out.g.reset(BN_new());
-    return out.p && out.q && out.g && BN_sub_word(out.q.get(), 1) == 1 &&
-           BN_rshift1(out.q.get(), out.q.get()) == 1 && BN_set_word(out.g.get(), 2) == 1;
+    return out.p && out.q && out.g && BN_sub_word(out.q.get(), 1) == 1 && BN_rshift1(out.q.get(), out.q.get()) == 1 &&
+           BN_set_word(out.g.get(), 2) == 1;
 }
 
 bool load_params(uint16_t group, ModpParams& out) {
     switch (group) {
-    case 1: return load_safe_prime(BN_get_rfc2409_prime_768(nullptr), out);
-    case 2: return load_safe_prime(BN_get_rfc2409_prime_1024(nullptr), out);
-    case 5: return load_safe_prime(BN_get_rfc3526_prime_1536(nullptr), out);
-    case 14: return load_safe_prime(BN_get_rfc3526_prime_2048(nullptr), out);
-    case 15: return load_safe_prime(BN_get_rfc3526_prime_3072(nullptr), out);
-    case 16: return load_safe_prime(BN_get_rfc3526_prime_4096(nullptr), out);
-    case 17: return load_safe_prime(BN_get_rfc3526_prime_6144(nullptr), out);
-    case 18: return load_safe_prime(BN_get_rfc3526_prime_8192(nullptr), out);
-    case 22: return load_named("dh_1024_160", out);
-    case 23: return load_named("dh_2048_224", out);
-    case 24: return load_named("dh_2048_256", out);
-    default: return false;
+        case 1:
+            return load_safe_prime(BN_get_rfc2409_prime_768(nullptr), out);
+        case 2:
+            return load_safe_prime(BN_get_rfc2409_prime_1024(nullptr), out);
+        case 5:
+            return load_safe_prime(BN_get_rfc3526_prime_1536(nullptr), out);
+        case 14:
+            return load_safe_prime(BN_get_rfc3526_prime_2048(nullptr), out);
+        case 15:
+            return load_safe_prime(BN_get_rfc3526_prime_3072(nullptr), out);
+        case 16:
+            return load_safe_prime(BN_get_rfc3526_prime_4096(nullptr), out);
+        case 17:
+            return load_safe_prime(BN_get_rfc3526_prime_6144(nullptr), out);
+        case 18:
+            return load_safe_prime(BN_get_rfc3526_prime_8192(nullptr), out);
+        case 22:
+            return load_named("dh_1024_160", out);
+        case 23:
+            return load_named("dh_2048_224", out);
+        case 24:
+            return load_named("dh_2048_256", out);
+        default:
+            return false;
     }
 }
 
@@ -188,15 +200,27 @@ bool is_modp(uint16_t group) { return modp_bytes(group) != 0; }
 
 std::size_t modp_bytes(uint16_t group) {
     switch (group) {
-    case 1: return 96;
-    case 2: case 22: return 128;
-    case 5: return 192;
-    case 14: case 23: case 24: return 256;
-    case 15: return 384;
-    case 16: return 512;
-    case 17: return 768;
-    case 18: return 1024;
-    default: return 0;
+        case 1:
+            return 96;
+        case 2:
+        case 22:
+            return 128;
+        case 5:
+            return 192;
+        case 14:
+        case 23:
+        case 24:
+            return 256;
+        case 15:
+            return 384;
+        case 16:
+            return 512;
+        case 17:
+            return 768;
+        case 18:
+            return 1024;
+        default:
+            return 0;
     }
 }
 

@@ -30,8 +30,8 @@ std::optional<std::size_t> encr_bytes_checked(EncrId encr, uint16_t key_bits, In
 
 } // namespace
 
-std::optional<secure_bytes> skeyseed(PrfId prf_id, std::span<const uint8_t> ni,
-                                     std::span<const uint8_t> nr, std::span<const uint8_t> g_ir) {
+std::optional<secure_bytes> skeyseed(PrfId prf_id, std::span<const uint8_t> ni, std::span<const uint8_t> nr,
+                                     std::span<const uint8_t> g_ir) {
     // For HMAC PRFs the nonces are used whole as the key (2.14).
     secure_bytes key;
     append(key, ni);
@@ -50,8 +50,8 @@ std::optional<secure_bytes> skeyseed_rekey(PrfId old_prf, std::span<const uint8_
 }
 
 std::optional<IkeKeys> derive_ike_keys(const IkeAlgorithms& alg, std::span<const uint8_t> seed_key,
-                                       std::span<const uint8_t> ni, std::span<const uint8_t> nr,
-                                       uint64_t spi_i, uint64_t spi_r) {
+                                       std::span<const uint8_t> ni, std::span<const uint8_t> nr, uint64_t spi_i,
+                                       uint64_t spi_r) {
     const auto prf_len = prf_output_bytes(alg.prf);
     const auto e_len = encr_bytes_checked(alg.encr, alg.encr_key_bits, alg.integ);
     const auto a_len = integ_key_bytes(alg.integ);
@@ -79,16 +79,16 @@ std::optional<IkeKeys> derive_ike_keys(const IkeAlgorithms& alg, std::span<const
 }
 
 std::optional<IkeKeys> derive_ike_keys_initial(const IkeAlgorithms& alg, std::span<const uint8_t> g_ir,
-                                               std::span<const uint8_t> ni, std::span<const uint8_t> nr,
-                                               uint64_t spi_i, uint64_t spi_r) {
+                                               std::span<const uint8_t> ni, std::span<const uint8_t> nr, uint64_t spi_i,
+                                               uint64_t spi_r) {
     auto seed_key = skeyseed(alg.prf, ni, nr, g_ir);
     if (!seed_key) return std::nullopt;
     return derive_ike_keys(alg, *seed_key, ni, nr, spi_i, spi_r);
 }
 
-std::optional<ChildKeys> derive_child_keys(PrfId prf_id, std::span<const uint8_t> sk_d,
-                                           const ChildAlgorithms& alg, std::span<const uint8_t> g_ir,
-                                           std::span<const uint8_t> ni, std::span<const uint8_t> nr) {
+std::optional<ChildKeys> derive_child_keys(PrfId prf_id, std::span<const uint8_t> sk_d, const ChildAlgorithms& alg,
+                                           std::span<const uint8_t> g_ir, std::span<const uint8_t> ni,
+                                           std::span<const uint8_t> nr) {
     const auto e_len = encr_bytes_checked(alg.encr, alg.encr_key_bits, alg.integ);
     const auto a_len = integ_key_bytes(alg.integ);
     if (!e_len || !a_len || !prf_supported(prf_id)) return std::nullopt;
@@ -108,8 +108,7 @@ std::optional<ChildKeys> derive_child_keys(PrfId prf_id, std::span<const uint8_t
 }
 
 std::optional<std::vector<uint8_t>> signed_octets(PrfId prf_id, std::span<const uint8_t> real_message,
-                                                  std::span<const uint8_t> nonce_peer,
-                                                  std::span<const uint8_t> sk_p,
+                                                  std::span<const uint8_t> nonce_peer, std::span<const uint8_t> sk_p,
                                                   std::span<const uint8_t> id_body) {
     auto maced_id = prf(prf_id, sk_p, id_body);
     if (!maced_id) return std::nullopt;
@@ -121,8 +120,7 @@ std::optional<std::vector<uint8_t>> signed_octets(PrfId prf_id, std::span<const 
     return out;
 }
 
-std::optional<secure_bytes> psk_auth(PrfId prf_id, std::span<const uint8_t> psk,
-                                     std::span<const uint8_t> real_message,
+std::optional<secure_bytes> psk_auth(PrfId prf_id, std::span<const uint8_t> psk, std::span<const uint8_t> real_message,
                                      std::span<const uint8_t> nonce_peer, std::span<const uint8_t> sk_p,
                                      std::span<const uint8_t> id_body) {
     static constexpr char kKeyPad[] = "Key Pad for IKEv2";
@@ -133,8 +131,7 @@ std::optional<secure_bytes> psk_auth(PrfId prf_id, std::span<const uint8_t> psk,
     return prf(prf_id, *inner, *octets);
 }
 
-std::vector<uint8_t> nat_detection_hash(uint64_t spi_i, uint64_t spi_r, std::span<const uint8_t> ip,
-                                        uint16_t port) {
+std::vector<uint8_t> nat_detection_hash(uint64_t spi_i, uint64_t spi_r, std::span<const uint8_t> ip, uint16_t port) {
     if (ip.size() != 4 && ip.size() != 16) return {};
     secure_bytes data;
     append_be64(data, spi_i);
@@ -144,8 +141,7 @@ std::vector<uint8_t> nat_detection_hash(uint64_t spi_i, uint64_t spi_r, std::spa
     data.push_back(static_cast<uint8_t>(port));
     std::vector<uint8_t> out(20);
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha1(), nullptr) != 1 || len != 20)
-        return {};
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha1(), nullptr) != 1 || len != 20) return {};
     return out;
 }
 

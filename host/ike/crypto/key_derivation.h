@@ -27,8 +27,8 @@ struct IkeKeys {
 };
 
 // SKEYSEED = prf(Ni | Nr, g^ir) (2.14). nullopt on unsupported PRF.
-std::optional<secure_bytes> skeyseed(PrfId prf, std::span<const uint8_t> ni,
-                                     std::span<const uint8_t> nr, std::span<const uint8_t> g_ir);
+std::optional<secure_bytes> skeyseed(PrfId prf, std::span<const uint8_t> ni, std::span<const uint8_t> nr,
+                                     std::span<const uint8_t> g_ir);
 // Rekeyed IKE SA (2.18): SKEYSEED = prf_old(SK_d_old, g^ir(new) | Ni | Nr).
 std::optional<secure_bytes> skeyseed_rekey(PrfId old_prf, std::span<const uint8_t> old_sk_d,
                                            std::span<const uint8_t> g_ir, std::span<const uint8_t> ni,
@@ -37,12 +37,12 @@ std::optional<secure_bytes> skeyseed_rekey(PrfId old_prf, std::span<const uint8_
 // big-endian values (the IKE header byte order). nullopt on an unsupported
 // or inconsistent algorithm set.
 std::optional<IkeKeys> derive_ike_keys(const IkeAlgorithms& alg, std::span<const uint8_t> skeyseed,
-                                       std::span<const uint8_t> ni, std::span<const uint8_t> nr,
-                                       uint64_t spi_i, uint64_t spi_r);
+                                       std::span<const uint8_t> ni, std::span<const uint8_t> nr, uint64_t spi_i,
+                                       uint64_t spi_r);
 // Convenience: skeyseed() then derive_ike_keys().
 std::optional<IkeKeys> derive_ike_keys_initial(const IkeAlgorithms& alg, std::span<const uint8_t> g_ir,
-                                               std::span<const uint8_t> ni, std::span<const uint8_t> nr,
-                                               uint64_t spi_i, uint64_t spi_r);
+                                               std::span<const uint8_t> ni, std::span<const uint8_t> nr, uint64_t spi_i,
+                                               uint64_t spi_r);
 
 // Child SA (ESP) transforms. encr_key_bits: Key Length attribute (0 if none).
 struct ChildAlgorithms {
@@ -60,9 +60,9 @@ struct ChildKeys {
 
 // KEYMAT = prf+(SK_d, Ni | Nr), or prf+(SK_d, g^ir (new) | Ni | Nr) when a
 // PFS exchange gave g_ir (pass an empty span for none).
-std::optional<ChildKeys> derive_child_keys(PrfId prf, std::span<const uint8_t> sk_d,
-                                           const ChildAlgorithms& alg, std::span<const uint8_t> g_ir,
-                                           std::span<const uint8_t> ni, std::span<const uint8_t> nr);
+std::optional<ChildKeys> derive_child_keys(PrfId prf, std::span<const uint8_t> sk_d, const ChildAlgorithms& alg,
+                                           std::span<const uint8_t> g_ir, std::span<const uint8_t> ni,
+                                           std::span<const uint8_t> nr);
 
 // AUTH for shared-key authentication (2.15):
 //   prf(prf(psk, "Key Pad for IKEv2"), <SignedOctets>) with
@@ -70,19 +70,16 @@ std::optional<ChildKeys> derive_child_keys(PrfId prf, std::span<const uint8_t> s
 // where real_message is our (or the peer's) IKE_SA_INIT message as sent,
 // nonce_peer the other side's nonce data, sk_p our SK_pi/SK_pr (the peer's
 // when verifying), id_body the ID payload body (ID type, 3 reserved, data).
-std::optional<secure_bytes> psk_auth(PrfId prf, std::span<const uint8_t> psk,
-                                     std::span<const uint8_t> real_message,
+std::optional<secure_bytes> psk_auth(PrfId prf, std::span<const uint8_t> psk, std::span<const uint8_t> real_message,
                                      std::span<const uint8_t> nonce_peer, std::span<const uint8_t> sk_p,
                                      std::span<const uint8_t> id_body);
 // The octets a signature AUTH method signs (same layout, no PSK step).
 std::optional<std::vector<uint8_t>> signed_octets(PrfId prf, std::span<const uint8_t> real_message,
-                                                  std::span<const uint8_t> nonce_peer,
-                                                  std::span<const uint8_t> sk_p,
+                                                  std::span<const uint8_t> nonce_peer, std::span<const uint8_t> sk_p,
                                                   std::span<const uint8_t> id_body);
 
 // NAT_DETECTION_*_IP notify data: SHA-1(SPIi | SPIr | IP | port) (2.23).
 // ip is 4 or 16 octets; port in host order. Empty on failure.
-std::vector<uint8_t> nat_detection_hash(uint64_t spi_i, uint64_t spi_r, std::span<const uint8_t> ip,
-                                        uint16_t port);
+std::vector<uint8_t> nat_detection_hash(uint64_t spi_i, uint64_t spi_r, std::span<const uint8_t> ip, uint16_t port);
 
 } // namespace ike::crypto

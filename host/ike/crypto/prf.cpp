@@ -7,11 +7,16 @@ namespace {
 
 const char* prf_digest(PrfId id) {
     switch (id) {
-    case PrfId::HMAC_SHA1: return "SHA1";
-    case PrfId::HMAC_SHA2_256: return "SHA256";
-    case PrfId::HMAC_SHA2_384: return "SHA384";
-    case PrfId::HMAC_SHA2_512: return "SHA512";
-    default: return nullptr;
+        case PrfId::HMAC_SHA1:
+            return "SHA1";
+        case PrfId::HMAC_SHA2_256:
+            return "SHA256";
+        case PrfId::HMAC_SHA2_384:
+            return "SHA384";
+        case PrfId::HMAC_SHA2_512:
+            return "SHA512";
+        default:
+            return nullptr;
     }
 }
 
@@ -24,8 +29,8 @@ std::optional<secure_bytes> prf(PrfId id, std::span<const uint8_t> key, std::spa
     return detail::hmac(digest, key, parts);
 }
 
-std::optional<secure_bytes> prf_plus(PrfId id, std::span<const uint8_t> key,
-                                     std::span<const uint8_t> seed, std::size_t length) {
+std::optional<secure_bytes> prf_plus(PrfId id, std::span<const uint8_t> key, std::span<const uint8_t> seed,
+                                     std::size_t length) {
     const char* digest = prf_digest(id);
     const auto block = prf_output_bytes(id);
     if (digest == nullptr || !block) return std::nullopt;

@@ -17,7 +17,7 @@ std::optional<secure_bytes> prf(PrfId id, std::span<const uint8_t> key, std::spa
 // prf+(K, S) = T1 | T2 | ..., T1 = prf(K, S | 0x01), Tn = prf(K, Tn-1 | S | n),
 // truncated to `length` octets. nullopt if length needs more than 255 blocks
 // or the PRF is unsupported.
-std::optional<secure_bytes> prf_plus(PrfId id, std::span<const uint8_t> key,
-                                     std::span<const uint8_t> seed, std::size_t length);
+std::optional<secure_bytes> prf_plus(PrfId id, std::span<const uint8_t> key, std::span<const uint8_t> seed,
+                                     std::size_t length);
 
 } // namespace ike::crypto

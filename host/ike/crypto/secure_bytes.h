@@ -25,7 +25,9 @@ struct WipingAllocator {
         ::operator delete(p);
     }
     template <class U>
-    bool operator==(const WipingAllocator<U>&) const noexcept { return true; }
+    bool operator==(const WipingAllocator<U>&) const noexcept {
+        return true;
+    }
 };
 
 // Key material. Converts to std::span<const uint8_t> for every API here.

@@ -48,8 +48,7 @@ public:
         return seal_with_iv(prefix, iv, plaintext);
     }
 
-    std::optional<std::vector<uint8_t>> seal_with_iv(std::span<const uint8_t> prefix,
-                                                     std::span<const uint8_t> iv,
+    std::optional<std::vector<uint8_t>> seal_with_iv(std::span<const uint8_t> prefix, std::span<const uint8_t> iv,
                                                      std::span<const uint8_t> plaintext) override {
         if (iv.size() != iv_bytes()) return std::nullopt;
         std::vector<uint8_t> body(iv.size() + plaintext.size() + icv_bytes());
@@ -63,8 +62,7 @@ public:
         return body;
     }
 
-    std::optional<secure_bytes> open(std::span<const uint8_t> prefix,
-                                     std::span<const uint8_t> body) const override {
+    std::optional<secure_bytes> open(std::span<const uint8_t> prefix, std::span<const uint8_t> body) const override {
         if (body.size() < iv_bytes() + icv_bytes()) return std::nullopt;
         const auto iv = body.first(iv_bytes());
         const auto ct = body.subspan(iv_bytes(), body.size() - iv_bytes() - icv_bytes());
@@ -94,8 +92,7 @@ private:
             EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, key_.data(), nonce, enc) != 1)
             return nullptr;
         int len = 0;
-        if (!aad.empty() &&
-            EVP_CipherUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1)
+        if (!aad.empty() && EVP_CipherUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1)
             return nullptr;
         return ctx;
     }
@@ -110,8 +107,7 @@ class CbcHmacSkCipher final : public SkCipher {
 public:
     CbcHmacSkCipher(const EVP_CIPHER* cipher, std::span<const uint8_t> key, const char* digest,
                     std::span<const uint8_t> integ_key, std::size_t icv)
-        : cipher_(cipher), key_(to_secure(key)), digest_(digest), integ_key_(to_secure(integ_key)),
-          icv_(icv) {}
+        : cipher_(cipher), key_(to_secure(key)), digest_(digest), integ_key_(to_secure(integ_key)), icv_(icv) {}
 
     std::size_t iv_bytes() const override { return 16; }
     std::size_t icv_bytes() const override { return icv_; }
@@ -125,8 +121,7 @@ public:
         return seal_with_iv(prefix, iv, plaintext);
     }
 
-    std::optional<std::vector<uint8_t>> seal_with_iv(std::span<const uint8_t> prefix,
-                                                     std::span<const uint8_t> iv,
+    std::optional<std::vector<uint8_t>> seal_with_iv(std::span<const uint8_t> prefix, std::span<const uint8_t> iv,
                                                      std::span<const uint8_t> plaintext) override {
         if (iv.size() != 16 || plaintext.empty() || plaintext.size() % 16 != 0) return std::nullopt;
         std::vector<uint8_t> body(16 + plaintext.size() + icv_);
@@ -136,12 +131,12 @@ public:
         const auto covered = std::span<const uint8_t>(body).first(16 + plaintext.size());
         auto mac = icv(prefix, covered);
         if (!mac) return std::nullopt;
-        std::copy(mac->begin(), mac->begin() + static_cast<std::ptrdiff_t>(icv_), body.end() - static_cast<std::ptrdiff_t>(icv_));
+        std::copy(mac->begin(), mac->begin() + static_cast<std::ptrdiff_t>(icv_),
+                  body.end() - static_cast<std::ptrdiff_t>(icv_));
         return body;
     }
 
-    std::optional<secure_bytes> open(std::span<const uint8_t> prefix,
-                                     std::span<const uint8_t> body) const override {
+    std::optional<secure_bytes> open(std::span<const uint8_t> prefix, std::span<const uint8_t> body) const override {
         if (body.size() < 16 + 16 + icv_) return std::nullopt;
         const auto covered = body.first(body.size() - icv_);
         const auto ct = covered.subspan(16);
@@ -178,37 +173,49 @@ private:
 
 const EVP_CIPHER* gcm_cipher(uint16_t bits) {
     switch (bits) {
-    case 128: return EVP_aes_128_gcm();
-    case 192: return EVP_aes_192_gcm();
-    case 256: return EVP_aes_256_gcm();
-    default: return nullptr;
+        case 128:
+            return EVP_aes_128_gcm();
+        case 192:
+            return EVP_aes_192_gcm();
+        case 256:
+            return EVP_aes_256_gcm();
+        default:
+            return nullptr;
     }
 }
 
 const EVP_CIPHER* cbc_cipher(uint16_t bits) {
     switch (bits) {
-    case 128: return EVP_aes_128_cbc();
-    case 192: return EVP_aes_192_cbc();
-    case 256: return EVP_aes_256_cbc();
-    default: return nullptr;
+        case 128:
+            return EVP_aes_128_cbc();
+        case 192:
+            return EVP_aes_192_cbc();
+        case 256:
+            return EVP_aes_256_cbc();
+        default:
+            return nullptr;
     }
 }
 
 const char* integ_digest(IntegId id) {
     switch (id) {
-    case IntegId::HMAC_SHA1_96: return "SHA1";
-    case IntegId::HMAC_SHA2_256_128: return "SHA256";
-    case IntegId::HMAC_SHA2_384_192: return "SHA384";
-    case IntegId::HMAC_SHA2_512_256: return "SHA512";
-    default: return nullptr;
+        case IntegId::HMAC_SHA1_96:
+            return "SHA1";
+        case IntegId::HMAC_SHA2_256_128:
+            return "SHA256";
+        case IntegId::HMAC_SHA2_384_192:
+            return "SHA384";
+        case IntegId::HMAC_SHA2_512_256:
+            return "SHA512";
+        default:
+            return nullptr;
     }
 }
 
 } // namespace
 
 std::unique_ptr<SkCipher> make_sk_cipher(EncrId encr, uint16_t key_bits, IntegId integ,
-                                         std::span<const uint8_t> encr_key,
-                                         std::span<const uint8_t> integ_key) {
+                                         std::span<const uint8_t> encr_key, std::span<const uint8_t> integ_key) {
     const auto keymat = encr_keymat_bytes(encr, key_bits);
     if (!encr_supported(encr, key_bits) || !keymat || encr_key.size() != *keymat) return nullptr;
     if (encr_is_aead(encr)) {

@@ -44,15 +44,13 @@ public:
     // Verifies and decrypts a body. Returns the padded plaintext (the caller
     // strips pad length + padding), or nullopt on any failure (too short,
     // ciphertext not block aligned, ICV mismatch).
-    virtual std::optional<secure_bytes> open(std::span<const uint8_t> prefix,
-                                             std::span<const uint8_t> body) const = 0;
+    virtual std::optional<secure_bytes> open(std::span<const uint8_t> prefix, std::span<const uint8_t> body) const = 0;
 };
 
 // encr_key includes the salt for AEAD (as derive_ike_keys() produces it);
 // integ must be NONE for AEAD and an HMAC-SHA1/SHA2 transform for AES-CBC.
 // nullptr for unsupported combinations or wrong key sizes.
 std::unique_ptr<SkCipher> make_sk_cipher(EncrId encr, uint16_t key_bits, IntegId integ,
-                                         std::span<const uint8_t> encr_key,
-                                         std::span<const uint8_t> integ_key);
+                                         std::span<const uint8_t> encr_key, std::span<const uint8_t> integ_key);
 
 } // namespace ike::crypto

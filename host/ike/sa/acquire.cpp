@@ -41,10 +41,14 @@ bool matches(const ChildCfg& c, const TriggerPacket& p) {
 
 const char* acquire_result_name(AcquireResult r) {
     switch (r) {
-    case AcquireResult::no_match: return "no phase2 matches";
-    case AcquireResult::up: return "up";
-    case AcquireResult::pending: return "negotiation in progress";
-    case AcquireResult::initiated: return "negotiating";
+        case AcquireResult::no_match:
+            return "no phase2 matches";
+        case AcquireResult::up:
+            return "up";
+        case AcquireResult::pending:
+            return "negotiation in progress";
+        case AcquireResult::initiated:
+            return "negotiating";
     }
     return "?";
 }

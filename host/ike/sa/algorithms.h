@@ -20,7 +20,9 @@ inline bool integ_supported(uint16_t i) { return crypto::integ_supported(integ_i
 inline bool prf_supported(uint16_t p) { return crypto::prf_supported(prf_id(p)); }
 inline bool dh_supported(uint16_t g) { return crypto::dh_supported(g); }
 // Octets of key material (AEAD salt included) / integrity key; 0 if unknown.
-inline size_t encr_key_len(uint16_t e, uint16_t bits) { return crypto::encr_keymat_bytes(encr_id(e), bits).value_or(0); }
+inline size_t encr_key_len(uint16_t e, uint16_t bits) {
+    return crypto::encr_keymat_bytes(encr_id(e), bits).value_or(0);
+}
 inline size_t integ_key_len(uint16_t i) { return crypto::integ_key_bytes(integ_id(i)).value_or(0); }
 
 inline std::string encr_name(uint16_t e, uint16_t bits) {

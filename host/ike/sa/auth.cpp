@@ -24,13 +24,20 @@ Bytes signed_octets(const IkeSa& sa, bool ours, const IdPl& id) {
 
 std::string method_name(uint8_t m) {
     switch (m) {
-    case AUTH_PSK: return "pre-shared key";
-    case auth::M_RSA_SHA1: return "RSA signature";
-    case auth::M_ECDSA_P256_SHA256: return "ECDSA P-256";
-    case auth::M_ECDSA_P384_SHA384: return "ECDSA P-384";
-    case auth::M_ECDSA_P521_SHA512: return "ECDSA P-521";
-    case auth::M_DIGITAL_SIGNATURE: return "digital signature (RFC 7427)";
-    default: return "method " + std::to_string(m);
+        case AUTH_PSK:
+            return "pre-shared key";
+        case auth::M_RSA_SHA1:
+            return "RSA signature";
+        case auth::M_ECDSA_P256_SHA256:
+            return "ECDSA P-256";
+        case auth::M_ECDSA_P384_SHA384:
+            return "ECDSA P-384";
+        case auth::M_ECDSA_P521_SHA512:
+            return "ECDSA P-521";
+        case auth::M_DIGITAL_SIGNATURE:
+            return "digital signature (RFC 7427)";
+        default:
+            return "method " + std::to_string(m);
     }
 }
 
@@ -102,7 +109,8 @@ std::optional<std::string> peer_auth_error(IkeSa& sa, const Payloads& p, const I
     if (!cr) {
         if (p.auth->method != AUTH_PSK)
             return "peer authenticates with " + method_name(p.auth->method) + ", phase1 has authmethod psk";
-        if (!crypto::equal_ct(sa.psk_auth(false, id), p.auth->data)) return std::string("pre-shared key AUTH does not match");
+        if (!crypto::equal_ct(sa.psk_auth(false, id), p.auth->data))
+            return std::string("pre-shared key AUTH does not match");
         return std::nullopt;
     }
     if (!auth::is_signature_method(p.auth->method))

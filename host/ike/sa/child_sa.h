@@ -27,7 +27,7 @@ struct ChildSa {
     std::optional<uint32_t> hw_in, hw_out; // accelerator handles when offloaded
     ChildState state = ChildState::installed;
     bool we_initiated = false; // initiator of the exchange that created it
-    bool rekey_queued = false;  // a CREATE_CHILD_SA rekey of it is on its way
+    bool rekey_queued = false; // a CREATE_CHILD_SA rekey of it is on its way
     TimePoint installed_at{};
 
     bool offloaded() const { return hw_in.has_value() && hw_out.has_value(); }

@@ -37,8 +37,7 @@ Bytes CookieJar::make(const Bytes& ni, const boost::asio::ip::address& ip, uint6
     return mac(current_, version_, ni, ip, spi_i);
 }
 
-bool CookieJar::valid(const Bytes& cookie, const Bytes& ni, const boost::asio::ip::address& ip,
-                      uint64_t spi_i) const {
+bool CookieJar::valid(const Bytes& cookie, const Bytes& ni, const boost::asio::ip::address& ip, uint64_t spi_i) const {
     if (cookie.empty()) return false;
     if (cookie[0] != version_ && cookie[0] != uint8_t(version_ - 1)) return false;
     const Secret& key = cookie[0] == version_ ? current_ : previous_;

@@ -331,8 +331,10 @@ void Engine::established(IkeSa& sa) {
         r.sk_ar = sa.sk_ar.copy();
         uint16_t k = sa.proposal.key_bits;
         std::string kb = std::to_string(k);
-        if (sa.proposal.encr == ENCR_AES_GCM_16) r.encr_name = "AES-GCM-" + kb + " with 16 octet ICV [RFC5282]";
-        else if (sa.proposal.encr == ENCR_AES_CBC) r.encr_name = "AES-CBC-" + kb + " [RFC3602]";
+        if (sa.proposal.encr == ENCR_AES_GCM_16)
+            r.encr_name = "AES-GCM-" + kb + " with 16 octet ICV [RFC5282]";
+        else if (sa.proposal.encr == ENCR_AES_CBC)
+            r.encr_name = "AES-CBC-" + kb + " [RFC3602]";
         else {
             r.encr_name = "CHACHA20-POLY1305 [RFC7634]";
             r.wireshark_ok = false; // Wireshark 4.0 cannot decrypt it
@@ -358,7 +360,7 @@ void Engine::kill(IkeSa& sa, const char* why) {
     // Auto-negotiate tunnels of this gateway come back after the retry delay.
     for (const auto& c : sa.cfg->children) {
         if (mesh_template(sa, c)) continue; // its dynamic phase2s go with this SA
-        bool carried = false; // e.g. by the IKE SA this one was rekeyed into
+        bool carried = false;               // e.g. by the IKE SA this one was rekeyed into
         for (const auto& [spi, other] : sas_)
             for (const auto& ch : other->children)
                 if (ch.name == c.name) carried = true;
@@ -370,8 +372,7 @@ void Engine::kill(IkeSa& sa, const char* why) {
 void Engine::child_failed(const std::string& child) {
     if (held_down_.count(child)) return;
     for (const auto& p : peers_)
-        if (const ChildCfg* c = child_cfg(*p, child); c && c->auto_negotiate)
-            retry_at_[child] = now_ + cfg_.auto_retry;
+        if (const ChildCfg* c = child_cfg(*p, child); c && c->auto_negotiate) retry_at_[child] = now_ + cfg_.auto_retry;
     for (auto& [spi, sa] : sas_)
         if (DynamicChild* d = sa->dynamic_child(child); d && d->cfg.auto_negotiate)
             d->retry_at = now_ + cfg_.auto_retry;
@@ -391,11 +392,16 @@ std::string wireshark_encr(const Selected& p) {
 }
 std::string wireshark_integ(uint16_t i) {
     switch (i) {
-    case AUTH_NONE: return "NULL";
-    case AUTH_HMAC_SHA1_96: return "HMAC-SHA-1-96 [RFC2404]";
-    case AUTH_HMAC_SHA2_256_128: return "HMAC-SHA-256-128 [RFC4868]";
-    case AUTH_HMAC_SHA2_384_192: return "HMAC-SHA-384-192 [RFC4868]";
-    case AUTH_HMAC_SHA2_512_256: return "HMAC-SHA-512-256 [RFC4868]";
+        case AUTH_NONE:
+            return "NULL";
+        case AUTH_HMAC_SHA1_96:
+            return "HMAC-SHA-1-96 [RFC2404]";
+        case AUTH_HMAC_SHA2_256_128:
+            return "HMAC-SHA-256-128 [RFC4868]";
+        case AUTH_HMAC_SHA2_384_192:
+            return "HMAC-SHA-384-192 [RFC4868]";
+        case AUTH_HMAC_SHA2_512_256:
+            return "HMAC-SHA-512-256 [RFC4868]";
     }
     return "";
 }
@@ -496,7 +502,8 @@ void Engine::install_child(IkeSa& sa, ChildSa child) {
 }
 
 void Engine::remove_child(IkeSa& sa, uint32_t spi_in, const char* why) {
-    auto it = std::find_if(sa.children.begin(), sa.children.end(), [&](const ChildSa& c) { return c.spi_in == spi_in; });
+    auto it =
+        std::find_if(sa.children.begin(), sa.children.end(), [&](const ChildSa& c) { return c.spi_in == spi_in; });
     if (it == sa.children.end()) return;
     if (offload_) {
         if (it->hw_in) offload_->remove(*it->hw_in);
@@ -508,7 +515,8 @@ void Engine::remove_child(IkeSa& sa, uint32_t spi_in, const char* why) {
     bool rekeyed = it->state == ChildState::rekeyed;
     drop_routes(sa, *it);
     sa.children.erase(it); // Secret members wipe the keys
-    bool still_up = std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& c) { return c.name == name; });
+    bool still_up =
+        std::any_of(sa.children.begin(), sa.children.end(), [&](const ChildSa& c) { return c.name == name; });
     if (!still_up && !rekeyed) child_failed(name);
 }
 
@@ -631,8 +639,10 @@ void Engine::on_datagram(const Datagram& d, TimePoint now) {
         return;
     }
     IkeSa& sa = *it->second;
-    if (h.is_response()) handle_response(sa, h, d);
-    else handle_request(sa, h, d);
+    if (h.is_response())
+        handle_response(sa, h, d);
+    else
+        handle_request(sa, h, d);
     reap();
 }
 
@@ -716,17 +726,23 @@ void Engine::handle_request(IkeSa& sa, const Header& h, const Datagram& d) {
     sa.local = d.local;
     Payloads resp;
     switch (h.exchange) {
-    case IKE_AUTH:
-        if (sa.state != IkeState::connecting) return;
-        resp = respond_ike_auth(*this, sa, req);
-        if (resp.has(N_AUTHENTICATION_FAILED)) ++stats_.auth_failures;
-        break;
-    case CREATE_CHILD_SA:
-        if (sa.state != IkeState::established) resp.add(N_INVALID_SYNTAX);
-        else resp = respond_create_child(*this, sa, req);
-        break;
-    case INFORMATIONAL: resp = respond_informational(*this, sa, req); break;
-    default: resp.add(N_INVALID_SYNTAX); break;
+        case IKE_AUTH:
+            if (sa.state != IkeState::connecting) return;
+            resp = respond_ike_auth(*this, sa, req);
+            if (resp.has(N_AUTHENTICATION_FAILED)) ++stats_.auth_failures;
+            break;
+        case CREATE_CHILD_SA:
+            if (sa.state != IkeState::established)
+                resp.add(N_INVALID_SYNTAX);
+            else
+                resp = respond_create_child(*this, sa, req);
+            break;
+        case INFORMATIONAL:
+            resp = respond_informational(*this, sa, req);
+            break;
+        default:
+            resp.add(N_INVALID_SYNTAX);
+            break;
     }
     send_response(sa, h, resp);
     IKE_LOG(debug) << sa.label() << " answered " << exchange_name(h.exchange) << " request " << h.mid;
@@ -791,15 +807,18 @@ void Engine::on_timer(TimePoint now) {
     poll_offload_events();
     for (auto& [spi, sa] : sas_) {
         switch (sa->outstanding.tick(now, retransmit_policy(*sa))) {
-        case Outstanding::Tick::idle: break;
-        case Outstanding::Tick::resend:
-            ++stats_.retransmits;
-            IKE_LOG(info) << sa->label() << " retransmit " << sa->outstanding.sends() - 1 << " of "
-                          << exchange_name(sa->active ? sa->active->exchange() : 0) << " request "
-                          << sa->next_mid_out;
-            transmit(*sa, sa->outstanding.datagrams());
-            break;
-        case Outstanding::Tick::give_up: kill(*sa, "peer not responding"); break;
+            case Outstanding::Tick::idle:
+                break;
+            case Outstanding::Tick::resend:
+                ++stats_.retransmits;
+                IKE_LOG(info) << sa->label() << " retransmit " << sa->outstanding.sends() - 1 << " of "
+                              << exchange_name(sa->active ? sa->active->exchange() : 0) << " request "
+                              << sa->next_mid_out;
+                transmit(*sa, sa->outstanding.datagrams());
+                break;
+            case Outstanding::Tick::give_up:
+                kill(*sa, "peer not responding");
+                break;
         }
         if (sa->state == IkeState::established) {
             expire_children(*sa);

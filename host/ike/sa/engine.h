@@ -70,9 +70,9 @@ public:
     Engine(GatewayConfig cfg, Transport& transport, SaOffload* offload = nullptr, const KeyExport* keys = nullptr);
     ~Engine();
 
-    void start(TimePoint now);                 // brings up auto-negotiate tunnels
+    void start(TimePoint now); // brings up auto-negotiate tunnels
     void on_datagram(const Datagram& d, TimePoint now);
-    void on_timer(TimePoint now);              // retransmits, retries; call every ~100 ms
+    void on_timer(TimePoint now); // retransmits, retries; call every ~100 ms
     std::optional<TimePoint> next_deadline() const;
 
     // Control: phase2 names; false when unknown or nothing to do.
@@ -131,7 +131,8 @@ public:
     // if new; the one returned (first pair not up) answers the peer, the
     // others not up are queued as CREATE_CHILD_SA with auto-negotiate.
     // nullopt: no room for another dynamic phase2 on this IKE SA.
-    std::optional<ChildCfg> mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<Ts>& local, const std::vector<Ts>& remote);
+    std::optional<ChildCfg> mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<Ts>& local,
+                                        const std::vector<Ts>& remote);
     IdPl own_id(const IkeSa& sa) const;
     bool peer_id_ok(const IkeSa& sa, const IdPl& id) const;
     void float_to_natt(IkeSa& sa);
@@ -181,10 +182,10 @@ private:
     Transport& transport_;
     SaOffload* offload_;
     const KeyExport* keys_;
-    FragmentPool fragments_; // before sas_: their reassembly buffers give memory back to it
+    FragmentPool fragments_;                         // before sas_: their reassembly buffers give memory back to it
     std::map<uint64_t, std::unique_ptr<IkeSa>> sas_; // by our SPI
-    std::map<std::string, TimePoint> retry_at_;       // auto-negotiate children that are down
-    std::set<std::string> held_down_;                 // taken down by the administrator
+    std::map<std::string, TimePoint> retry_at_;      // auto-negotiate children that are down
+    std::set<std::string> held_down_;                // taken down by the administrator
     // What dead peer detection last saw of an IKE SA (by uid).
     struct Liveness {
         uint32_t mid_in = 0, mid_out = 0; // message IDs: they move when the peer answered or asked

@@ -42,8 +42,10 @@ FragmentBuffer::Outcome FragmentBuffer::add(codec::Fragment f, FragmentPool& poo
     }
     const std::size_t want = parts_.bytes() + parts_.count() * kPerFragmentOverhead;
     bool fits = want <= pool.limits.message_bytes;
-    if (fits && want > charged_) fits = pool.reserve(want - charged_);
-    else if (fits) pool.release(charged_ - want);
+    if (fits && want > charged_)
+        fits = pool.reserve(want - charged_);
+    else if (fits)
+        pool.release(charged_ - want);
     if (!fits) {
         // Over a limit the message cannot be completed here: everything it
         // held goes (the sender retransmits; a forger gains nothing).
@@ -68,8 +70,7 @@ void FragmentBuffer::clear() {
     parts_.clear();
 }
 
-std::vector<Bytes> seal_message(IkeSa& sa, const Header& h, const Payloads& p, bool natt_marker,
-                                FragmentStats& stats) {
+std::vector<Bytes> seal_message(IkeSa& sa, const Header& h, const Payloads& p, bool natt_marker, FragmentStats& stats) {
     Bytes whole = seal(*sa.sk_out, h, p);
     const PeerCfg& cfg = *sa.cfg;
     if (!cfg.fragmentation || !sa.peer_fragmentation) return {std::move(whole)};

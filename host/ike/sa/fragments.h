@@ -70,8 +70,7 @@ private:
 // when both sides announced IKEV2_FRAGMENTATION_SUPPORTED and the SK message
 // would not fit the phase1's fragmentation-mtu (an IP packet size: the IP
 // and UDP headers and, on the NAT-T port, the non-ESP marker count).
-std::vector<Bytes> seal_message(IkeSa& sa, const Header& h, const Payloads& p, bool natt_marker,
-                                FragmentStats& stats);
+std::vector<Bytes> seal_message(IkeSa& sa, const Header& h, const Payloads& p, bool natt_marker, FragmentStats& stats);
 
 // A protected message of the peer: an SK message is opened whole (throws
 // WireError like open()); an SKF fragment is verified and decrypted on its

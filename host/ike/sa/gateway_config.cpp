@@ -25,11 +25,16 @@ std::optional<Suite> parse_esp_suite(const std::string& w) {
     } else {
         return std::nullopt;
     }
-    if (integ == "sha1") s.integ = AUTH_HMAC_SHA1_96;
-    else if (integ == "sha256") s.integ = AUTH_HMAC_SHA2_256_128;
-    else if (integ == "sha384") s.integ = AUTH_HMAC_SHA2_384_192;
-    else if (integ == "sha512") s.integ = AUTH_HMAC_SHA2_512_256;
-    else return std::nullopt;
+    if (integ == "sha1")
+        s.integ = AUTH_HMAC_SHA1_96;
+    else if (integ == "sha256")
+        s.integ = AUTH_HMAC_SHA2_256_128;
+    else if (integ == "sha384")
+        s.integ = AUTH_HMAC_SHA2_384_192;
+    else if (integ == "sha512")
+        s.integ = AUTH_HMAC_SHA2_512_256;
+    else
+        return std::nullopt;
     return s;
 }
 
@@ -52,8 +57,10 @@ std::optional<Suite> parse_ike_suite(const std::string& w) {
     }
     auto s = parse_esp_suite(w);
     if (!s) return std::nullopt;
-    if (encr_is_aead(s->encr)) s->prf = PRF_HMAC_SHA2_256;
-    else s->prf = prf_of(second);
+    if (encr_is_aead(s->encr))
+        s->prf = PRF_HMAC_SHA2_256;
+    else
+        s->prf = prf_of(second);
     return s;
 }
 

@@ -71,17 +71,17 @@ struct PeerCfg {
     std::shared_ptr<const auth::Credentials> credentials;
     std::vector<Suite> suites;
     std::vector<uint16_t> dh_groups;
-    std::string local_id, peer_id; // empty: own address (certificates: its subject DN) / accept any
-    bool local_id_dn = false;      // local_id is a DN (localid-type asn1dn)
+    std::string local_id, peer_id;   // empty: own address (certificates: its subject DN) / accept any
+    bool local_id_dn = false;        // local_id is a DN (localid-type asn1dn)
     uint32_t ike_lifetime_s = 86400; // phase1 keylife: IKE SA rekey at 90 % (95 % on the responder); 0: none
     DpdMode dpd = DpdMode::on_demand;
     uint32_t dpd_interval_s = 20, dpd_retries = 3;
-    uint32_t natt_keepalive_s = 10; // NAT-T keepalive when behind a NAT; 0: off
+    uint32_t natt_keepalive_s = 10;            // NAT-T keepalive when behind a NAT; 0: off
     MeshSelector mesh = MeshSelector::disable; // type dynamic only
-    bool fragmentation = true;         // RFC 7383: announce, send and accept SKF fragments
-    uint32_t fragmentation_mtu = 1200; // IP packet size above which a protected message is fragmented
-    uint32_t negotiate_timeout_s = 30; // an IKE SA not established by then is dropped (both roles)
-    bool natt_forced = false;          // nattraversal forced: UDP encapsulation as if behind a NAT
+    bool fragmentation = true;                 // RFC 7383: announce, send and accept SKF fragments
+    uint32_t fragmentation_mtu = 1200;         // IP packet size above which a protected message is fragmented
+    uint32_t negotiate_timeout_s = 30;         // an IKE SA not established by then is dropped (both roles)
+    bool natt_forced = false;                  // nattraversal forced: UDP encapsulation as if behind a NAT
     std::vector<ChildCfg> children;
 };
 

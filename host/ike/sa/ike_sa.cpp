@@ -8,10 +8,14 @@ namespace ike::sa {
 
 const char* state_name(IkeState s) {
     switch (s) {
-    case IkeState::connecting: return "CONNECTING";
-    case IkeState::established: return "ESTABLISHED";
-    case IkeState::deleting: return "DELETING";
-    case IkeState::dead: return "DEAD";
+        case IkeState::connecting:
+            return "CONNECTING";
+        case IkeState::established:
+            return "ESTABLISHED";
+        case IkeState::deleting:
+            return "DELETING";
+        case IkeState::dead:
+            return "DEAD";
     }
     return "?";
 }

@@ -43,8 +43,8 @@ public:
 // named TEMPLATE_N; it belongs to that peer's IKE SA and goes with it.
 struct DynamicChild {
     std::string template_name;
-    unsigned index = 0; // the N of TEMPLATE_N
-    ChildCfg cfg; // the template's settings; name TEMPLATE_N, one selector each side
+    unsigned index = 0;                // the N of TEMPLATE_N
+    ChildCfg cfg;                      // the template's settings; name TEMPLATE_N, one selector each side
     std::optional<TimePoint> retry_at; // auto-negotiate: next attempt while down
 };
 
@@ -65,15 +65,15 @@ public:
     Bytes init_request, init_response; // the IKE_SA_INIT messages, signed in AUTH
     Secret sk_d, sk_pi, sk_pr, sk_ai, sk_ar, sk_ei, sk_er;
     std::unique_ptr<crypto::SkCipher> sk_out, sk_in; // what we send / what we receive
-    bool nat_here = false, nat_there = false; // a NAT in front of us / of the peer
-    bool peer_natt = false;                    // peer sent NAT_DETECTION notifies
-    std::vector<uint16_t> peer_hashes;         // its SIGNATURE_HASH_ALGORITHMS (RFC 7427)
-    std::vector<Bytes> peer_certreqs;          // its CERTREQ CA hashes
-    bool peer_fragmentation = false;           // peer sent IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383)
-    FragmentBuffer frag_request, frag_response; // the peer's fragments in reassembly (fragments.cpp)
+    bool nat_here = false, nat_there = false;        // a NAT in front of us / of the peer
+    bool peer_natt = false;                          // peer sent NAT_DETECTION notifies
+    std::vector<uint16_t> peer_hashes;               // its SIGNATURE_HASH_ALGORITHMS (RFC 7427)
+    std::vector<Bytes> peer_certreqs;                // its CERTREQ CA hashes
+    bool peer_fragmentation = false;                 // peer sent IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383)
+    FragmentBuffer frag_request, frag_response;      // the peer's fragments in reassembly (fragments.cpp)
 
-    uint32_t next_mid_out = 0;  // our next request
-    uint32_t next_mid_in = 0;   // peer's next request
+    uint32_t next_mid_out = 0;                       // our next request
+    uint32_t next_mid_in = 0;                        // peer's next request
     std::optional<std::vector<Bytes>> last_response; // answer to next_mid_in - 1 (its fragments, or one datagram)
     Outstanding outstanding;
     std::unique_ptr<Task> active;

@@ -23,17 +23,17 @@ std::string KeyExport::esp_line(const EspKeyRecord& r) {
     char spi[16];
     std::snprintf(spi, sizeof spi, "%08x", r.spi);
     std::string integ_key = r.integ_key.empty() ? "" : "0x" + hex(r.integ_key);
-    return std::string(r.wireshark_ok ? "" : "# ") + "\"" + std::string(r.v6 ? "IPv6" : "IPv4") + "\",\"" + r.src + "\",\"" + r.dst + "\",\"0x" + spi +
-           "\",\"" + r.encr_name + "\",\"0x" + hex(r.encr_key) + "\",\"" + r.integ_name + "\",\"" + integ_key +
-           "\"";
+    return std::string(r.wireshark_ok ? "" : "# ") + "\"" + std::string(r.v6 ? "IPv6" : "IPv4") + "\",\"" + r.src +
+           "\",\"" + r.dst + "\",\"0x" + spi + "\",\"" + r.encr_name + "\",\"0x" + hex(r.encr_key) + "\",\"" +
+           r.integ_name + "\",\"" + integ_key + "\"";
 }
 
 std::string KeyExport::ike_line(const IkeKeyRecord& r) {
     char spis[40];
     std::snprintf(spis, sizeof spis, "%016llx,%016llx", static_cast<unsigned long long>(r.spi_i),
                   static_cast<unsigned long long>(r.spi_r));
-    return std::string(r.wireshark_ok ? "" : "# ") + std::string(spis) + "," + hex(r.sk_ei) + "," + hex(r.sk_er) + ",\"" + r.encr_name + "\"," + hex(r.sk_ai) +
-           "," + hex(r.sk_ar) + ",\"" + r.integ_name + "\"";
+    return std::string(r.wireshark_ok ? "" : "# ") + std::string(spis) + "," + hex(r.sk_ei) + "," + hex(r.sk_er) +
+           ",\"" + r.encr_name + "\"," + hex(r.sk_ai) + "," + hex(r.sk_ar) + ",\"" + r.integ_name + "\"";
 }
 
 void KeyExport::write(const EspKeyRecord& r) const {

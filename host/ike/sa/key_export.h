@@ -13,9 +13,9 @@ struct EspKeyRecord {
     bool v6 = false;
     std::string src, dst;
     uint32_t spi = 0;
-    std::string encr_name;   // Wireshark name, e.g. "AES-GCM with 16 octet ICV [RFC4106]"
+    std::string encr_name;         // Wireshark name, e.g. "AES-GCM with 16 octet ICV [RFC4106]"
     std::vector<uint8_t> encr_key; // key || salt for AEAD
-    std::string integ_name;  // "NULL" for AEAD
+    std::string integ_name;        // "NULL" for AEAD
     std::vector<uint8_t> integ_key;
     bool wireshark_ok = true; // false: written as a "# " comment (e.g. ChaCha20 in Wireshark 4.0)
 };

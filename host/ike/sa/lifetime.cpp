@@ -24,7 +24,8 @@ void Engine::poll_offload_events() {
     auto events = offload_->poll_events();
     // A burst can cross both limits between two polls: the hard events go
     // first, so a disabled SA is deleted rather than rekeyed.
-    std::stable_partition(events.begin(), events.end(), [](const OffloadEvent& e) { return e.type != OffloadEventType::soft; });
+    std::stable_partition(events.begin(), events.end(),
+                          [](const OffloadEvent& e) { return e.type != OffloadEventType::soft; });
     for (const auto& ev : events) {
         if (ev.type == OffloadEventType::deleted) continue; // our own SA_DEL
         for (auto& [spi, sa] : sas_) {

@@ -10,21 +10,30 @@ namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::info)};
 const char* level_name(LogLevel l) {
     switch (l) {
-    case LogLevel::error: return "ERROR";
-    case LogLevel::warn: return "WARN";
-    case LogLevel::info: return "INFO";
-    case LogLevel::debug: return "DEBUG";
+        case LogLevel::error:
+            return "ERROR";
+        case LogLevel::warn:
+            return "WARN";
+        case LogLevel::info:
+            return "INFO";
+        case LogLevel::debug:
+            return "DEBUG";
     }
     return "?";
 }
 } // namespace
 
 bool parse_log_level(std::string_view t, LogLevel& out) {
-    if (t == "error") out = LogLevel::error;
-    else if (t == "warn" || t == "warning") out = LogLevel::warn;
-    else if (t == "info") out = LogLevel::info;
-    else if (t == "debug") out = LogLevel::debug;
-    else return false;
+    if (t == "error")
+        out = LogLevel::error;
+    else if (t == "warn" || t == "warning")
+        out = LogLevel::warn;
+    else if (t == "info")
+        out = LogLevel::info;
+    else if (t == "debug")
+        out = LogLevel::debug;
+    else
+        return false;
     return true;
 }
 

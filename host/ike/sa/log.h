@@ -36,7 +36,6 @@ private:
 
 // A for-statement (not if/else) so that `if (x) IKE_LOG(info) << ...;` has no
 // dangling else; the body runs once, only when the level is enabled.
-#define IKE_LOG(lvl)                                                                  \
-    for (bool ike_log_once_ = ::ike::sa::log_enabled(::ike::sa::LogLevel::lvl); ike_log_once_; \
-         ike_log_once_ = false)                                                       \
+#define IKE_LOG(lvl)                                                                                                  \
+    for (bool ike_log_once_ = ::ike::sa::log_enabled(::ike::sa::LogLevel::lvl); ike_log_once_; ike_log_once_ = false) \
     ::ike::sa::LogStream(::ike::sa::LogLevel::lvl)

@@ -26,7 +26,7 @@ bool Engine::mesh_template(const IkeSa& sa, const ChildCfg& c) {
 }
 
 std::optional<ChildCfg> Engine::mesh_expand(IkeSa& sa, const ChildCfg& tmpl, const std::vector<Ts>& local,
-                             const std::vector<Ts>& remote) {
+                                            const std::vector<Ts>& remote) {
     // Numbers in use by this template's dynamic phase2s, over every IKE SA,
     // so that TEMPLATE_N names one tunnel in tunnel list.
     std::set<unsigned> used;
@@ -37,10 +37,11 @@ std::optional<ChildCfg> Engine::mesh_expand(IkeSa& sa, const ChildCfg& tmpl, con
     size_t left_out = 0;
     for (const auto& l : local)
         for (const auto& r : remote) {
-            auto same = std::find_if(sa.dynamic_children.begin(), sa.dynamic_children.end(), [&](const DynamicChild& d) {
-                return d.template_name == tmpl.name && d.cfg.local_ts == std::vector<Ts>{l} &&
-                       d.cfg.remote_ts == std::vector<Ts>{r};
-            });
+            auto same =
+                std::find_if(sa.dynamic_children.begin(), sa.dynamic_children.end(), [&](const DynamicChild& d) {
+                    return d.template_name == tmpl.name && d.cfg.local_ts == std::vector<Ts>{l} &&
+                           d.cfg.remote_ts == std::vector<Ts>{r};
+                });
             if (same != sa.dynamic_children.end()) {
                 pairs.push_back(same->cfg.name);
                 continue;

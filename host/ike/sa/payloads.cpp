@@ -196,26 +196,38 @@ std::vector<codec::Payload> to_codec(const Payloads& p) {
 Payloads from_codec(const std::vector<codec::Payload>& list) {
     Payloads p;
     for (const auto& pl : list) {
-        if (auto* sa = std::get_if<SaPayload>(&pl)) p.sa = sa_from_codec(*sa);
-        else if (auto* ke = std::get_if<KePayload>(&pl)) p.ke = KePl{ke->group, ke->data};
-        else if (auto* no = std::get_if<NoncePayload>(&pl)) p.nonce = no->data;
-        else if (auto* idi = std::get_if<IdiPayload>(&pl)) p.idi = id_from_codec(*idi);
-        else if (auto* idr = std::get_if<IdrPayload>(&pl)) p.idr = id_from_codec(*idr);
-        else if (auto* au = std::get_if<AuthPayload>(&pl)) p.auth = AuthPl{static_cast<uint8_t>(au->method), au->data};
-        else if (auto* ce = std::get_if<CertPayload>(&pl)) p.certs.push_back(CertPl{ce->encoding, ce->data});
-        else if (auto* cr = std::get_if<CertreqPayload>(&pl)) p.certreqs.push_back(CertPl{cr->encoding, cr->data});
+        if (auto* sa = std::get_if<SaPayload>(&pl))
+            p.sa = sa_from_codec(*sa);
+        else if (auto* ke = std::get_if<KePayload>(&pl))
+            p.ke = KePl{ke->group, ke->data};
+        else if (auto* no = std::get_if<NoncePayload>(&pl))
+            p.nonce = no->data;
+        else if (auto* idi = std::get_if<IdiPayload>(&pl))
+            p.idi = id_from_codec(*idi);
+        else if (auto* idr = std::get_if<IdrPayload>(&pl))
+            p.idr = id_from_codec(*idr);
+        else if (auto* au = std::get_if<AuthPayload>(&pl))
+            p.auth = AuthPl{static_cast<uint8_t>(au->method), au->data};
+        else if (auto* ce = std::get_if<CertPayload>(&pl))
+            p.certs.push_back(CertPl{ce->encoding, ce->data});
+        else if (auto* cr = std::get_if<CertreqPayload>(&pl))
+            p.certreqs.push_back(CertPl{cr->encoding, cr->data});
         else if (auto* n = std::get_if<NotifyPayload>(&pl))
-            p.notifies.push_back(Notify{static_cast<uint8_t>(n->protocol), n->spi, static_cast<uint16_t>(n->type), n->data});
+            p.notifies.push_back(
+                Notify{static_cast<uint8_t>(n->protocol), n->spi, static_cast<uint16_t>(n->type), n->data});
         else if (auto* d = std::get_if<DeletePayload>(&pl)) {
             DeletePl del;
             del.protocol = static_cast<uint8_t>(d->protocol);
             if (del.protocol != PROTO_IKE) {
                 if (d->spi_size != 4) throw WireError("delete SPI size must be 4");
-                for (const auto& s : d->spis) del.spis.push_back(uint32_t(s[0]) << 24 | uint32_t(s[1]) << 16 | uint32_t(s[2]) << 8 | s[3]);
+                for (const auto& s : d->spis)
+                    del.spis.push_back(uint32_t(s[0]) << 24 | uint32_t(s[1]) << 16 | uint32_t(s[2]) << 8 | s[3]);
             }
             p.deletes.push_back(std::move(del));
-        } else if (auto* tsi = std::get_if<TsiPayload>(&pl)) p.tsi = ts_from_codec(*tsi);
-        else if (auto* tsr = std::get_if<TsrPayload>(&pl)) p.tsr = ts_from_codec(*tsr);
+        } else if (auto* tsi = std::get_if<TsiPayload>(&pl))
+            p.tsi = ts_from_codec(*tsi);
+        else if (auto* tsr = std::get_if<TsrPayload>(&pl))
+            p.tsr = ts_from_codec(*tsr);
         else if (std::holds_alternative<SkPayload>(pl) || std::holds_alternative<SkfPayload>(pl))
             throw WireError("unexpected encrypted payload");
         // vendor IDs, CP, unknown non-critical payloads: not used here

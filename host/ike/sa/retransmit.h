@@ -16,9 +16,9 @@ using TimePoint = Clock::time_point;
 using Millis = std::chrono::milliseconds;
 
 struct RetransmitPolicy {
-    Millis base{2000};    // first timeout
-    double factor = 2.0;  // each retry waits factor times longer
-    unsigned max_tries = 6; // sends in all, the first included
+    Millis base{2000};                       // first timeout
+    double factor = 2.0;                     // each retry waits factor times longer
+    unsigned max_tries = 6;                  // sends in all, the first included
     Millis timeout_for(unsigned sent) const; // timeout after the sent-th send (1-based)
 };
 
@@ -30,7 +30,10 @@ public:
     void start(std::vector<uint8_t> bytes, TimePoint now, const RetransmitPolicy& p) {
         start(std::vector<std::vector<uint8_t>>{std::move(bytes)}, now, p);
     }
-    void clear() { active_ = false; datagrams_.clear(); }
+    void clear() {
+        active_ = false;
+        datagrams_.clear();
+    }
     bool active() const { return active_; }
     enum class Tick { idle, resend, give_up };
     // Called on a timer: tells whether to resend the stored bytes now.

@@ -30,11 +30,11 @@ struct OffloadSa {
     uint16_t integ = 0;         // 0: none (AEAD)
     uint8_t key_len = 16;       // cipher key octets, salt excluded (0 for ENCR_NULL)
     uint8_t key[32] = {};
-    uint8_t salt[4] = {};       // AEAD (GCM, ChaCha20-Poly1305)
+    uint8_t salt[4] = {}; // AEAD (GCM, ChaCha20-Poly1305)
     uint8_t integ_key_len = 0;
     uint8_t integ_key[64] = {};
     std::vector<Ts> ts_local, ts_remote; // the Child SA's selectors (ours, the peer's)
-    uint8_t src[16] = {}, dst[16] = {}; // outer addresses (IPv4 in [0..3])
+    uint8_t src[16] = {}, dst[16] = {};  // outer addresses (IPv4 in [0..3])
     uint16_t encap_sport = 0, encap_dport = 0;
     uint64_t byte_soft = 0, byte_hard = 0; // inner-byte lifetime limits (keylifekbs); 0: none
     void wipe();
@@ -42,12 +42,12 @@ struct OffloadSa {
 
 // What the card counts for one of its SAs (SA readback).
 struct OffloadCounters {
-    uint64_t packets = 0;  // processed OK
-    uint64_t bytes = 0;    // inner bytes processed OK (the lifetime counter)
-    uint64_t seq = 0;      // outbound: last sequence number sent; inbound: replay window top
-    uint64_t drops = 0;    // all drop codes together
+    uint64_t packets = 0; // processed OK
+    uint64_t bytes = 0;   // inner bytes processed OK (the lifetime counter)
+    uint64_t seq = 0;     // outbound: last sequence number sent; inbound: replay window top
+    uint64_t drops = 0;   // all drop codes together
     std::vector<std::pair<std::string, uint64_t>> drops_by; // the non-zero ones by reason
-    bool disabled = false; // hard-expired or sequence numbers exhausted
+    bool disabled = false;                                  // hard-expired or sequence numbers exhausted
 };
 
 // A lifetime event the card raised for one of its SAs.

@@ -24,8 +24,10 @@ public:
     }
     void abandon(Engine& e, IkeSa& sa) override {
         IkeSa& home = e.child_home(sa);
-        if (&home != &sa && home.state == IkeState::established) e.queue_task(home, make_child_delete_task(spi_));
-        else e.remove_child(home, spi_, "delete unanswered");
+        if (&home != &sa && home.state == IkeState::established)
+            e.queue_task(home, make_child_delete_task(spi_));
+        else
+            e.remove_child(home, spi_, "delete unanswered");
     }
 
 private:

@@ -29,9 +29,12 @@ public:
 
     Result process(Engine& e, IkeSa& sa, const Payloads& r) override {
         std::optional<std::string> why;
-        if (r.has(N_AUTHENTICATION_FAILED)) why = "peer sent AUTHENTICATION_FAILED";
-        else if (!r.idr) why = "no IDr";
-        else why = peer_auth_error(sa, r, *r.idr);
+        if (r.has(N_AUTHENTICATION_FAILED))
+            why = "peer sent AUTHENTICATION_FAILED";
+        else if (!r.idr)
+            why = "no IDr";
+        else
+            why = peer_auth_error(sa, r, *r.idr);
         if (why) {
             IKE_LOG(error) << sa.label() << " authentication of the responder failed: " << *why;
             return Result::failed;

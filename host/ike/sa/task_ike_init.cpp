@@ -104,8 +104,8 @@ public:
         sa.derive_keys(*shared);
         detect_nat(sa, r, sa.spi_r, sa.remote, sa.local);
         sa.peer_fragmentation = r.has(N_IKEV2_FRAGMENTATION_SUPPORTED);
-        IKE_LOG(info) << sa.label() << " selected " << sa.proposal.str()
-                      << (sa.nat_here ? ", NAT in front of us" : "") << (sa.nat_there ? ", peer behind NAT" : "");
+        IKE_LOG(info) << sa.label() << " selected " << sa.proposal.str() << (sa.nat_here ? ", NAT in front of us" : "")
+                      << (sa.nat_there ? ", peer behind NAT" : "");
         return Result::done;
     }
 
@@ -118,8 +118,8 @@ private:
 
 std::unique_ptr<Task> make_ike_init_task() { return std::make_unique<IkeInitTask>(); }
 
-std::optional<uint16_t> respond_ike_init(Engine&, IkeSa& sa, const Header& h, const Payloads& req,
-                                         const Datagram& d, Payloads& out, Bytes& err_data) {
+std::optional<uint16_t> respond_ike_init(Engine&, IkeSa& sa, const Header& h, const Payloads& req, const Datagram& d,
+                                         Payloads& out, Bytes& err_data) {
     if (!req.sa || !req.ke || !req.nonce) return N_INVALID_SYNTAX;
     auto ours = ike_proposals(*sa.cfg);
     auto sel = select_proposal(*req.sa, ours);

@@ -30,8 +30,8 @@ void drop_queued_ike_rekey(IkeSa& sa);
 
 // Responder side. IKE_SA_INIT returns nullopt on success (response in out),
 // or the error notify to answer with (its data in err_data).
-std::optional<uint16_t> respond_ike_init(Engine& e, IkeSa& sa, const Header& h, const Payloads& req,
-                                         const Datagram& d, Payloads& out, Bytes& err_data);
+std::optional<uint16_t> respond_ike_init(Engine& e, IkeSa& sa, const Header& h, const Payloads& req, const Datagram& d,
+                                         Payloads& out, Bytes& err_data);
 Payloads respond_ike_auth(Engine& e, IkeSa& sa, const Payloads& req);
 Payloads respond_create_child(Engine& e, IkeSa& sa, const Payloads& req);
 Payloads respond_informational(Engine& e, IkeSa& sa, const Payloads& req);

@@ -16,8 +16,10 @@ std::array<uint8_t, 16> with_host_bits(std::array<uint8_t, 16> a, unsigned prefi
     for (size_t i = 0; i < n; ++i) {
         unsigned bit0 = static_cast<unsigned>(i * 8);
         uint8_t mask = 0;
-        if (prefix <= bit0) mask = 0xff;
-        else if (prefix < bit0 + 8) mask = static_cast<uint8_t>(0xff >> (prefix - bit0));
+        if (prefix <= bit0)
+            mask = 0xff;
+        else if (prefix < bit0 + 8)
+            mask = static_cast<uint8_t>(0xff >> (prefix - bit0));
         a[i] = fill ? static_cast<uint8_t>(a[i] | mask) : static_cast<uint8_t>(a[i] & ~mask);
     }
     return a;
@@ -85,8 +87,7 @@ std::optional<Ts> parse_ts(const std::string& text, uint8_t proto, uint16_t plo,
     t.port_hi = phi;
     if (auto dash = text.find('-'); dash != std::string::npos) {
         bool v6a = false, v6b = false;
-        if (!parse_addr(text.substr(0, dash), t.lo, v6a) || !parse_addr(text.substr(dash + 1), t.hi, v6b) ||
-            v6a != v6b)
+        if (!parse_addr(text.substr(0, dash), t.lo, v6a) || !parse_addr(text.substr(dash + 1), t.hi, v6b) || v6a != v6b)
             return std::nullopt;
         t.v6 = v6a;
         if (addr_less(t.hi, t.lo, t.addr_len())) return std::nullopt;
@@ -137,8 +138,7 @@ std::vector<Ts> narrow(const std::vector<Ts>& offered, const std::vector<Ts>& al
     std::vector<Ts> out;
     for (const auto& o : offered)
         for (const auto& a : allowed)
-            if (auto i = intersect(o, a); i && std::find(out.begin(), out.end(), *i) == out.end())
-                out.push_back(*i);
+            if (auto i = intersect(o, a); i && std::find(out.begin(), out.end(), *i) == out.end()) out.push_back(*i);
     return out;
 }
 
@@ -159,7 +159,8 @@ std::string to_string(const Ts& t) {
     std::string s = addr_to_string(t.lo, t.v6) + ".." + addr_to_string(t.hi, t.v6);
     if (t.proto != 0 || t.port_lo != 0 || t.port_hi != 65535) {
         s += "[" + std::to_string(t.proto);
-        if (t.port_lo == t.port_hi) s += "/" + std::to_string(t.port_lo);
+        if (t.port_lo == t.port_hi)
+            s += "/" + std::to_string(t.port_lo);
         else if (t.port_lo != 0 || t.port_hi != 65535)
             s += "/" + std::to_string(t.port_lo) + "-" + std::to_string(t.port_hi);
         s += "]";

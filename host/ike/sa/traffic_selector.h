@@ -14,8 +14,8 @@ namespace ike::sa {
 
 struct Ts {
     bool v6 = false;
-    uint8_t proto = 0;         // 0: any protocol
-    uint16_t port_lo = 0;      // 0..65535: any port
+    uint8_t proto = 0;    // 0: any protocol
+    uint16_t port_lo = 0; // 0..65535: any port
     uint16_t port_hi = 65535;
     std::array<uint8_t, 16> lo{}; // big-endian; IPv4 uses bytes 0..3
     std::array<uint8_t, 16> hi{};
@@ -30,8 +30,7 @@ Ts ts_range_v4(uint32_t first, uint32_t last, uint8_t proto = 0, uint16_t port_l
 Ts ts_subnet_v6(const std::array<uint8_t, 16>& addr, unsigned prefix, uint8_t proto = 0, uint16_t port_lo = 0,
                 uint16_t port_hi = 65535);
 // Parses "10.1.0.0/24", "10.1.0.1-10.1.0.9", "2001:db8::/64", "10.0.0.1" (host).
-std::optional<Ts> parse_ts(const std::string& text, uint8_t proto = 0, uint16_t port_lo = 0,
-                           uint16_t port_hi = 65535);
+std::optional<Ts> parse_ts(const std::string& text, uint8_t proto = 0, uint16_t port_lo = 0, uint16_t port_hi = 65535);
 
 std::optional<Ts> intersect(const Ts& a, const Ts& b);
 bool contains(const Ts& outer, const Ts& inner);
