@@ -338,7 +338,7 @@ Drop EspSa::seal_with_iv(uint8_t next_header, const uint8_t* payload, size_t len
     put32(o + 4, uint32_t(seq));
     std::memcpy(o + 8, iv, ivl);
     uint8_t* pt = o + hdr;
-    std::memmove(pt, payload, len);
+    if (len) std::memmove(pt, payload, len); // an empty payload may come as a null pointer
     for (size_t i = 0; i < pad; ++i) pt[len + i] = uint8_t(i + 1);
     pt[len + pad] = uint8_t(pad);
     pt[len + pad + 1] = next_header;
